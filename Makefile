@@ -1,0 +1,44 @@
+# Two commands for a newcomer: `make run` (the app with demo data) and `make test`.
+# Needs only Python 3.11 and make. Set DATABASE_URL / CELERY_BROKER_URL to use
+# PostgreSQL / Redis; without them: SQLite in the project folder and in-process tasks.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: run test lint format messages bench clean
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.runtime
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_regions
+	$(PY) manage.py seed_demo
+	./scripts/serve.sh
+
+test: $(VENV)/.dev
+	$(PY) manage.py makemigrations --check --dry-run --settings=pkh.settings.test
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Regenerate the English catalogue from the Indonesian UI strings, then compile it.
+messages: $(VENV)/.dev
+	$(PY) manage.py makemessages -l en --no-location --ignore=.venv --ignore=staticfiles
+	$(PY) manage.py compilemessages -l en --ignore=.venv
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3*

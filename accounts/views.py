@@ -1,0 +1,72 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from accounts import selectors, services
+from accounts.forms import UserForm
+from accounts.models import Role
+from households.models import Region, RegionLevel
+from pkh.forms import add_service_errors
+from pkh.permissions import role_required
+from pkh.scoping import area_q
+
+
+def _form_kwargs(request):
+    regions = Region.objects.filter(
+        area_q(request.user.area_codes, village="code"),
+        level__in=[RegionLevel.DISTRICT, RegionLevel.VILLAGE],
+    )
+    return {"supervisors": selectors.supervisor_list(user=request.user), "regions": regions}
+
+
+@role_required(Role.ADMIN)
+def user_list(request):
+    users = selectors.user_list(user=request.user)
+    if q := request.GET.get("peran"):
+        users = users.filter(role=q)
+    return render(request, "accounts/user_list.html", {"users": users, "roles": Role.choices})
+
+
+@role_required(Role.ADMIN)
+def user_create(request):
+    form = UserForm(request.POST or None, **_form_kwargs(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_create(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Pengguna %(name)s dibuat.") % {"name": user.username})
+            return redirect("accounts:user_list")
+    return render(request, "accounts/user_form.html", {"form": form, "creating": True})
+
+
+@role_required(Role.ADMIN)
+def user_edit(request, pk: int):
+    target = selectors.user_get(user=request.user, pk=pk)
+    initial = {
+        "username": target.username,
+        "first_name": target.first_name,
+        "last_name": target.last_name,
+        "email": target.email,
+        "phone": target.phone,
+        "role": target.role,
+        "supervisor": target.supervisor_id,
+        "areas": list(target.areas.all()),
+        "is_active": target.is_active,
+    }
+    kwargs = _form_kwargs(request)
+    kwargs["supervisors"] = kwargs["supervisors"].filter(~Q(pk=target.pk))
+    form = UserForm(request.POST or None, initial=initial, editing=True, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "username"}
+        try:
+            services.user_update(user=target, by=request.user, **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Perubahan disimpan."))
+            return redirect("accounts:user_list")
+    return render(request, "accounts/user_form.html", {"form": form, "target": target})

@@ -1,0 +1,349 @@
+"""Reads of the household registry, always scoped to what the user may see."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts.models import Role, User
+from households.models import (
+    Household,
+    HouseholdStatus,
+    HouseholdTransfer,
+    Member,
+    Region,
+    RegionLevel,
+    Visit,
+    normalize_name,
+)
+from pkh.scoping import area_q, household_scope_q
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def no_visit_cutoff(on: datetime.date | None = None) -> datetime.date:
+    return (on or today()) - datetime.timedelta(days=settings.PKH_NO_VISIT_DAYS)
+
+
+def household_scope(*, user: User) -> QuerySet[Household]:
+    """Every household ``user`` may see, with nothing joined: the base of every read."""
+    return Household.objects.filter(household_scope_q(user))
+
+
+def _pengurus_name() -> Subquery:
+    return Subquery(
+        Member.objects.filter(household=OuterRef("pk"), is_pengurus=True).values("name")[:1]
+    )
+
+
+def household_list(
+    *,
+    user: User,
+    search: str = "",
+    village: str | None = None,
+    component: str | None = None,
+    status: str | None = None,
+    fds_group: int | None = None,
+    facilitator: int | None = None,
+    no_visit: bool = False,
+) -> QuerySet[Household]:
+    """The caseload: scoped, filtered and ready to render one page of rows.
+
+    Members and their components come by ``prefetch_related`` so that a page costs
+    the same number of queries whatever its size.
+    """
+    qs = household_scope(user=user)
+    if search := " ".join(search.split()):
+        match = Q(nik=search) | Q(name_normalized__contains=normalize_name(search))
+        qs = qs.filter(
+            Q(id_keluarga=search)
+            | Q(no_kk=search)
+            | Exists(Member.objects.filter(match, household=OuterRef("pk")))
+        )
+    if village:
+        qs = qs.filter(village_id=village)
+    if component:
+        qs = qs.filter(
+            Exists(
+                Member.objects.filter(
+                    household=OuterRef("pk"), left_on__isnull=True, components=component
+                )
+            )
+        )
+    if status:
+        qs = qs.filter(status=status)
+    if fds_group:
+        qs = qs.filter(fds_group_id=fds_group)
+    if facilitator:
+        qs = qs.filter(facilitator_id=facilitator)
+    if no_visit:
+        qs = qs.filter(Q(last_visit_on__isnull=True) | Q(last_visit_on__lt=no_visit_cutoff()))
+    active_members = Member.objects.filter(left_on__isnull=True).prefetch_related("components")
+    return (
+        qs.select_related("village", "facilitator", "fds_group")
+        .annotate(pengurus_name=_pengurus_name())
+        .prefetch_related(Prefetch("members", queryset=active_members, to_attr="active_members"))
+    )
+
+
+def household_get(*, user: User, pk: int) -> Household:
+    """One household the user may see, or 404 (also when it exists but is not theirs)."""
+    qs = household_scope(user=user).select_related(
+        "village__parent__parent", "facilitator__supervisor", "fds_group"
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+def household_members(*, household: Household) -> QuerySet[Member]:
+    return household.members.prefetch_related("components").order_by(
+        "left_on", "-is_pengurus", "birth_date"
+    )
+
+
+def household_visits(*, household: Household, limit: int = 50) -> QuerySet[Visit]:
+    return household.visits.select_related("facilitator").order_by("-date", "-id")[:limit]
+
+
+def visit_get(*, user: User, pk: int) -> Visit:
+    qs = Visit.objects.filter(household_scope_q(user, "household__")).select_related("household")
+    return get_object_or_404(qs, pk=pk)
+
+
+def village_choices(*, user: User) -> QuerySet[Region]:
+    """Villages a user may filter or assign by: their areas' villages, or their families'."""
+    if user.role == Role.ADMIN:
+        return Region.objects.filter(
+            area_q(user.area_codes, village="code"), level=RegionLevel.VILLAGE
+        )
+    villages = household_scope(user=user).values("village_id")
+    return Region.objects.filter(Q(code__in=villages) | Q(code__in=user.area_codes)).filter(
+        level=RegionLevel.VILLAGE
+    )
+
+
+def facilitator_list(*, user: User) -> QuerySet[User]:
+    """Facilitators a user may see: themselves, their team, or those in their region."""
+    qs = User.objects.filter(role=Role.FACILITATOR, is_active=True)
+    if user.role == Role.FACILITATOR:
+        return qs.filter(pk=user.pk)
+    if user.role == Role.SUPERVISOR:
+        return qs.filter(supervisor=user)
+    if user.role == Role.ADMIN:
+        return qs.filter(
+            Exists(
+                User.areas.through.objects.filter(
+                    area_q(user.area_codes, village="region__code"), user_id=OuterRef("pk")
+                )
+            )
+        )
+    return qs.none()
+
+
+@dataclass(frozen=True)
+class FacilitatorRow:
+    facilitator: User
+    households: int
+    active: int
+    visits_this_month: int
+    no_visit: int
+
+
+def team_overview(*, user: User, supervisor: int | None = None) -> list[FacilitatorRow]:
+    """Per facilitator: families, active families, visits this month, families not visited.
+
+    Three aggregate queries whatever the team's size.
+    """
+    facilitators = facilitator_list(user=user).select_related("supervisor")
+    if supervisor:
+        facilitators = facilitators.filter(supervisor_id=supervisor)
+    facilitators = list(facilitators.order_by("first_name", "username"))
+    ids = [f.pk for f in facilitators]
+    start_of_month = today().replace(day=1)
+    cutoff = no_visit_cutoff()
+    counts = {
+        row["facilitator_id"]: row
+        for row in Household.objects.filter(facilitator_id__in=ids)
+        .values("facilitator_id")
+        .annotate(
+            total=Count("pk"),
+            active=Count("pk", filter=Q(status=HouseholdStatus.ACTIVE)),
+            no_visit=Count(
+                "pk",
+                filter=Q(status=HouseholdStatus.ACTIVE)
+                & (Q(last_visit_on__isnull=True) | Q(last_visit_on__lt=cutoff)),
+            ),
+        )
+    }
+    visits = dict(
+        Visit.objects.filter(facilitator_id__in=ids, date__gte=start_of_month)
+        .values("facilitator_id")
+        .annotate(n=Count("pk"))
+        .values_list("facilitator_id", "n")
+    )
+    return [
+        FacilitatorRow(
+            facilitator=f,
+            households=counts.get(f.pk, {}).get("total", 0),
+            active=counts.get(f.pk, {}).get("active", 0),
+            visits_this_month=visits.get(f.pk, 0),
+            no_visit=counts.get(f.pk, {}).get("no_visit", 0),
+        )
+        for f in facilitators
+    ]
+
+
+def transfer_list(*, user: User) -> QuerySet[HouseholdTransfer]:
+    return HouseholdTransfer.objects.filter(household_scope_q(user, "household__")).select_related(
+        "household", "from_facilitator", "to_facilitator", "moved_by"
+    )
+
+
+def visit_followups_due(*, user: User, until: datetime.date) -> QuerySet[Visit]:
+    """Latest visit per household whose follow-up date has come, for the to-do list."""
+    later = Visit.objects.filter(household=OuterRef("household"), date__gt=OuterRef("date"))
+    return (
+        Visit.objects.filter(
+            household_scope_q(user, "household__"),
+            follow_up_date__isnull=False,
+            follow_up_date__lte=until,
+        )
+        .exclude(Exists(later))
+        .select_related("household")
+        .annotate(
+            pengurus_name=Subquery(
+                Member.objects.filter(household=OuterRef("household"), is_pengurus=True).values(
+                    "name"
+                )[:1]
+            )
+        )
+        .order_by("follow_up_date")
+    )
+
+
+@dataclass(frozen=True)
+class BenefitLine:
+    member: Member
+    component_name: str
+    amount: int
+    counted: bool
+
+
+def household_benefit_estimate(
+    *, members: list[Member], year: int
+) -> tuple[list[BenefitLine], int, int]:
+    """The year's PKH benefit from the active members' components: (lines, total, cap).
+
+    Uses the latest rates and cap at or before ``year``; only the ``cap`` highest-value
+    components count (DOMAIN.md). Two queries.
+    """
+    from households.models import BenefitCap, BenefitRate
+
+    rate_year = (
+        BenefitRate.objects.filter(year__lte=year)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
+    rates = dict(BenefitRate.objects.filter(year=rate_year).values_list("component_id", "amount"))
+    cap_row = BenefitCap.objects.filter(year__lte=year).order_by("-year").first()
+    cap = cap_row.max_components if cap_row else 4
+    lines = [
+        (member, component, rates.get(component.code, 0))
+        for member in members
+        if member.left_on is None
+        for component in member.components.all()
+    ]
+    lines.sort(key=lambda line: line[2], reverse=True)
+    result = [
+        BenefitLine(member=m, component_name=c.name, amount=amount, counted=i < cap)
+        for i, (m, c, amount) in enumerate(lines)
+    ]
+    return result, sum(line.amount for line in result if line.counted), cap
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    when: datetime.datetime
+    who: str
+    what: str  # the record, e.g. "Keluarga" or a member's name
+    action: str  # "+", "~" or "-"
+    changes: list[tuple[str, str, str]]  # (field label, old, new)
+
+
+def _history_entries(records, *, label, model) -> list[AuditEntry]:
+    """Turn history rows (oldest first, any objects mixed) into entries with field diffs."""
+    fields = {
+        f.name: f
+        for f in model._meta.get_fields()
+        if getattr(f, "concrete", False) and not f.many_to_many
+    }
+    skip = {"id", "created_at", "updated_at", "name_normalized", "client_token", "last_visit_on"}
+    previous: dict[int, object] = {}
+    entries = []
+    for record in records:
+        before = previous.get(record.id)
+        changes = []
+        if before is not None:
+            for name, field in fields.items():
+                if name in skip:
+                    continue
+                old, new = getattr(before, field.attname), getattr(record, field.attname)
+                if old != new:
+                    changes.append(
+                        (str(field.verbose_name), _display(field, old), _display(field, new))
+                    )
+        previous[record.id] = record
+        if before is not None and not changes and record.history_type == "~":
+            continue
+        user = record.history_user
+        entries.append(
+            AuditEntry(
+                when=record.history_date,
+                who=(str(user) if user else "sistem"),
+                what=label(record),
+                action=record.history_type,
+                changes=changes,
+            )
+        )
+    return entries
+
+
+def _display(field, value) -> str:
+    if value is None or value == "":
+        return "-"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value)
+
+
+def household_audit(*, household: Household, limit: int = 100) -> list[AuditEntry]:
+    """Who changed what in a family, its members and its visits: newest first. 3 queries."""
+    from django.utils.translation import gettext as _
+
+    def rows(qs):
+        return qs.select_related("history_user").order_by("history_date", "history_id")
+
+    entries = _history_entries(
+        rows(Household.history.filter(id=household.pk)),
+        label=lambda r: _("Keluarga"),
+        model=Household,
+    )
+    entries += _history_entries(
+        rows(Member.history.filter(household_id=household.pk)),
+        label=lambda r: r.name,
+        model=Member,
+    )
+    entries += _history_entries(
+        rows(Visit.history.filter(household_id=household.pk)),
+        label=lambda r: _("Kunjungan %(date)s") % {"date": r.date.isoformat()},
+        model=Visit,
+    )
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries[:limit]

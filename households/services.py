@@ -1,0 +1,316 @@
+"""Writes to the household registry. Every write goes through a function here."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
+
+from accounts.models import Role, User
+from households.models import (
+    Component,
+    Household,
+    HouseholdStatus,
+    HouseholdTransfer,
+    Member,
+    Visit,
+)
+from households.selectors import facilitator_list, household_scope
+
+HOUSEHOLD_EDITABLE_FIELDS = ("address", "rt", "rw", "phone", "year_joined", "welfare_decile")
+HOUSEHOLD_STATUS_FIELDS = ("status", "status_date", "status_reason", "exit_type")
+MEMBER_FIELDS = (
+    "name",
+    "sex",
+    "birth_date",
+    "relationship",
+    "is_pengurus",
+    "disability",
+    "school_level",
+    "left_on",
+    "left_reason",
+)
+
+
+def _not_in_future(value: datetime.date | None, field: str) -> None:
+    if value and value > timezone.localdate():
+        raise ValidationError({field: _("Tanggal tidak boleh di masa depan.")})
+
+
+def _refresh_last_visit(household: Household) -> None:
+    household.last_visit_on = household.visits.aggregate(last=Max("date"))["last"]
+    Household.objects.filter(pk=household.pk).update(last_visit_on=household.last_visit_on)
+
+
+def _check_visit(*, household: Household, by: User, date: datetime.date, follow_up_date) -> None:
+    if by.role != Role.FACILITATOR or household.facilitator_id != by.pk:
+        raise ValidationError(_("Hanya pendamping keluarga ini yang dapat mencatat kunjungan."))
+    _not_in_future(date, "date")
+    if follow_up_date and follow_up_date < date:
+        raise ValidationError(
+            {"follow_up_date": _("Tanggal tindak lanjut tidak boleh sebelum tanggal kunjungan.")}
+        )
+
+
+@transaction.atomic
+def visit_create(
+    *,
+    household: Household,
+    by: User,
+    date: datetime.date,
+    purpose: str,
+    notes: str = "",
+    follow_up_date: datetime.date | None = None,
+    client_token: uuid.UUID | None = None,
+) -> tuple[Visit, bool]:
+    """Log a home visit. Returns ``(visit, created)``.
+
+    A repeated ``client_token`` (a double-submitted form) returns the visit already made.
+    """
+    if client_token:
+        existing = Visit.objects.filter(client_token=client_token).first()
+        if existing:
+            return existing, False
+    _check_visit(household=household, by=by, date=date, follow_up_date=follow_up_date)
+    visit = Visit(
+        household=household,
+        facilitator=by,
+        date=date,
+        purpose=purpose,
+        notes=notes,
+        follow_up_date=follow_up_date,
+        client_token=client_token,
+    )
+    visit._history_user = by
+    try:
+        with transaction.atomic():
+            visit.save()
+    except IntegrityError:
+        # Two submits raced past the lookup above: the other one won.
+        return Visit.objects.get(client_token=client_token), False
+    _refresh_last_visit(household)
+    return visit, True
+
+
+@transaction.atomic
+def visit_update(
+    *,
+    visit: Visit,
+    by: User,
+    date: datetime.date,
+    purpose: str,
+    notes: str = "",
+    follow_up_date: datetime.date | None = None,
+) -> Visit:
+    if visit.facilitator_id != by.pk:
+        raise ValidationError(
+            _("Hanya pendamping yang mencatat kunjungan ini yang dapat mengubahnya.")
+        )
+    _check_visit(household=visit.household, by=by, date=date, follow_up_date=follow_up_date)
+    visit.date, visit.purpose, visit.notes, visit.follow_up_date = (
+        date,
+        purpose,
+        notes,
+        follow_up_date,
+    )
+    visit._history_user = by
+    visit.save(update_fields=["date", "purpose", "notes", "follow_up_date", "updated_at"])
+    _refresh_last_visit(visit.household)
+    return visit
+
+
+@transaction.atomic
+def household_update(*, household: Household, by: User, **changes) -> Household:
+    """Change a family's contact data, and (admins only) its status."""
+    allowed = set(HOUSEHOLD_EDITABLE_FIELDS)
+    if by.role == Role.ADMIN:
+        allowed |= set(HOUSEHOLD_STATUS_FIELDS)
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationError(
+            _("Anda tidak boleh mengubah: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
+        )
+    if "status_date" in changes:
+        _not_in_future(changes["status_date"], "status_date")
+    status = changes.get("status", household.status)
+    if "status" in changes and status != household.status:
+        if not changes.get("status_date"):
+            raise ValidationError(
+                {"status_date": _("Tanggal status wajib diisi saat status berubah.")}
+            )
+        if status != HouseholdStatus.ACTIVE and not changes.get("status_reason"):
+            raise ValidationError({"status_reason": _("Alasan wajib diisi untuk status ini.")})
+    if status in (HouseholdStatus.GRADUATED, HouseholdStatus.EXITED) and not changes.get(
+        "exit_type", household.exit_type
+    ):
+        raise ValidationError({"exit_type": _("Jenis keluar/graduasi wajib diisi.")})
+    changed = [name for name, value in changes.items() if getattr(household, name) != value]
+    if not changed:
+        return household
+    for name in changed:
+        setattr(household, name, changes[name])
+    household._history_user = by
+    household.full_clean(exclude=["village", "facilitator", "fds_group"])
+    household.save(update_fields=[*changed, "updated_at"])
+    return household
+
+
+@transaction.atomic
+def member_save(
+    *,
+    household: Household,
+    by: User,
+    member: Member | None = None,
+    nik: str | None = None,
+    components: Iterable[Component] | None = None,
+    **fields,
+) -> Member:
+    """Create (``member=None``, ``nik`` required) or update a member of ``household``.
+
+    Marking a member as pengurus takes the flag from whoever held it.
+    """
+    unknown = set(fields) - set(MEMBER_FIELDS)
+    if unknown:
+        raise ValidationError(
+            _("Isian tidak dikenal: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
+        )
+    _not_in_future(fields.get("birth_date"), "birth_date")
+    _not_in_future(fields.get("left_on"), "left_on")
+    if fields.get("left_on") and not fields.get("left_reason"):
+        raise ValidationError({"left_reason": _("Alasan keluar wajib diisi.")})
+    if fields.get("is_pengurus") and fields.get("left_on"):
+        raise ValidationError(
+            {"is_pengurus": _("Anggota yang sudah keluar tidak bisa menjadi pengurus.")}
+        )
+    if member is None:
+        if Member.objects.filter(nik=nik).exists():
+            raise ValidationError({"nik": _("NIK ini sudah terdaftar.")})
+        member = Member(household=household, nik=nik)
+    elif member.household_id != household.pk:
+        raise ValidationError(_("Anggota ini bukan anggota keluarga tersebut."))
+    if fields.get("is_pengurus"):
+        for other in household.members.filter(is_pengurus=True).exclude(pk=member.pk):
+            other.is_pengurus = False
+            other._history_user = by
+            other.save(update_fields=["is_pengurus", "updated_at"])
+    for name, value in fields.items():
+        setattr(member, name, value)
+    member._history_user = by
+    member.full_clean(exclude=["household"])
+    member.save()
+    if components is not None:
+        member.components.set(components)
+    return member
+
+
+@transaction.atomic
+def households_transfer(
+    *,
+    households: Iterable[int],
+    to_facilitator: User,
+    by: User,
+    reason: str = "",
+) -> list[HouseholdTransfer]:
+    """Move families to another facilitator, recording who moved what and when.
+
+    Only an admin may move families, only within their region and only to an active
+    facilitator of their region. A moved family leaves its old FDS group (the group
+    belongs to the previous facilitator).
+    """
+    if by.role != Role.ADMIN:
+        raise ValidationError(_("Hanya admin yang dapat memindahkan keluarga."))
+    if not facilitator_list(user=by).filter(pk=to_facilitator.pk).exists():
+        raise ValidationError({"to_facilitator": _("Pendamping tujuan tidak ada di wilayah Anda.")})
+    ids = set(households)
+    if not ids:
+        raise ValidationError({"households": _("Pilih minimal satu keluarga.")})
+    rows = list(household_scope(user=by).filter(pk__in=ids).select_for_update())
+    if len(rows) != len(ids):
+        raise ValidationError(
+            {"households": _("Sebagian keluarga tidak ditemukan di wilayah Anda.")}
+        )
+    rows = [h for h in rows if h.facilitator_id != to_facilitator.pk]
+    batch = uuid.uuid4()
+    transfers = [
+        HouseholdTransfer(
+            household=h,
+            from_facilitator_id=h.facilitator_id,
+            to_facilitator=to_facilitator,
+            moved_by=by,
+            batch=batch,
+            reason=reason,
+        )
+        for h in rows
+    ]
+    for h in rows:
+        h.facilitator = to_facilitator
+        h.fds_group = None
+    bulk_update_with_history(
+        rows,
+        Household,
+        ["facilitator", "fds_group"],
+        batch_size=500,
+        default_user=by,
+        default_change_reason=reason or "transfer",
+    )
+    return HouseholdTransfer.objects.bulk_create(transfers, batch_size=500)
+
+
+REGION_LEVEL_BY_LENGTH = {2: 1, 5: 2, 8: 3, 13: 4}
+
+
+@transaction.atomic
+def regions_load(*, rows: Iterable[dict], batch_size: int = 5000) -> dict[str, int]:
+    """Insert or update Kemendagri regions from rows with ``kode`` and ``nama``.
+
+    Idempotent: unchanged rows are not written. Parents are derived from the code.
+    Raises ValueError on a malformed code or a missing parent.
+    """
+    from households.models import Region
+
+    existing = dict(Region.objects.values_list("code", "name"))
+    incoming: dict[str, str] = {}
+    for line, row in enumerate(rows, start=2):
+        code, name = (row["kode"] or "").strip(), " ".join((row["nama"] or "").split())
+        if (
+            len(code) not in REGION_LEVEL_BY_LENGTH
+            or not code.replace(".", "").isdigit()
+            or not name
+        ):
+            raise ValueError(f"line {line}: invalid region {code!r}")
+        incoming[code] = name
+    for code in incoming:
+        parent = code.rsplit(".", 1)[0] if "." in code else None
+        if parent and parent not in incoming and parent not in existing:
+            raise ValueError(f"region {code}: parent {parent} is missing")
+    to_create = [c for c in incoming if c not in existing]
+    to_update = [c for c in incoming if c in existing and existing[c] != incoming[c]]
+    # Parents first: shorter codes are higher levels.
+    Region.objects.bulk_create(
+        [
+            Region(
+                code=c,
+                name=incoming[c],
+                level=REGION_LEVEL_BY_LENGTH[len(c)],
+                parent_id=c.rsplit(".", 1)[0] if "." in c else None,
+            )
+            for c in sorted(to_create, key=lambda c: (len(c), c))
+        ],
+        batch_size=batch_size,
+    )
+    Region.objects.bulk_update(
+        [Region(code=c, name=incoming[c]) for c in to_update], ["name"], batch_size=batch_size
+    )
+    return {
+        "total": len(incoming),
+        "created": len(to_create),
+        "updated": len(to_update),
+        "unchanged": len(incoming) - len(to_create) - len(to_update),
+    }

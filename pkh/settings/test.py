@@ -1,0 +1,14 @@
+"""Settings for the test suite: fast hashing, in-memory media, same database choice as base."""
+
+import tempfile
+
+from pkh.settings.base import *  # noqa: F403
+from pkh.settings.base import env
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = tempfile.mkdtemp(prefix="pkh-test-media-")
+# Tests that need a real worker opt in through the broker URL; the rest stay eager.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL_FOR_WORKER_TESTS = env("CELERY_BROKER_URL", default="")
+LOGGING = {"version": 1, "disable_existing_loggers": False}

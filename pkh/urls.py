@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from pkh import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("masuk/", auth_views.LoginView.as_view(), name="login"),
+    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("bahasa/", login_not_required(set_language), name="set_language"),
+    path("akun/", include("accounts.urls")),
+    path("keluarga/", include("households.urls")),
+    path("bansos/", include("assistance.urls")),
+    path("p2k2/", include("fds_sessions.urls")),
+    path("graduasi/", include("graduation.urls")),
+    path("impor/", include("imports.urls")),
+    path("laporan/", include("reports.urls")),
+    path("sistem/", admin.site.urls),
+]
