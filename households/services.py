@@ -23,6 +23,7 @@ from households.models import (
     Visit,
 )
 from households.selectors import facilitator_list, household_scope
+from households.signals import households_changed
 
 HOUSEHOLD_EDITABLE_FIELDS = ("address", "rt", "rw", "phone", "year_joined", "welfare_decile")
 HOUSEHOLD_STATUS_FIELDS = ("status", "status_date", "status_reason", "exit_type")
@@ -260,7 +261,11 @@ def households_transfer(
         default_user=by,
         default_change_reason=reason or "transfer",
     )
-    return HouseholdTransfer.objects.bulk_create(transfers, batch_size=500)
+    created = HouseholdTransfer.objects.bulk_create(transfers, batch_size=500)
+    households_changed.send(
+        sender=Household, household_ids={h.pk for h in rows}, fields={"facilitator", "fds_group"}
+    )
+    return created
 
 
 REGION_LEVEL_BY_LENGTH = {2: 1, 5: 2, 8: 3, 13: 4}
