@@ -69,3 +69,52 @@ def other_region_village(regions):
 def login(client, user):
     client.force_login(user)
     return client
+
+
+def _require(env_flag: str, reason: str):
+    import os
+
+    if os.environ.get(env_flag) == "1":
+        pytest.fail(f"{reason} ({env_flag}=1 makes this a failure)")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def real_worker(transactional_db, settings):
+    """A real Celery worker on the configured broker (Redis), against the test database."""
+    import os
+
+    from django.db import connection
+
+    from pkh.testing import celery_worker
+
+    if not os.environ.get("CELERY_BROKER_URL"):
+        _require("REQUIRE_WORKER", "CELERY_BROKER_URL is not set: no broker for a real worker")
+    if connection.vendor != "postgresql":
+        _require("REQUIRE_WORKER", "a real worker needs PostgreSQL (SQLite test DB is in memory)")
+    from pkh.celery import app
+
+    app.conf.broker_url = os.environ["CELERY_BROKER_URL"]
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    with celery_worker() as proc:
+        yield proc
+
+
+@pytest.fixture
+def browser():
+    """Headless Debian Chromium driven by Playwright (never a downloaded browser)."""
+    import os
+
+    chromium = "/usr/bin/chromium"
+    if not os.path.exists(chromium):
+        _require("REQUIRE_BROWSER", "headless Chromium is not installed (/usr/bin/chromium)")
+    from playwright.sync_api import sync_playwright
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as p:
+        instance = p.chromium.launch(
+            executable_path=chromium,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield instance
+        instance.close()

@@ -17,9 +17,42 @@ JETIS_VILLAGES = {
 }
 OTHER_REGENCY_VILLAGE = ("33.74.01.1001", "Mijen")  # Kota Semarang, another admin's region
 
-FIRST_NAMES_F = ["Siti", "Sri", "Endang", "Sumarni", "Lestari", "Wahyuni", "Tutik", "Sukini", "Dewi", "Rini"]
-FIRST_NAMES_M = ["Ngadiman", "Sutrisno", "Agus", "Heru", "Mujiono", "Sukirman", "Sugeng", "Budi", "Slamet", "Joko"]
-LAST_NAMES = ["Rahayu", "Wibowo", "Widodo", "Lestari", "Saputra", "Prasetyo", "Sulistyo", "Haryanto", "Susanti", "Kurniawan"]
+FIRST_NAMES_F = [
+    "Siti",
+    "Sri",
+    "Endang",
+    "Sumarni",
+    "Lestari",
+    "Wahyuni",
+    "Tutik",
+    "Sukini",
+    "Dewi",
+    "Rini",
+]
+FIRST_NAMES_M = [
+    "Ngadiman",
+    "Sutrisno",
+    "Agus",
+    "Heru",
+    "Mujiono",
+    "Sukirman",
+    "Sugeng",
+    "Budi",
+    "Slamet",
+    "Joko",
+]
+LAST_NAMES = [
+    "Rahayu",
+    "Wibowo",
+    "Widodo",
+    "Lestari",
+    "Saputra",
+    "Prasetyo",
+    "Sulistyo",
+    "Haryanto",
+    "Susanti",
+    "Kurniawan",
+]
 
 
 def ensure_regions() -> None:
@@ -48,7 +81,9 @@ def ensure_regions() -> None:
 
 def make_nik(*, region6: str, birth_date: datetime.date, sex: str, serial: int) -> str:
     day = birth_date.day + (40 if sex == Sex.FEMALE else 0)
-    return f"{region6}{day:02d}{birth_date.month:02d}{birth_date.year % 100:02d}{serial % 10000:04d}"
+    return (
+        f"{region6}{day:02d}{birth_date.month:02d}{birth_date.year % 100:02d}{serial % 10000:04d}"
+    )
 
 
 _serials = iter(range(1, 10**9))
@@ -84,8 +119,10 @@ class MemberFactory(factory.django.DjangoModelFactory):
     sex = Sex.FEMALE
     birth_date = datetime.date(1985, 3, 14)
     name = factory.LazyAttribute(
-        lambda o: f"{random.choice(FIRST_NAMES_F if o.sex == Sex.FEMALE else FIRST_NAMES_M)} "
-        f"{random.choice(LAST_NAMES)}"
+        lambda o: (
+            f"{random.choice(FIRST_NAMES_F if o.sex == Sex.FEMALE else FIRST_NAMES_M)} "
+            f"{random.choice(LAST_NAMES)}"
+        )
     )
     nik = factory.LazyAttribute(
         lambda o: make_nik(
