@@ -638,3 +638,9 @@ def test_a_later_visit_clears_the_follow_up(client, facilitator):
     VisitFactory(household=household, date=TODAY())
     client.force_login(facilitator)
     assert client.get(reverse("home")).context["todo_items"] == []
+
+
+def test_indonesian_even_when_the_browser_asks_for_english(client, facilitator):
+    client.force_login(facilitator)
+    response = client.get(url("caseload"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Keluarga Saya" in response.content.decode()
