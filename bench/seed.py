@@ -127,7 +127,8 @@ def _marker() -> dict | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    params, result = row
+    # Django's PostgreSQL backend hands jsonb back as text.
+    params, result = (json.loads(v) if isinstance(v, str) else v for v in row)
     return {"params": params, "result": result}
 
 
