@@ -35,7 +35,7 @@ def _pages(*, household_pk: int, name: str, nik: str, village: str, role: str):
             None,
         ),
         ("caseload: filtered by village", f"{base}?desa={village}", None),
-        ("caseload: search by name", base, {"q": name}),
+        ("caseload: search by pengurus name", base, {"q": name}),
         ("caseload: search by NIK", base, {"q": nik}),
         ("caseload: sorted by last visit", f"{base}?urut=kunjungan", None),
         ("caseload: last page sorted by village", f"{base}?urut=desa&page=99999", None),
@@ -91,12 +91,12 @@ def run(args) -> dict:
             Household.objects.filter(facilitator_id=fac_id).order_by("-last_visit_on", "pk").first()
         )
         pengurus = Member.objects.filter(household=household, is_pengurus=True).first()
-        first_name = pengurus.name.split()[0]
+        full_name = pengurus.name  # a facilitator looks up one person
         client = client_for(user)
         print(f"\n## {key} (user {user.pk}, {counts[key]:,} families in scope)", flush=True)
         for label, url, post in _pages(
             household_pk=household.pk,
-            name=first_name,
+            name=full_name,
             nik=pengurus.nik,
             village=household.village_id,
             role=user.role,
@@ -108,7 +108,7 @@ def run(args) -> dict:
             print(timing.line(), flush=True)
             row = {"user": key, "families_in_scope": counts[key], "url": url, **timing.as_dict()}
             if post:
-                row["search"] = "name" if post["q"] == first_name else "NIK"
+                row["search"] = "name" if post["q"] == full_name else "NIK"
             results["pages"].append(row)
             if args.explain and timing.p95 > TARGET_P95_MS:
                 slowest = _slowest_query(timing.sql)

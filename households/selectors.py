@@ -55,11 +55,15 @@ def household_list(
     """
     qs = household_scope(user=user)
     if search := " ".join(search.split()):
-        match = Q(nik=search) | Q(name_normalized__contains=normalize_name(search))
+        # An NIK is digits and a name is not: ask only the index that can match (an OR of
+        # both made PostgreSQL scan every member). The ids come from one UNION subquery.
+        if search.isdigit():
+            members = Member.objects.filter(nik=search)
+        else:
+            members = Member.objects.filter(name_normalized__contains=normalize_name(search))
+        families = Household.objects.filter(Q(id_keluarga=search) | Q(no_kk=search))
         qs = qs.filter(
-            Q(id_keluarga=search)
-            | Q(no_kk=search)
-            | Exists(Member.objects.filter(match, household=OuterRef("pk")))
+            pk__in=members.order_by().values("household_id").union(families.order_by().values("pk"))
         )
     if village:
         qs = qs.filter(village_id=village)

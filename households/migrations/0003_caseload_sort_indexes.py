@@ -75,6 +75,7 @@ PG_DROP = [
     "DROP TRIGGER IF EXISTS member_pengurus_del ON households_member",
     "DROP FUNCTION IF EXISTS households_refresh_pengurus_name()",
     "DROP FUNCTION IF EXISTS households_refresh_pengurus_name_del()",
+    "DROP INDEX IF EXISTS member_name_trgm",
 ]
 
 SQLITE_REFRESH = (
@@ -102,9 +103,19 @@ BACKFILL = (
 )
 
 
+# The caseload's name search (``name_normalized LIKE '%...%'``) over a whole region.
+PG_TRIGRAM = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE INDEX IF NOT EXISTS member_name_trgm ON households_member "
+    "USING gin (name_normalized gin_trgm_ops)",
+]
+
+
 def create_triggers(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
+        for sql in PG_TRIGRAM:
+            schema_editor.execute(sql)
         for sql in [PG_FUNCTION, *PG_TRIGGERS, PG_DELETE_FUNCTION, PG_DELETE_TRIGGER]:
             schema_editor.execute(sql)
     elif vendor == "sqlite":
