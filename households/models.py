@@ -14,7 +14,7 @@ Programme terms kept in Indonesian where no English word is as exact:
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -200,15 +200,13 @@ class Household(models.Model):
             models.Index(fields=["facilitator", "status"]),
             models.Index(fields=["facilitator", "last_visit_on"]),
             models.Index(fields=["village", "status"]),
-            # The caseload's default order (pengurus name) and "oldest visit first", for
-            # one facilitator and over a whole region (an admin's caseload).
+            # The caseload's default order (pengurus name), for one facilitator and over
+            # a whole region (an admin's caseload). "Oldest visit first" has a
+            # PostgreSQL-only index (NULLS FIRST) in migration 0003.
             models.Index(
                 fields=["facilitator", "pengurus_name_cache", "id"], name="hh_fac_pengurus"
             ),
             models.Index(fields=["pengurus_name_cache", "id"], name="hh_pengurus"),
-            models.Index(
-                F("last_visit_on").asc(nulls_first=True), F("id"), name="hh_last_visit_nulls_first"
-            ),
         ]
 
     def __str__(self) -> str:

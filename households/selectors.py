@@ -124,7 +124,9 @@ def village_choices(*, user: User) -> QuerySet[Region]:
         )
     # Two plain IN lists rather than "IN (subquery) OR IN (...)", which PostgreSQL can
     # only answer by scanning all 91,599 regions.
-    codes = set(household_scope(user=user).values_list("village_id", flat=True).distinct())
+    codes = set(
+        household_scope(user=user).order_by().values_list("village_id", flat=True).distinct()
+    )
     return Region.objects.filter(code__in=codes | set(user.area_codes), level=RegionLevel.VILLAGE)
 
 
