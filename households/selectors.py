@@ -53,17 +53,20 @@ def household_list(
     Members and their components come by ``prefetch_related`` so that a page costs
     the same number of queries whatever its size.
     """
-    qs = household_scope(user=user)
+    scope = qs = household_scope(user=user)
     if search := " ".join(search.split()):
         # An NIK is digits and a name is not: ask only the index that can match (an OR of
-        # both made PostgreSQL scan every member). The ids come from one UNION subquery.
+        # both made PostgreSQL scan every member). Each branch of the UNION is scoped, so
+        # the planner can look through one caseload's members or, for an admin's whole
+        # region, use the trigram index on names (migration 0003).
         if search.isdigit():
             members = Member.objects.filter(nik=search)
         else:
             members = Member.objects.filter(name_normalized__contains=normalize_name(search))
-        families = Household.objects.filter(Q(id_keluarga=search) | Q(no_kk=search))
+        by_member = scope.filter(Exists(members.filter(household=OuterRef("pk"))))
+        by_key = scope.filter(Q(id_keluarga=search) | Q(no_kk=search))
         qs = qs.filter(
-            pk__in=members.order_by().values("household_id").union(families.order_by().values("pk"))
+            pk__in=by_member.order_by().values("pk").union(by_key.order_by().values("pk"))
         )
     if village:
         qs = qs.filter(village_id=village)
