@@ -333,7 +333,7 @@ def user_area_codes(*, user: User) -> list[str]:
     return sorted(codes)
 
 
-def resource_scope_q(user: User, *, path: str = "area_id") -> Q:
+def resource_scope_q(user: User, *, path: str = "area__code") -> Q:
     """Resources a user may see: in their areas, or in a region above them (Dinas
     Sosial of the regency serves every village in it)."""
     if not user.is_authenticated or not user.is_active or not user.role:
@@ -347,7 +347,7 @@ def resource_editable_q(user: User) -> Q:
     """Resources a supervisor or admin may maintain: those inside their own areas."""
     if user.role not in (Role.SUPERVISOR, Role.ADMIN) or not user.is_active:
         return NOTHING
-    return area_q(user.area_codes, village="area_id")
+    return area_q(user.area_codes, village="area__code")
 
 
 def resource_list(
@@ -366,7 +366,7 @@ def resource_list(
     if kind:
         qs = qs.filter(kind=kind)
     if area:
-        qs = qs.filter(Q(area_id=area) | Q(area_id__startswith=f"{area}."))
+        qs = qs.filter(Q(area_id=area) | Q(area__code__startswith=f"{area}."))
     return qs.select_related("area").prefetch_related("aids").order_by("area_id", "kind", "name")
 
 
