@@ -136,7 +136,7 @@ def seed_assistance(*, stdout) -> None:
         resources[name] = resource
 
     households = list(
-        Household.objects.filter(village_id__startswith=f"{JETIS}.")
+        Household.objects.filter(village__code__startswith=f"{JETIS}.")
         .select_related("facilitator")
         .order_by("pk")
     )

@@ -336,3 +336,14 @@ class AdvocacyCase(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status in CLOSED_CASE_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        """An open case whose next step's date has passed."""
+        from django.utils import timezone
+
+        return (
+            not self.is_closed
+            and self.next_step_due is not None
+            and self.next_step_due < timezone.localdate()
+        )

@@ -1,0 +1,49 @@
+import io
+
+import pytest
+
+from assistance.demo import seed_assistance
+from assistance.models import AdvocacyCase, AidEnrolment, AidStatus, Resource
+from households.models import Household
+from households.signals import households_changed
+from households.tests.factories import household_with_members
+from pkh import registry
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_seeder_is_registered_and_idempotent(facilitator):
+    assert seed_assistance in registry.demo_seeders
+    for _ in range(12):
+        household_with_members(facilitator=facilitator)
+    seed_assistance(stdout=io.StringIO())
+    counts = (
+        Resource.objects.count(),
+        AdvocacyCase.objects.count(),
+        AidEnrolment.objects.filter(status=AidStatus.RECEIVING).count(),
+        AidEnrolment.history.count(),
+    )
+    assert counts[0] == 10 and counts[1] >= 4 and counts[2] > 0
+    assert AidEnrolment.objects.filter(status=AidStatus.ELIGIBLE).exists()  # a gap to show
+    seed_assistance(stdout=io.StringIO())
+    assert (
+        Resource.objects.count(),
+        AdvocacyCase.objects.count(),
+        AidEnrolment.objects.filter(status=AidStatus.RECEIVING).count(),
+        AidEnrolment.history.count(),
+    ) == counts
+
+
+def test_bulk_household_changes_refresh_eligibility(facilitator):
+    household = household_with_members(facilitator=facilitator)
+    Household.objects.filter(pk=household.pk).update(status="exited")  # e.g. an import
+    households_changed.send(sender=Household, household_ids={household.pk}, fields={"status"})
+    assert not AidEnrolment.objects.filter(household=household, in_programme=True).exists()
+
+
+def test_reassignment_does_not_refresh(facilitator, django_assert_max_num_queries):
+    household = household_with_members(facilitator=facilitator)
+    with django_assert_max_num_queries(0):
+        households_changed.send(
+            sender=Household, household_ids={household.pk}, fields={"facilitator", "fds_group"}
+        )
