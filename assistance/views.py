@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -125,6 +126,9 @@ def gap(request):
     )
 
 
+# One request builds the file: beyond this, the user narrows the filter (a district-wide
+# export belongs in the quarterly reports' background jobs).
+EXPORT_MAX_ROWS = 50_000
 XLSX_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -142,6 +146,18 @@ def gap_export(request):
 
     _form, filters = _gap_filters(request)
     rows = selectors.aid_gap_list(user=request.user, **filters)
+    total = rows.count()
+    if total > EXPORT_MAX_ROWS:
+        messages.error(
+            request,
+            _(
+                "%(n)d baris terlalu banyak untuk diunduh (maks. %(max)d): saring per desa, "
+                "pendamping atau bantuan."
+            )
+            % {"n": total, "max": EXPORT_MAX_ROWS},
+        )
+        query = _query_without_page(request)
+        return redirect(f"{reverse('assistance:gap')}{'?' + query if query else ''}")
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Kesenjangan bansos"))
     sheet.append(

@@ -193,6 +193,18 @@ def test_gap_export_is_xlsx_and_neutralises_formulas(client, facilitator):
     assert len(values) == 2
 
 
+def test_gap_export_too_large_asks_to_narrow_the_filter(client, facilitator, monkeypatch):
+    from assistance import views
+
+    _families(facilitator, 2)
+    monkeypatch.setattr(views, "EXPORT_MAX_ROWS", 3)
+    response = login(client, facilitator).get(reverse("assistance:gap_export"), {"bantuan": "KIS"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("assistance:gap") + "?bantuan=KIS"
+    response = client.get(reverse("assistance:gap_export"), {"bantuan": "KKS"})
+    assert response.status_code == 200
+
+
 def test_gap_pages_refuse_users_without_a_role(client, regions):
     from accounts.tests.factories import UserFactory
 
