@@ -176,13 +176,19 @@ class Resource(models.Model):
 class AidEnrolment(models.Model):
     """A subject's status for one aid: a family (per-family aid) or a member.
 
-    ``in_programme`` mirrors "the family is active and the member has not left", kept
-    by the services, so that coverage figures need no join to members.
+    ``in_programme`` ("the family is active and the member has not left"),
+    ``facilitator`` and ``village`` mirror the family, kept by the services
+    (``aid_eligibility_refresh``), so that the coverage figures and the gap page are
+    index-only scans over the rows of a caseload. Selectors still scope through the
+    family itself as well: a stale copy can hide a row, never show one.
     """
 
     aid = models.ForeignKey(Aid, on_delete=models.PROTECT, related_name="enrolments")
     household = models.ForeignKey(
-        "households.Household", on_delete=models.PROTECT, related_name="aid_enrolments"
+        "households.Household",
+        on_delete=models.PROTECT,
+        related_name="aid_enrolments",
+        db_index=False,  # the (household, aid) index serves
     )
     member = models.ForeignKey(
         "households.Member",
@@ -207,9 +213,29 @@ class AidEnrolment(models.Model):
         _("sumber status"), max_length=8, choices=StatusSource.choices, default=StatusSource.RULE
     )
     in_programme = models.BooleanField(default=True, editable=False)
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # the coverage index leads with it
+    )
+    village = models.ForeignKey(
+        "households.Region",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "in_programme"])
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "in_programme", "facilitator", "village"]
+    )
 
     class Meta:
         ordering = ["aid__order", "household_id", "member_id"]
@@ -229,11 +255,24 @@ class AidEnrolment(models.Model):
         ]
         indexes = [
             models.Index(fields=["household", "aid"], name="enrolment_household_aid"),
-            # The coverage figures: index-only scans over the families in scope.
+            # Coverage figures: index-only scans over a caseload, grouped by facilitator
+            # or village.
             models.Index(
-                fields=["household", "aid", "status"],
+                fields=["facilitator", "village", "aid", "status"],
                 condition=Q(in_programme=True),
                 name="enrolment_coverage",
+            ),
+            # The gap page: one caseload's "eligible, not receiving" rows in family order,
+            # and the same over a whole region (admins) read in family order.
+            models.Index(
+                fields=["facilitator", "household"],
+                condition=Q(in_programme=True, status="belum_menerima"),
+                name="enrolment_gap_facilitator",
+            ),
+            models.Index(
+                fields=["household"],
+                condition=Q(in_programme=True, status="belum_menerima"),
+                name="enrolment_gap",
             ),
         ]
 

@@ -28,7 +28,7 @@ from assistance.models import (
 )
 from households.models import Household, HouseholdStatus, Member, Region
 from households.selectors import household_scope
-from pkh.scoping import NOTHING, area_q, household_scope_q
+from pkh.scoping import NOTHING, area_q, household_scope_q, scope_q
 
 COUNTED_STATUSES = (AidStatus.RECEIVING, AidStatus.ELIGIBLE, AidStatus.PROPOSED)
 
@@ -188,6 +188,17 @@ def _pengurus_name(path: str = "household") -> Subquery:
     )
 
 
+def _active_aids() -> QuerySet:
+    return Aid.objects.filter(is_active=True).values("code")
+
+
+def enrolment_scope_q(user: User) -> Q:
+    """Rows ``user`` may see through the copy of the family's facilitator and village
+    kept on each row (index-friendly). Lists of people also filter through the family
+    itself (``household_scope_q``): a stale copy could then hide a row, never show one."""
+    return scope_q(user, facilitator="facilitator", village="village__code")
+
+
 def aid_gap_list(
     *,
     user: User,
@@ -196,19 +207,20 @@ def aid_gap_list(
     facilitator: int | None = None,
 ) -> QuerySet[AidEnrolment]:
     """Families and members eligible for an aid but not receiving it (nor proposed),
-    in active families, scoped, ordered by family; joined for one page in one query."""
+    in active families, scoped, in family order; joined for one page in one query."""
     qs = AidEnrolment.objects.filter(
+        enrolment_scope_q(user),
         household_scope_q(user, "household__"),
         status=AidStatus.ELIGIBLE,
         in_programme=True,
-        aid__is_active=True,
+        aid_id__in=_active_aids(),
     )
     if aid:
         qs = qs.filter(aid_id=aid)
     if village:
-        qs = qs.filter(household__village_id=village)
+        qs = qs.filter(village_id=village)
     if facilitator:
-        qs = qs.filter(household__facilitator_id=facilitator)
+        qs = qs.filter(facilitator_id=facilitator)
     return (
         qs.select_related("aid", "member", "household__village", "household__facilitator")
         .annotate(pengurus_name=_pengurus_name())
@@ -247,11 +259,13 @@ class CoverageRow:
 
 
 def _coverage(*, user: User, group_by: str, aids: list[str] | None) -> dict:
+    """One aggregate over the rows in scope: an index-only scan of ``enrolment_coverage``
+    (no join to families: counts, no personal data, scoped by the copy on each row)."""
     qs = AidEnrolment.objects.filter(
-        household_scope_q(user, "household__"),
+        enrolment_scope_q(user),
         in_programme=True,
         status__in=COUNTED_STATUSES,
-        aid__is_active=True,
+        aid_id__in=_active_aids(),
     )
     if aids:
         qs = qs.filter(aid_id__in=aids)
@@ -284,7 +298,7 @@ def aid_coverage_by_facilitator(*, user: User, aids: list[str] | None = None) ->
     """
     from django.utils.translation import gettext as _
 
-    grouped = _coverage(user=user, group_by="household__facilitator_id", aids=aids)
+    grouped = _coverage(user=user, group_by="facilitator_id", aids=aids)
     names = {u.pk: str(u) for u in User.objects.filter(pk__in=[k for k in grouped if k])}
     rows = [
         CoverageRow(key=k, label=names.get(k, _("(tanpa pendamping)")), aids=v)
@@ -298,7 +312,7 @@ def aid_coverage_by_village(*, user: User, aids: list[str] | None = None) -> lis
 
     Two queries. Ordered by village code.
     """
-    grouped = _coverage(user=user, group_by="household__village_id", aids=aids)
+    grouped = _coverage(user=user, group_by="village_id", aids=aids)
     names = dict(Region.objects.filter(code__in=list(grouped)).values_list("code", "name"))
     return [CoverageRow(key=k, label=names.get(k, k), aids=grouped[k]) for k in sorted(grouped)]
 

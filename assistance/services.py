@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -65,14 +66,17 @@ def _chunks(ids: list[int], size: int) -> Iterable[list[int]]:
 
 def _rule_state(
     household_ids: list[int], aids: list[Aid], on: datetime.date
-) -> tuple[set[tuple], set[int], set[int]]:
+) -> tuple[set[tuple], dict[int, tuple], set[int]]:
     """For a batch of families: the rule-eligible subjects ``(aid, household, member)``,
-    the active families and the active members. Three queries."""
-    active_households = set(
-        Household.objects.filter(pk__in=household_ids, status=HouseholdStatus.ACTIVE).values_list(
-            "pk", flat=True
-        )
-    )
+    each family's ``(active, facilitator_id, village_id)`` and the active members.
+    Three queries."""
+    families = {
+        pk: (status == HouseholdStatus.ACTIVE, facilitator_id, village_id)
+        for pk, status, facilitator_id, village_id in Household.objects.filter(
+            pk__in=household_ids
+        ).values_list("pk", "status", "facilitator_id", "village_id")
+    }
+    active_households = {pk for pk, (active, _f, _v) in families.items() if active}
     members = list(
         Member.objects.filter(household_id__in=household_ids, left_on__isnull=True).values_list(
             "pk", "household_id", "birth_date"
@@ -110,7 +114,7 @@ def _rule_state(
             ):
                 continue
             eligible.add((aid.code, h, pk))
-    return eligible, active_households, active_members
+    return eligible, families, active_members
 
 
 @transaction.atomic
@@ -143,18 +147,32 @@ def aid_eligibility_refresh(
 
 
 def _refresh_batch(batch: list[int], aids: list[Aid], on: datetime.date) -> int:
-    eligible, active_households, active_members = _rule_state(batch, aids, on)
+    eligible, families, active_members = _rule_state(batch, aids, on)
     rule_aids = {a.code for a in aids}
     existing = {}
-    status_changed, flag_changed = [], []
+    status_changed, copy_changed = [], []
     for row in AidEnrolment.objects.filter(household_id__in=batch).only(
-        "pk", "aid_id", "household_id", "member_id", "status", "source", "in_programme", "since"
+        "pk",
+        "aid_id",
+        "household_id",
+        "member_id",
+        "status",
+        "source",
+        "since",
+        "in_programme",
+        "facilitator_id",
+        "village_id",
     ):
         key = (row.aid_id, row.household_id, row.member_id)
         existing[key] = row
-        in_programme = row.household_id in active_households and (
-            row.member_id is None or row.member_id in active_members
+        active, facilitator_id, village_id = families[row.household_id]
+        copy = (
+            active and (row.member_id is None or row.member_id in active_members),
+            facilitator_id,
+            village_id,
         )
+        copy_differs = copy != (row.in_programme, row.facilitator_id, row.village_id)
+        row.in_programme, row.facilitator_id, row.village_id = copy
         if (
             row.source == StatusSource.RULE
             and row.aid_id in rule_aids
@@ -162,12 +180,11 @@ def _refresh_batch(batch: list[int], aids: list[Aid], on: datetime.date) -> int:
         ):
             wanted = AidStatus.ELIGIBLE if key in eligible else AidStatus.NOT_ELIGIBLE
             if row.status != wanted:
-                row.status, row.since, row.in_programme = wanted, on, in_programme
+                row.status, row.since = wanted, on
                 status_changed.append(row)
                 continue
-        if row.in_programme != in_programme:
-            row.in_programme = in_programme
-            flag_changed.append(row)
+        if copy_differs:
+            copy_changed.append(row)
     new = [
         AidEnrolment(
             aid_id=aid,
@@ -177,6 +194,8 @@ def _refresh_batch(batch: list[int], aids: list[Aid], on: datetime.date) -> int:
             since=on,
             source=StatusSource.RULE,
             in_programme=True,
+            facilitator_id=families[household][1],
+            village_id=families[household][2],
         )
         for (aid, household, member) in eligible
         if (aid, household, member) not in existing
@@ -187,13 +206,37 @@ def _refresh_batch(batch: list[int], aids: list[Aid], on: datetime.date) -> int:
         bulk_update_with_history(
             status_changed,
             AidEnrolment,
-            ["status", "since", "in_programme"],
+            ["status", "since", "in_programme", "facilitator", "village"],
             batch_size=1000,
             default_change_reason="rule",
         )
-    if flag_changed:
-        AidEnrolment.objects.bulk_update(flag_changed, ["in_programme"], batch_size=1000)
-    return len(new) + len(status_changed) + len(flag_changed)
+    if copy_changed:
+        AidEnrolment.objects.bulk_update(
+            copy_changed, ["in_programme", "facilitator", "village"], batch_size=1000
+        )
+    return len(new) + len(status_changed) + len(copy_changed)
+
+
+@transaction.atomic
+def aid_household_copy_sync(*, household_ids: Iterable[int]) -> int:
+    """Copy the families' facilitator and village onto their aid rows (after a
+    reassignment): one UPDATE per batch, no eligibility work. Returns rows updated."""
+    ids = sorted(set(household_ids))
+    updated = 0
+    for batch in _chunks(ids, 10_000):
+        family = Household.objects.filter(pk=OuterRef("household_id"))
+        updated += (
+            AidEnrolment.objects.filter(household_id__in=batch)
+            .exclude(
+                facilitator_id=Subquery(family.values("facilitator_id")[:1]),
+                village_id=Subquery(family.values("village_id")[:1]),
+            )
+            .update(
+                facilitator_id=Subquery(family.values("facilitator_id")[:1]),
+                village_id=Subquery(family.values("village_id")[:1]),
+            )
+        )
+    return updated
 
 
 # ---------------------------------------------------------------- aid status
@@ -298,6 +341,7 @@ def aid_status_set(
     enrolment.in_programme = household.status == HouseholdStatus.ACTIVE and (
         member is None or member.left_on is None
     )
+    enrolment.facilitator_id, enrolment.village_id = household.facilitator_id, household.village_id
     enrolment._history_user = by
     enrolment.save()
     return enrolment
@@ -375,7 +419,7 @@ def roster_aid_apply(
 
 def _roster_batch(batch: list[int], wanted: dict[tuple, bool], *, on, by) -> int:
     batch_set = set(batch)
-    eligible, active_households, active_members = _rule_state(
+    eligible, families, active_members = _rule_state(
         batch, list(Aid.objects.filter(code__in=ROSTER_AIDS).prefetch_related("components")), on
     )
     existing = {
@@ -395,7 +439,8 @@ def _roster_batch(batch: list[int], wanted: dict[tuple, bool], *, on, by) -> int
             if row is None or row.status != AidStatus.RECEIVING:
                 continue  # not receiving already, or proposed: nothing to change
             status = AidStatus.ELIGIBLE if key in eligible else AidStatus.NOT_ELIGIBLE
-        in_programme = key[1] in active_households and (key[2] is None or key[2] in active_members)
+        active, facilitator_id, village_id = families[key[1]]
+        in_programme = active and (key[2] is None or key[2] in active_members)
         if row is None:
             to_create.append(
                 AidEnrolment(
@@ -406,11 +451,17 @@ def _roster_batch(batch: list[int], wanted: dict[tuple, bool], *, on, by) -> int
                     since=on,
                     source=StatusSource.ROSTER,
                     in_programme=in_programme,
+                    facilitator_id=facilitator_id,
+                    village_id=village_id,
                 )
             )
         else:
             row.status, row.since, row.source = status, on, StatusSource.ROSTER
-            row.in_programme = in_programme
+            row.in_programme, row.facilitator_id, row.village_id = (
+                in_programme,
+                facilitator_id,
+                village_id,
+            )
             to_update.append(row)
     if to_create:
         bulk_create_with_history(to_create, AidEnrolment, batch_size=1000, default_user=by)
@@ -418,7 +469,7 @@ def _roster_batch(batch: list[int], wanted: dict[tuple, bool], *, on, by) -> int
         bulk_update_with_history(
             to_update,
             AidEnrolment,
-            ["status", "since", "source", "in_programme"],
+            ["status", "since", "source", "in_programme", "facilitator", "village"],
             batch_size=1000,
             default_user=by,
             default_change_reason="roster",

@@ -12,12 +12,15 @@ from django.dispatch import receiver
 from households.models import Household, Member
 from households.signals import households_changed
 
-# Fields of Household that never change aid eligibility: a change of only these skips
-# the refresh (a transfer of 5,000 families to another facilitator, for example).
+# Fields of Household that never change aid eligibility nor the copy kept on the aid
+# rows: a change of only these does nothing here.
 IRRELEVANT_FIELDS = frozenset(
-    {"facilitator", "fds_group", "address", "rt", "rw", "phone", "last_visit_on"}
-    | {"welfare_decile", "year_joined", "no_kk", "village"}
+    {"fds_group", "address", "rt", "rw", "phone", "last_visit_on", "welfare_decile"}
+    | {"year_joined", "no_kk", "updated_at"}
 )
+# Copied onto the aid rows (facilitator, village) without changing eligibility: a
+# transfer of 5,000 families to another facilitator is one UPDATE, not a refresh.
+COPIED_FIELDS = frozenset({"facilitator", "village"})
 
 
 def _refresh(household_ids) -> None:
@@ -26,11 +29,20 @@ def _refresh(household_ids) -> None:
     aid_eligibility_refresh(household_ids=household_ids)
 
 
+def _copy(household_ids) -> None:
+    from assistance.services import aid_household_copy_sync
+
+    aid_household_copy_sync(household_ids=household_ids)
+
+
 @receiver(post_save, sender=Household, dispatch_uid="assistance_household_saved")
 def household_saved(sender, instance, created, update_fields=None, raw=False, **kwargs):
     if raw:
         return
-    if update_fields and set(update_fields) <= IRRELEVANT_FIELDS | {"updated_at"}:
+    if update_fields and set(update_fields) <= IRRELEVANT_FIELDS:
+        return
+    if update_fields and set(update_fields) <= IRRELEVANT_FIELDS | COPIED_FIELDS:
+        _copy([instance.pk])
         return
     _refresh([instance.pk])
 
@@ -55,5 +67,8 @@ def member_components_changed(sender, instance, action, reverse, pk_set, **kwarg
 @receiver(households_changed, dispatch_uid="assistance_households_changed")
 def households_bulk_changed(sender, household_ids, fields=None, **kwargs):
     if fields is not None and set(fields) <= IRRELEVANT_FIELDS:
+        return
+    if fields is not None and set(fields) <= IRRELEVANT_FIELDS | COPIED_FIELDS:
+        _copy(household_ids)
         return
     _refresh(household_ids)

@@ -41,9 +41,30 @@ def test_bulk_household_changes_refresh_eligibility(facilitator):
     assert not AidEnrolment.objects.filter(household=household, in_programme=True).exists()
 
 
-def test_reassignment_does_not_refresh(facilitator, django_assert_max_num_queries):
+def test_reassignment_moves_the_aid_rows_in_one_update(
+    facilitator, other_facilitator, admin_user, django_assert_max_num_queries
+):
+    from assistance.selectors import aid_coverage_by_facilitator, aid_gap_list
+    from households.services import households_transfer
+
     household = household_with_members(facilitator=facilitator)
-    with django_assert_max_num_queries(0):
+    Household.objects.filter(pk=household.pk).update(facilitator=other_facilitator)
+    with django_assert_max_num_queries(3):  # savepoint, one UPDATE, release
         households_changed.send(
             sender=Household, household_ids={household.pk}, fields={"facilitator", "fds_group"}
         )
+    assert set(
+        AidEnrolment.objects.filter(household=household).values_list("facilitator_id", flat=True)
+    ) == {other_facilitator.pk}
+    households_transfer(households=[household.pk], to_facilitator=facilitator, by=admin_user)
+    assert aid_gap_list(user=facilitator).filter(household=household).exists()
+    assert not aid_gap_list(user=other_facilitator).exists()
+    assert [r.key for r in aid_coverage_by_facilitator(user=admin_user)] == [facilitator.pk]
+
+
+def test_stale_copy_never_shows_a_family_to_the_wrong_facilitator(facilitator, other_facilitator):
+    from assistance.selectors import aid_gap_list
+
+    household = household_with_members(facilitator=facilitator)
+    AidEnrolment.objects.filter(household=household).update(facilitator=other_facilitator)
+    assert not aid_gap_list(user=other_facilitator).exists()
