@@ -52,15 +52,15 @@ class GapFilterForm(forms.Form):
     """Filters of the coverage-gap page (GET)."""
 
     bantuan = forms.ChoiceField(label=_("Bantuan"), required=False)
-    desa = forms.ChoiceField(label=_("Desa"), required=False)
+    desa = forms.ChoiceField(label=_("Wilayah"), required=False)
     pendamping = forms.TypedChoiceField(
         label=_("Pendamping"), required=False, coerce=int, empty_value=None
     )
 
-    def __init__(self, *args, aids, villages, facilitators, **kwargs):
+    def __init__(self, *args, aids, areas, facilitators, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["bantuan"].choices = [("", _("Semua"))] + [(a.code, a.name) for a in aids]
-        self.fields["desa"].choices = [("", _("Semua"))] + [(v.code, v.name) for v in villages]
+        self.fields["desa"].choices = [("", _("Semua"))] + list(areas)
         if facilitators is None:
             del self.fields["pendamping"]
         else:

@@ -199,6 +199,29 @@ def enrolment_scope_q(user: User) -> Q:
     return scope_q(user, facilitator="facilitator", village="village__code")
 
 
+MAX_VILLAGE_CHOICES = 1500
+
+
+def gap_area_choices(*, user: User) -> list[tuple[str, str]]:
+    """Regions to filter the gap page by, as ``(code, name)``.
+
+    Facilitators and supervisors: the villages of their families (read from the aid
+    rows' copy: an index-only scan). Admins: the villages of their area, or its
+    districts (kecamatan) when the area is too large for one list (a province)."""
+    if user.role == Role.ADMIN:
+        area = Region.objects.filter(area_q(user.area_codes, village="code"))
+        villages = area.filter(level=4)
+        if villages.count() > MAX_VILLAGE_CHOICES:
+            return list(area.filter(level=3).order_by("name").values_list("code", "name"))
+        return list(villages.order_by("name").values_list("code", "name"))
+    codes = (
+        AidEnrolment.objects.filter(enrolment_scope_q(user), in_programme=True)
+        .values("village_id")
+        .distinct()
+    )
+    return list(Region.objects.filter(code__in=codes).order_by("name").values_list("code", "name"))
+
+
 def aid_gap_list(
     *,
     user: User,
@@ -207,7 +230,9 @@ def aid_gap_list(
     facilitator: int | None = None,
 ) -> QuerySet[AidEnrolment]:
     """Families and members eligible for an aid but not receiving it (nor proposed),
-    in active families, scoped, in family order; joined for one page in one query."""
+    in active families, scoped, in family order; joined for one page in one query.
+
+    ``village`` is a village code, or a district code (every village in it)."""
     qs = AidEnrolment.objects.filter(
         enrolment_scope_q(user),
         household_scope_q(user, "household__"),
@@ -218,7 +243,7 @@ def aid_gap_list(
     if aid:
         qs = qs.filter(aid_id=aid)
     if village:
-        qs = qs.filter(village_id=village)
+        qs = qs.filter(Q(village_id=village) | Q(village__code__startswith=f"{village}."))
     if facilitator:
         qs = qs.filter(facilitator_id=facilitator)
     return (

@@ -28,7 +28,7 @@ from assistance.forms import (
     ResourceForm,
 )
 from assistance.models import AidStatus, AidUnit, Resource
-from households.selectors import facilitator_list, household_get, village_choices
+from households.selectors import facilitator_list, household_get
 from pkh.forms import add_service_errors
 from pkh.permissions import role_required
 
@@ -102,7 +102,7 @@ def _gap_filters(request):
     form = GapFilterForm(
         request.GET or None,
         aids=selectors.aid_list(active_only=True),
-        villages=village_choices(user=user),
+        areas=selectors.gap_area_choices(user=user),
         facilitators=facilitators,
     )
     filters = form.cleaned_data if form.is_valid() else {}

@@ -162,6 +162,20 @@ def test_gap_page_filters(client, facilitator, supervisor, admin_user):
     assert response.context["page"].paginator.count == 1
 
 
+def test_gap_page_offers_districts_to_admins_of_a_large_area(
+    client, facilitator, admin_user, monkeypatch
+):
+    from assistance import selectors
+
+    household = _families(facilitator, 1)[0]
+    monkeypatch.setattr(selectors, "MAX_VILLAGE_CHOICES", 2)
+    response = login(client, admin_user).get(reverse("assistance:gap"), {"desa": "34.02.09"})
+    assert [c for c, _n in response.context["form"].fields["desa"].choices] == ["", "34.02.09"]
+    assert {r.household_id for r in response.context["page"].object_list} == {household.pk}
+    response = login(client, facilitator).get(reverse("assistance:gap"))
+    assert [c for c, _n in response.context["form"].fields["desa"].choices] == ["", "34.02.09.2001"]
+
+
 def test_gap_page_query_count_is_constant(
     client, facilitator, supervisor, django_assert_max_num_queries
 ):
