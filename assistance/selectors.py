@@ -214,9 +214,10 @@ def gap_area_choices(*, user: User) -> list[tuple[str, str]]:
         if villages.count() > MAX_VILLAGE_CHOICES:
             return list(area.filter(level=3).order_by("name").values_list("code", "name"))
         return list(villages.order_by("name").values_list("code", "name"))
-    codes = (
+    codes = list(
         AidEnrolment.objects.filter(enrolment_scope_q(user), in_programme=True)
-        .values("village_id")
+        .order_by()
+        .values_list("village_id", flat=True)
         .distinct()
     )
     return list(Region.objects.filter(code__in=codes).order_by("name").values_list("code", "name"))
@@ -230,7 +231,9 @@ def aid_gap_list(
     facilitator: int | None = None,
 ) -> QuerySet[AidEnrolment]:
     """Families and members eligible for an aid but not receiving it (nor proposed),
-    in active families, scoped, in family order; joined for one page in one query.
+    in active families, scoped, in family order. Lean (no joins for display): page
+    through its pks and load a page with ``aid_gap_rows``, or add the display joins
+    with ``aid_gap_details`` to stream it (export).
 
     ``village`` is a village code, or a district code (every village in it)."""
     qs = AidEnrolment.objects.filter(
@@ -246,11 +249,23 @@ def aid_gap_list(
         qs = qs.filter(Q(village_id=village) | Q(village__code__startswith=f"{village}."))
     if facilitator:
         qs = qs.filter(facilitator_id=facilitator)
-    return (
-        qs.select_related("aid", "member", "household__village", "household__facilitator")
-        .annotate(pengurus_name=_pengurus_name())
-        .order_by("household_id", "aid_id", "member_id")
-    )
+    return qs.order_by("household_id", "aid_id", "member_id")
+
+
+def aid_gap_details(qs: QuerySet[AidEnrolment]) -> QuerySet[AidEnrolment]:
+    """What the gap page and export show of each row, joined in the same query."""
+    return qs.select_related(
+        "aid", "member", "household__village", "household__facilitator"
+    ).annotate(pengurus_name=_pengurus_name())
+
+
+def aid_gap_rows(*, ids: list[int]) -> list[AidEnrolment]:
+    """One page of the gap list (``ids`` from a page of ``aid_gap_list``), in order.
+
+    Paging over the lean query first and joining only the page's rows keeps a
+    supervisor's or an admin's page as cheap as a facilitator's."""
+    rows = {r.pk: r for r in aid_gap_details(AidEnrolment.objects.filter(pk__in=ids))}
+    return [rows[pk] for pk in ids if pk in rows]
 
 
 # ---------------------------------------------------------------- coverage figures

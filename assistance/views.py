@@ -117,8 +117,9 @@ def _gap_filters(request):
 def gap(request):
     """Families and members eligible for an aid but not receiving it."""
     form, filters = _gap_filters(request)
-    rows = selectors.aid_gap_list(user=request.user, **filters)
-    page = Paginator(rows, GAP_PAGE_SIZE).get_page(request.GET.get("page"))
+    ids = selectors.aid_gap_list(user=request.user, **filters).values_list("pk", flat=True)
+    page = Paginator(ids, GAP_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.aid_gap_rows(ids=list(page.object_list))
     return render(
         request,
         "assistance/gap.html",
@@ -171,7 +172,7 @@ def gap_export(request):
             _("Layak sejak"),
         ]
     )
-    for row in rows.iterator(chunk_size=2000):
+    for row in selectors.aid_gap_details(rows).iterator(chunk_size=2000):
         household = row.household
         sheet.append(
             [
