@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
@@ -113,12 +114,28 @@ def _gap_filters(request):
     }
 
 
+class CappedPaginator(Paginator):
+    """Counts at most ``cap + 1`` rows: an admin's region can hold 200,000 gaps, and an
+    exact count of them would cost more than the page itself. The page then says
+    "more than 10,000" (the exact figures are on the coverage page)."""
+
+    cap = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: self.cap + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
+
+
 @role_required(*EVERY_ROLE)
 def gap(request):
     """Families and members eligible for an aid but not receiving it."""
     form, filters = _gap_filters(request)
     ids = selectors.aid_gap_list(user=request.user, **filters).values_list("pk", flat=True)
-    page = Paginator(ids, GAP_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(ids, GAP_PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.aid_gap_rows(ids=list(page.object_list))
     return render(
         request,

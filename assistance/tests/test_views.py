@@ -191,6 +191,19 @@ def test_gap_page_query_count_is_constant(
     assert response.context["page"].paginator.count > 50
 
 
+def test_gap_page_count_is_capped(client, facilitator, monkeypatch):
+    from assistance import views
+
+    _families(facilitator, 2)
+    monkeypatch.setattr(views.CappedPaginator, "cap", 5)
+    response = login(client, facilitator).get(reverse("assistance:gap"))
+    assert response.context["page"].paginator.capped
+    assert "Lebih dari 5 sasaran" in response.content.decode()
+    response = client.get(reverse("assistance:gap"), {"bantuan": "KKS"})
+    assert not response.context["page"].paginator.capped
+    assert "2 sasaran" in response.content.decode()
+
+
 def test_gap_export_is_xlsx_and_neutralises_formulas(client, facilitator):
     household = _families(facilitator, 1)[0]
     mother = household.members.get(is_pengurus=True)
