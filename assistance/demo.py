@@ -24,7 +24,12 @@ from assistance.models import (
     ResourceKind,
     StatusSource,
 )
-from assistance.services import aid_eligibility_refresh, case_open
+from assistance.services import (
+    aid_eligibility_refresh,
+    case_open,
+    coverage_counts_rebuild,
+    coverage_pairs,
+)
 from households.models import Household, Member, Region
 
 JETIS = "34.02.09"
@@ -171,6 +176,7 @@ def seed_assistance(*, stdout) -> None:
         batch_size=500,
         default_change_reason="demo",
     )
+    coverage_counts_rebuild(pairs=coverage_pairs(household_ids=ids))
 
     cases = 0
     with_facilitator = [h for h in households if h.facilitator_id][:6]

@@ -280,6 +280,30 @@ class AidEnrolment(models.Model):
         return f"{self.aid_id} {self.household_id}/{self.member_id}: {self.status}"
 
 
+class CoverageCount(models.Model):
+    """Rollup of ``AidEnrolment`` rows in the programme per (facilitator, village, aid):
+    the coverage figures of a whole region read tens of thousands of these instead of
+    a million enrolments. Rebuilt by the services for every (facilitator, village) pair
+    they touch (``assistance.services.coverage_counts_rebuild``) and in full nightly."""
+
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    village = models.ForeignKey(
+        "households.Region", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    aid = models.ForeignKey(Aid, on_delete=models.CASCADE, related_name="+")
+    receiving = models.PositiveIntegerField(default=0)
+    not_receiving = models.PositiveIntegerField(default=0)
+    proposed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["village", "facilitator"], name="coverage_count_area")]
+
+    def __str__(self) -> str:
+        return f"{self.facilitator_id}/{self.village_id}/{self.aid_id}"
+
+
 class CaseKind(models.TextChoices):
     MISSING_AID = "bansos", _("Belum menerima bansos yang layak")
     KKS_NOT_DISTRIBUTED = "kks_belum", _("KKS belum dibagikan")

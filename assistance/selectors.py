@@ -11,7 +11,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -23,6 +23,7 @@ from assistance.models import (
     AidEnrolment,
     AidStatus,
     AidUnit,
+    CoverageCount,
     EligibilityRule,
     Resource,
 )
@@ -299,32 +300,24 @@ class CoverageRow:
 
 
 def _coverage(*, user: User, group_by: str, aids: list[str] | None) -> dict:
-    """One aggregate over the rows in scope: an index-only scan of ``enrolment_coverage``
-    (no join to families: counts, no personal data, scoped by the copy on each row)."""
-    qs = AidEnrolment.objects.filter(
-        enrolment_scope_q(user),
-        in_programme=True,
-        status__in=COUNTED_STATUSES,
+    """One aggregate over the rollup rows in scope (``CoverageCount``, kept by the
+    services from the aid rows): tens of thousands of rows for a whole province
+    instead of a million enrolments. Counts only, no personal data."""
+    qs = CoverageCount.objects.filter(
+        scope_q(user, facilitator="facilitator", village="village__code"),
         aid_id__in=_active_aids(),
     )
     if aids:
         qs = qs.filter(aid_id__in=aids)
     rows = (
         qs.values(group_by, "aid_id")
-        .annotate(
-            receiving=Count("pk", filter=Q(status=AidStatus.RECEIVING)),
-            not_receiving=Count("pk", filter=Q(status=AidStatus.ELIGIBLE)),
-            proposed=Count("pk", filter=Q(status=AidStatus.PROPOSED)),
-        )
+        .annotate(r=Sum("receiving"), n=Sum("not_receiving"), p=Sum("proposed"))
         .order_by()
     )
     grouped: dict = defaultdict(dict)
     for row in rows:
         grouped[row[group_by]][row["aid_id"]] = AidCoverage(
-            aid=row["aid_id"],
-            receiving=row["receiving"],
-            not_receiving=row["not_receiving"],
-            proposed=row["proposed"],
+            aid=row["aid_id"], receiving=row["r"], not_receiving=row["n"], proposed=row["p"]
         )
     return grouped
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -29,6 +29,7 @@ from assistance.models import (
     AidUnit,
     CaseKind,
     CaseStatus,
+    CoverageCount,
     EligibilityRule,
     Resource,
     StatusSource,
@@ -150,6 +151,7 @@ def _refresh_batch(batch: list[int], aids: list[Aid], on: datetime.date) -> int:
     eligible, families, active_members = _rule_state(batch, aids, on)
     rule_aids = {a.code for a in aids}
     existing = {}
+    old_pairs: set[Pair] = set()
     status_changed, copy_changed = [], []
     for row in AidEnrolment.objects.filter(household_id__in=batch).only(
         "pk",
@@ -165,6 +167,7 @@ def _refresh_batch(batch: list[int], aids: list[Aid], on: datetime.date) -> int:
     ):
         key = (row.aid_id, row.household_id, row.member_id)
         existing[key] = row
+        old_pairs.add((row.facilitator_id, row.village_id))
         active, facilitator_id, village_id = families[row.household_id]
         copy = (
             active and (row.member_id is None or row.member_id in active_members),
@@ -214,6 +217,12 @@ def _refresh_batch(batch: list[int], aids: list[Aid], on: datetime.date) -> int:
         AidEnrolment.objects.bulk_update(
             copy_changed, ["in_programme", "facilitator", "village"], batch_size=1000
         )
+    if new or status_changed or copy_changed:
+        # Pairs before (as loaded) and after (the families' current ones).
+        touched = {(f, v) for f, v in old_pairs} | {
+            (f, v) for _a, f, v in families.values() if v is not None
+        }
+        coverage_counts_rebuild(pairs=touched)
     return len(new) + len(status_changed) + len(copy_changed)
 
 
@@ -222,6 +231,7 @@ def aid_household_copy_sync(*, household_ids: Iterable[int]) -> int:
     """Copy the families' facilitator and village onto their aid rows (after a
     reassignment): one UPDATE per batch, no eligibility work. Returns rows updated."""
     ids = sorted(set(household_ids))
+    before = coverage_pairs(household_ids=ids)
     updated = 0
     for batch in _chunks(ids, 10_000):
         family = Household.objects.filter(pk=OuterRef("household_id"))
@@ -236,7 +246,89 @@ def aid_household_copy_sync(*, household_ids: Iterable[int]) -> int:
                 village_id=Subquery(family.values("village_id")[:1]),
             )
         )
+    if updated:
+        coverage_counts_rebuild(pairs=before | coverage_pairs(household_ids=ids))
     return updated
+
+
+# ---------------------------------------------------------------- coverage rollup
+
+
+Pair = tuple  # (facilitator_id | None, village_id)
+
+
+def _pair_q(pairs: Iterable[Pair]) -> Q:
+    q = Q(pk__in=[])
+    by_facilitator: dict = {}
+    for facilitator_id, village_id in pairs:
+        by_facilitator.setdefault(facilitator_id, set()).add(village_id)
+    for facilitator_id, villages in by_facilitator.items():
+        who = (
+            Q(facilitator__isnull=True)
+            if facilitator_id is None
+            else Q(facilitator_id=facilitator_id)
+        )
+        q |= who & Q(village_id__in=sorted(villages))
+    return q
+
+
+def coverage_pairs(*, household_ids: Iterable[int]) -> set[Pair]:
+    """The (facilitator, village) pairs the aid rows of these families count under."""
+    ids = sorted(set(household_ids))
+    pairs: set[Pair] = set()
+    for batch in _chunks(ids, 10_000):
+        pairs |= set(
+            AidEnrolment.objects.filter(household_id__in=batch)
+            .order_by()
+            .values_list("facilitator_id", "village_id")
+            .distinct()
+        )
+    return pairs
+
+
+@transaction.atomic
+def coverage_counts_rebuild(*, pairs: Iterable[Pair] | None = None) -> int:
+    """Recount ``CoverageCount`` for the given (facilitator, village) pairs from the
+    aid rows (``None``: everything). Set-based: one delete, one aggregate, one insert
+    per 500 pairs. Returns the number of rollup rows written."""
+    if pairs is None:
+        CoverageCount.objects.all().delete()
+        chunks = [None]
+    else:
+        pairs = sorted(pairs, key=lambda p: (p[0] or 0, p[1] or ""))
+        chunks = [pairs[i : i + 500] for i in range(0, len(pairs), 500)]
+    written = 0
+    for chunk in chunks:
+        rows = AidEnrolment.objects.filter(in_programme=True, village__isnull=False)
+        if chunk is not None:
+            if not chunk:
+                continue
+            CoverageCount.objects.filter(_pair_q(chunk)).delete()
+            rows = rows.filter(_pair_q(chunk))
+        counts = (
+            rows.values("facilitator_id", "village_id", "aid_id")
+            .annotate(
+                receiving=Count("pk", filter=Q(status=AidStatus.RECEIVING)),
+                not_receiving=Count("pk", filter=Q(status=AidStatus.ELIGIBLE)),
+                proposed=Count("pk", filter=Q(status=AidStatus.PROPOSED)),
+            )
+            .order_by()
+        )
+        objs = [
+            CoverageCount(
+                facilitator_id=c["facilitator_id"],
+                village_id=c["village_id"],
+                aid_id=c["aid_id"],
+                receiving=c["receiving"],
+                not_receiving=c["not_receiving"],
+                proposed=c["proposed"],
+            )
+            for c in counts
+            if c["receiving"] or c["not_receiving"] or c["proposed"]
+        ]
+        CoverageCount.objects.bulk_create(objs, batch_size=5000)
+        written += len(objs)
+    return written
 
 
 # ---------------------------------------------------------------- aid status
@@ -338,12 +430,17 @@ def aid_status_set(
     enrolment.office = office
     enrolment.note = note.strip()
     enrolment.source = StatusSource.USER
+    old_pair = (enrolment.facilitator_id, enrolment.village_id) if enrolment.pk else None
     enrolment.in_programme = household.status == HouseholdStatus.ACTIVE and (
         member is None or member.left_on is None
     )
     enrolment.facilitator_id, enrolment.village_id = household.facilitator_id, household.village_id
     enrolment._history_user = by
     enrolment.save()
+    pairs = {(enrolment.facilitator_id, enrolment.village_id)}
+    if old_pair:
+        pairs.add(old_pair)
+    coverage_counts_rebuild(pairs=pairs)
     return enrolment
 
 
@@ -474,6 +571,8 @@ def _roster_batch(batch: list[int], wanted: dict[tuple, bool], *, on, by) -> int
             default_user=by,
             default_change_reason="roster",
         )
+    if to_create or to_update:
+        coverage_counts_rebuild(pairs={(f, v) for _a, f, v in families.values()})
     return len(to_create) + len(to_update)
 
 

@@ -16,12 +16,15 @@ from pkh.celery import app
     time_limit=55 * 60,
 )
 def aid_eligibility_refresh_all() -> int:
-    """Refresh every family's stored aid eligibility. Idempotent: a second run writes
-    nothing. Runs after a catalogue change and nightly (children age into and out of
-    an aid's age limits)."""
-    from assistance.services import aid_eligibility_refresh
+    """Refresh every family's stored aid eligibility, then recount the coverage rollup
+    in full (a safety net for any write that bypassed the services). Idempotent.
+    Runs after a catalogue change and nightly (children age into and out of an aid's
+    age limits)."""
+    from assistance.services import aid_eligibility_refresh, coverage_counts_rebuild
 
-    return aid_eligibility_refresh()
+    written = aid_eligibility_refresh()
+    coverage_counts_rebuild()
+    return written
 
 
 # Every night at 01:30 (Asia/Jakarta): members' ages move across the aids' age limits.

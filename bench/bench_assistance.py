@@ -180,6 +180,13 @@ def main(argv: list[str] | None = None) -> int:
     call_command("migrate", verbosity=0)
     info = _seeded(args.families) or seed(families=args.families, log=say)
     seed_aid_rows(say)
+    from assistance.models import CoverageCount
+    from assistance.services import coverage_counts_rebuild
+
+    if not CoverageCount.objects.exists():
+        say(f"coverage rollup: {coverage_counts_rebuild():,} rows")
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE assistance_coveragecount")
     facilitator = User.objects.get(pk=info["facilitator"])
     supervisor = User.objects.get(pk=info["supervisor"])
     admin = User.objects.get(pk=info["admin"])

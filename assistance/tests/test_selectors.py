@@ -121,3 +121,44 @@ def test_panel_shows_each_subject_and_what_the_rule_says(facilitator):
     kip_lines = panel["KIP"].lines
     assert [line.status for line in kip_lines] == [AidStatus.ELIGIBLE]  # the SD child only
     assert [line.status for line in panel["RTLH"].lines] == [AidStatus.NOT_ELIGIBLE]
+
+
+def _rollup():
+    from assistance.models import CoverageCount
+
+    return sorted(
+        CoverageCount.objects.values_list(
+            "facilitator_id", "village_id", "aid_id", "receiving", "not_receiving", "proposed"
+        )
+    )
+
+
+def test_coverage_rollup_stays_equal_to_a_full_recount(facilitator, other_facilitator, admin_user):
+    from households.models import MemberExit
+    from households.services import households_transfer, member_save
+
+    families = [household_with_members(facilitator=facilitator) for _ in range(3)]
+    _receive(families[0], "KKS", facilitator)
+    services.roster_aid_apply(
+        member_flags={m.pk: {"KIS": True} for m in families[1].members.all()},
+        household_flags={families[2].pk: {"SEMBAKO": True}},
+        by=admin_user,
+        on=YESTERDAY,
+    )
+    households_transfer(
+        households=[families[1].pk], to_facilitator=other_facilitator, by=admin_user
+    )
+    child = families[2].members.get(components__code="SD")
+    member_save(
+        household=families[2],
+        member=child,
+        by=facilitator,
+        left_on=YESTERDAY,
+        left_reason=MemberExit.MOVED,
+    )
+    families[0].status = "exited"
+    families[0].save()
+    incremental = _rollup()
+    assert incremental
+    services.coverage_counts_rebuild()
+    assert _rollup() == incremental
