@@ -343,12 +343,12 @@ def modules_completed(
 
     A module with no active session is never complete. Two queries.
     """
-    sizes = dict(
-        FdsModuleSession.objects.filter(is_active=True)
-        .values("module_id")
-        .annotate(n=Count("pk"))
-        .values_list("module_id", "n")
-    )
+    modules = {
+        m.pk: m
+        for m in FdsModule.objects.annotate(
+            size=Count("sessions", filter=Q(sessions__is_active=True))
+        )
+    }
     held = session_scope(user=user).filter(
         group_id__in=list(group_ids),
         status=SessionStatus.HELD,
@@ -363,9 +363,8 @@ def modules_completed(
     )
     done: dict[int, set[int]] = defaultdict(set)
     for group_id, module_id, n in rows:
-        if n >= sizes.get(module_id, 0) > 0:
+        if n >= modules[module_id].size > 0:
             done[group_id].add(module_id)
-    modules = FdsModule.objects.in_bulk({m for ids in done.values() for m in ids})
     return {
         group_id: sorted((modules[m] for m in ids), key=lambda mod: mod.number)
         for group_id, ids in done.items()
