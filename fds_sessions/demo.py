@@ -73,8 +73,9 @@ def _seed_facilitator(facilitator: User, today: datetime.date, curriculum: list)
             if not members:
                 continue
             village = members[0].village
+            suffix = f" {i // len(FLOWERS) + 1}" if i >= len(FLOWERS) else ""
             group = FdsGroup.objects.create(
-                name=f"{FLOWERS[flower % len(FLOWERS)]} {village.name}",
+                name=f"{FLOWERS[i % len(FLOWERS)]} {village.name}{suffix}",
                 facilitator=facilitator,
                 village=village,
                 meeting_place=rng.choice(PLACES),
