@@ -223,6 +223,22 @@ def main() -> None:
             )
         )
         print(results[-1].line())
+    # Pages this app adds to: the group list, the home page (P2K2 follow-up to-do items)
+    # and the family page (P2K2 panel), for the 400-family facilitator and their supervisor.
+    big = FdsGroup.objects.get(name=BIG_GROUP)
+    family = big.households.order_by("pk").first()
+    for role, user_id in (("facilitator", info["facilitator"]), ("supervisor", info["supervisor"])):
+        client = client_for(User.objects.get(pk=user_id))
+        for label, url in (
+            (f"group list ({role})", reverse("fds_sessions:group_list")),
+            (f"home page with P2K2 to-do ({role})", reverse("home")),
+            (
+                f"family page with P2K2 panel ({role})",
+                reverse("households:detail", args=[family.pk]),
+            ),
+        ):
+            results.append(time_view(client, url, n=args.requests, label=label))
+            print(results[-1].line())
     out = Path(__file__).resolve().parent / "out"
     out.mkdir(exist_ok=True)
     (out / "fds.json").write_text(

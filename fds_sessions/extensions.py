@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Role
 from fds_sessions import selectors
 from pkh.registry import Panel, TodoItem
 
@@ -15,7 +16,13 @@ MAX_TODO_ITEMS = 100
 
 
 def fds_followups(*, user, today: datetime.date) -> list[TodoItem]:
-    """Families absent from two meetings in a row, until an FDS follow-up visit is logged."""
+    """Families absent from two meetings in a row, until an FDS follow-up visit is logged.
+
+    For facilitators (their families) and supervisors (their team's); an admin's whole
+    region is a report, not a to-do list.
+    """
+    if getattr(user, "role", None) not in (Role.FACILITATOR, Role.SUPERVISOR):
+        return []
     return [
         TodoItem(
             kind="fds_followup",
