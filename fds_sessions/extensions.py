@@ -18,10 +18,10 @@ MAX_TODO_ITEMS = 100
 def fds_followups(*, user, today: datetime.date) -> list[TodoItem]:
     """Families absent from two meetings in a row, until an FDS follow-up visit is logged.
 
-    For facilitators (their families) and supervisors (their team's); an admin's whole
-    region is a report, not a to-do list.
+    Only on facilitators' lists: they make the visit. Supervisors and admins see the
+    attendance figures on the group pages instead.
     """
-    if getattr(user, "role", None) not in (Role.FACILITATOR, Role.SUPERVISOR):
+    if getattr(user, "role", None) != Role.FACILITATOR:
         return []
     return [
         TodoItem(

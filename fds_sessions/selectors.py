@@ -258,9 +258,6 @@ class AttendanceRate:
         return AttendanceRate(self.present + other.present, self.held + other.held)
 
 
-_KEYS = {"household": "m.household_id", "group": "m.group_id", "facilitator": "g.facilitator_id"}
-
-
 def _in_queryset(column: str, qs: QuerySet) -> tuple[str, list]:
     sql, params = qs.values("pk").query.sql_with_params()
     return f"{column} IN ({sql})", list(params)
@@ -292,48 +289,78 @@ def attendance_rates(
 
     Scoped: families ``user`` may see (``by="household"``), groups they may see
     (``"group"``) or facilitators they may see (``"facilitator"``). The optional id
-    lists narrow further. One query.
+    lists narrow further. Two aggregate queries: the pairs (memberships x sessions), and
+    the "present" rows. The second counts attendance rows directly because the services
+    keep every attendance inside a membership period of its family in that group
+    (``session_hold`` checks it; moves and ``memberships_sync`` never cut one off).
     """
     m = GroupMembership._meta.db_table
     s = FdsSession._meta.db_table
     a = Attendance._meta.db_table
     g = FdsGroup._meta.db_table
-    key = _KEYS[by]
-    if by == "household":
-        scope = _in_queryset("m.household_id", household_scope(user=user))
-    elif by == "group":
-        scope = _in_queryset("m.group_id", group_scope(user=user))
-    else:
-        scope = _in_queryset("g.facilitator_id", facilitator_list(user=user))
-    where, params = [scope[0]], list(scope[1])
-    for column, ids in (
-        ("m.household_id", household_ids),
-        ("m.group_id", group_ids),
-        ("g.facilitator_id", facilitator_ids),
-    ):
-        if ids is not None:
-            clause, extra = _in_ids(column, ids)
-            where.append(clause)
-            params += extra
-    sql = f"""
-        SELECT {key}, COUNT(s.id), SUM(CASE WHEN a.status = %s THEN 1 ELSE 0 END)
+    # The same filters on both queries; only the household column differs (m. or a.).
+    columns = {
+        "household": "{hh}.household_id",
+        "group": "s.group_id",
+        "facilitator": "g.facilitator_id",
+    }
+    scopes = {
+        "household": household_scope(user=user),
+        "group": group_scope(user=user),
+        "facilitator": facilitator_list(user=user),
+    }
+
+    def where(hh: str) -> tuple[str, list]:
+        clauses, params = [], []
+        clause, extra = _in_queryset(columns[by].format(hh=hh), scopes[by])
+        clauses.append(clause)
+        params += extra
+        for name, ids in (
+            ("household", household_ids),
+            ("group", group_ids),
+            ("facilitator", facilitator_ids),
+        ):
+            if ids is not None:
+                clause, extra = _in_ids(columns[name].format(hh=hh), ids)
+                clauses.append(clause)
+                params += extra
+        return " AND ".join(clauses), params
+
+    held_where, held_params = where("m")
+    held_sql = f"""
+        SELECT {columns[by].format(hh="m")}, COUNT(*)
         FROM {m} m
-        JOIN {g} g ON g.id = m.group_id
         JOIN {s} s ON s.group_id = m.group_id
             AND s.status = %s
             AND s.date >= m.joined_on
             AND (m.left_on IS NULL OR s.date < m.left_on)
             AND s.date >= %s AND s.date <= %s
-        LEFT JOIN {a} a ON a.session_id = s.id AND a.household_id = m.household_id
-        WHERE {" AND ".join(where)}
-        GROUP BY {key}
+        JOIN {g} g ON g.id = s.group_id
+        WHERE {held_where}
+        GROUP BY 1
     """  # noqa: S608 - table names from _meta, values as parameters
+    present_where, present_params = where("a")
+    present_sql = f"""
+        SELECT {columns[by].format(hh="a")}, COUNT(*)
+        FROM {a} a
+        JOIN {s} s ON s.id = a.session_id
+        JOIN {g} g ON g.id = s.group_id
+        WHERE a.status = %s AND s.status = %s AND s.date >= %s AND s.date <= %s
+            AND {present_where}
+        GROUP BY 1
+    """  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql, [AttendanceStatus.PRESENT, SessionStatus.HELD, start, end, *params])
-        return {
-            row[0]: AttendanceRate(present=int(row[2] or 0), held=int(row[1]))
-            for row in cursor.fetchall()
-        }
+        cursor.execute(held_sql, [SessionStatus.HELD, start, end, *held_params])
+        held = dict(cursor.fetchall())
+        cursor.execute(
+            present_sql,
+            [AttendanceStatus.PRESENT, SessionStatus.HELD, start, end, *present_params],
+        )
+        present = dict(cursor.fetchall())
+    return {
+        key: AttendanceRate(present=int(present.get(key, 0)), held=int(n))
+        for key, n in held.items()
+    }
 
 
 def modules_completed(

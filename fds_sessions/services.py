@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -324,6 +324,24 @@ def memberships_sync(
         stale = GroupMembership.objects.filter(
             household_id__in=chunk, left_on__isnull=True
         ).exclude(Exists(same_group))
+        # Never cut off recorded attendance: a period with attendance on or after ``day``
+        # closes the day after the last one (rare: a meeting held today, then a bulk move).
+        last_attended = (
+            Attendance.objects.filter(
+                household_id=OuterRef("household_id"),
+                session__group_id=OuterRef("group_id"),
+                session_date__gte=day,
+            )
+            .order_by("-session_date")
+            .values("session_date")[:1]
+        )
+        for pk, last in (
+            stale.annotate(last=Subquery(last_attended))
+            .filter(last__isnull=False)
+            .values_list("pk", "last")
+        ):
+            GroupMembership.objects.filter(pk=pk).update(left_on=last + datetime.timedelta(days=1))
+            counts["closed"] += 1
         stale.filter(joined_on__gte=day).delete()
         counts["closed"] += stale.update(left_on=day)
         has_open = GroupMembership.objects.filter(household_id=OuterRef("pk"), left_on__isnull=True)

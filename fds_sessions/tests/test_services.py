@@ -21,6 +21,7 @@ from fds_sessions.models import (
     GroupMembership,
     SessionStatus,
 )
+from fds_sessions.selectors import AttendanceRate, attendance_rates
 from fds_sessions.tests.factories import GroupFactory, add_families, curriculum, held_session
 from households.models import Household, Region
 from households.services import households_transfer
@@ -449,3 +450,18 @@ def test_module_number_unique(admin_user):
     with pytest.raises(ValidationError) as exc:
         services.module_create(number=1, title="Dobel", by=admin_user)
     assert "number" in exc.value.error_dict
+
+
+def test_sync_never_cuts_off_attendance_recorded_today(group, facilitator):
+    """A family that joined today, attended today's meeting and is moved by an import the
+    same day keeps that meeting in its period (the rates count it)."""
+    other = GroupFactory(facilitator=facilitator, name="Kenanga")
+    family = add_families(group, 1, joined_on=today())[0]
+    held_session(group, today(), {family.pk: P})
+    Household.objects.filter(pk=family.pk).update(fds_group=other)
+    services.memberships_sync(household_ids=[family.pk])
+    period = GroupMembership.objects.get(household=family, group=group)
+    assert period.covers(today())
+    assert GroupMembership.objects.get(household=family, left_on=None).group == other
+    rates = attendance_rates(user=facilitator, by="household", start=today(), end=today())
+    assert rates[family.pk] == AttendanceRate(present=1, held=1)

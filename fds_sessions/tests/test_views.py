@@ -667,11 +667,13 @@ def test_transfer_page_closes_group_membership(client, group, admin_user, other_
     assert Region.objects.filter(code="34.02.09.2001").exists()
 
 
-def test_followups_reach_supervisor_but_not_admin(client, group, supervisor, admin_user):
+def test_followups_only_on_the_facilitators_list(client, group, supervisor, admin_user):
     family = add_families(group, 1)[0]
     held_session(group, today() - datetime.timedelta(days=40), {family.pk: A})
     held_session(group, today() - datetime.timedelta(days=10), {family.pk: A})
-    page = login(client, supervisor).get(reverse("home")).content.decode()
+    page = login(client, group.facilitator).get(reverse("home")).content.decode()
     assert 'data-kind="fds_followup"' in page
+    page = login(client, supervisor).get(reverse("home")).content.decode()
+    assert 'data-kind="fds_followup"' not in page
     page = login(client, admin_user).get(reverse("home")).content.decode()
     assert 'data-kind="fds_followup"' not in page
