@@ -146,9 +146,9 @@ def seed_fds(*, info: dict, months: int, log) -> dict:
                 [today, BIG_GROUP, SMALL_GROUP],
             )
             log(f"  done in {time.perf_counter() - t0:.0f} s")
-        with connection.cursor() as cur:
+        with connection.cursor() as cur:  # as autovacuum would, before the measurements
             for table in (g, m, s, a, h):
-                cur.execute(f"ANALYZE {table}")
+                cur.execute(f"VACUUM ANALYZE {table}")
     counts = {
         "groups": FdsGroup.objects.count(),
         "memberships": GroupMembership.objects.count(),
@@ -200,6 +200,14 @@ def main() -> None:
     counts = seed_fds(info=info, months=args.months, log=print)
 
     results = []
+    # Baselines in the same run (the machine is shared: read the pages against these).
+    client = client_for(User.objects.get(pk=info["facilitator"]))
+    for label, url in (
+        ("baseline: module catalogue (2 queries)", reverse("fds_sessions:module_list")),
+        ("baseline: caseload, 400 families (households)", reverse("households:caseload")),
+    ):
+        results.append(time_view(client, url, n=args.requests, label=label))
+        print(results[-1].line())
     for name in (BIG_GROUP, SMALL_GROUP):
         group = FdsGroup.objects.get(name=name)
         planned = FdsSession.objects.get(group=group, status=SessionStatus.PLANNED)

@@ -326,6 +326,12 @@ def attendance_rates(
                 params += extra
         return " AND ".join(clauses), params
 
+    # The group table is only needed to reach the facilitator.
+    join_group = (
+        f"JOIN {g} g ON g.id = s.group_id"
+        if by == "facilitator" or facilitator_ids is not None
+        else ""
+    )
     held_where, held_params = where("m")
     held_sql = f"""
         SELECT {columns[by].format(hh="m")}, COUNT(*)
@@ -335,7 +341,7 @@ def attendance_rates(
             AND s.date >= m.joined_on
             AND (m.left_on IS NULL OR s.date < m.left_on)
             AND s.date >= %s AND s.date <= %s
-        JOIN {g} g ON g.id = s.group_id
+        {join_group}
         WHERE {held_where}
         GROUP BY 1
     """  # noqa: S608 - table names from _meta, values as parameters
@@ -344,7 +350,7 @@ def attendance_rates(
         SELECT {columns[by].format(hh="a")}, COUNT(*)
         FROM {a} a
         JOIN {s} s ON s.id = a.session_id
-        JOIN {g} g ON g.id = s.group_id
+        {join_group}
         WHERE a.status = %s AND s.status = %s AND s.date >= %s AND s.date <= %s
             AND {present_where}
         GROUP BY 1
