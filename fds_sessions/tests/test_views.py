@@ -677,3 +677,50 @@ def test_followups_only_on_the_facilitators_list(client, group, supervisor, admi
     assert 'data-kind="fds_followup"' not in page
     page = login(client, admin_user).get(reverse("home")).content.decode()
     assert 'data-kind="fds_followup"' not in page
+
+
+@pytest.mark.parametrize("name", ["session_edit", "session_attendance", "session_cancel"])
+def test_session_owner_pages_refuse_others(
+    client, planned, name, other_facilitator, other_team_facilitator, supervisor, admin_user
+):
+    url = reverse(f"fds_sessions:{name}", args=[planned.pk])
+    for user in (other_facilitator, other_team_facilitator):
+        assert login(client, user).post(url, {"date": "2025-01-01"}).status_code == 404
+    for user in (supervisor, admin_user):
+        assert login(client, user).post(url, {"date": "2025-01-01"}).status_code == 403
+    planned.refresh_from_db()
+    assert planned.status == SessionStatus.PLANNED and planned.date == today()
+
+
+def test_group_families_page_query_count_constant(
+    client, facilitator, django_assert_max_num_queries
+):
+    small = GroupFactory(facilitator=facilitator, name="Kecil")
+    add_families(small, 2)
+    login(client, facilitator)
+    url = reverse("fds_sessions:group_families", args=[small.pk])
+    with django_assert_max_num_queries(6) as few:
+        assert client.get(url).status_code == 200
+    other = GroupFactory(facilitator=facilitator, name="Lain")
+    add_families(other, 20)
+    add_families(small, 20)
+    for _ in range(5):
+        household_with_members(facilitator=facilitator)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
+
+
+def test_session_detail_query_count_constant(
+    client, group, facilitator, supervisor, django_assert_max_num_queries
+):
+    few_families = add_families(group, 2)
+    small = held_session(group, today(), {h.pk: P for h in few_families})
+    big_group = GroupFactory(facilitator=facilitator, name="Besar")
+    many = add_families(big_group, 30)
+    big = held_session(big_group, today(), {h.pk: A for h in many})
+    for user in (facilitator, supervisor):
+        login(client, user)
+        with django_assert_max_num_queries(10) as few:
+            client.get(reverse("fds_sessions:session_detail", args=[small.pk]))
+        with django_assert_max_num_queries(len(few.captured_queries)):
+            client.get(reverse("fds_sessions:session_detail", args=[big.pk]))
