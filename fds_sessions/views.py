@@ -44,7 +44,12 @@ def group_list(request):
         g.rate = rates.get(g.pk)
     facilitators = []
     if user.role != Role.FACILITATOR:
-        facilitators = list(facilitator_list(user=user).order_by("username")[:100])
+        # A supervisor's whole team; for an admin (a whole region) the facilitators of the
+        # groups on this page, to keep the page's cost bounded.
+        facilitators = facilitator_list(user=user).order_by("username")
+        if user.role == Role.ADMIN:
+            facilitators = facilitators.filter(pk__in={g.facilitator_id for g in page})
+        facilitators = list(facilitators[:50])
         by_facilitator = selectors.attendance_rates(
             user=user,
             by="facilitator",

@@ -71,7 +71,7 @@ def test_group_list_for_each_role(
 
 
 def test_group_list_query_count_constant(
-    client, facilitator, supervisor, django_assert_max_num_queries
+    client, facilitator, supervisor, admin_user, django_assert_max_num_queries
 ):
     def make(n):
         for i in range(n):
@@ -80,7 +80,7 @@ def test_group_list_query_count_constant(
             held_session(g, today() - datetime.timedelta(days=i + 1), {h.pk: P for h in families})
 
     url = reverse("fds_sessions:group_list")
-    for user in (facilitator, supervisor):
+    for user in (facilitator, supervisor, admin_user):
         login(client, user)
         make(2)
         with django_assert_max_num_queries(12) as few:
