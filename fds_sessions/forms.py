@@ -126,8 +126,15 @@ class AttendanceForm(forms.Form):
             )
 
     def rows(self):
+        """One row per family for the template: plain values, cheap to render 30 times."""
         for h in self.households:
-            yield h, self[f"a{h.pk}"]
+            field = self[f"a{h.pk}"]
+            yield {
+                "household": h,
+                "name": field.html_name,
+                "value": field.value(),
+                "errors": field.errors,
+            }
 
     def attendance(self) -> dict[int, str]:
         return {h.pk: self.cleaned_data[f"a{h.pk}"] for h in self.households}

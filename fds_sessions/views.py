@@ -318,7 +318,7 @@ def session_attendance(request, pk: int):
             "session": session,
             "form": form,
             "is_future": session.date > timezone.localdate(),
-            "statuses": AttendanceStatus.choices,
+            "statuses": [(code, str(label)) for code, label in AttendanceStatus.choices],
         },
     )
 
