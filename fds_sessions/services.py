@@ -311,7 +311,8 @@ def memberships_sync(
     For writes made elsewhere (roster import, facilitator transfer) that set the current
     group in bulk: an open period in another group is closed ``on_date`` (today by
     default; dropped when it began that day), a family with a group and no open period
-    gets one from ``on_date``, and a leader whose family left loses the role. Set-based,
+    gets one from ``on_date``, a leader whose family left loses the role, and a group
+    without a village gets its first family's village (admins' scope). Set-based,
     a few statements per batch of ids; running it twice changes nothing.
     """
     day = on_date or _today()
@@ -360,6 +361,17 @@ def memberships_sync(
         FdsGroup.objects.filter(leader__household_id__in=chunk).exclude(
             Exists(leader_stays)
         ).update(leader=None)
+        # Groups created elsewhere (e.g. by the roster import) meet in their first
+        # family's village until the facilitator says otherwise: admins see them by it.
+        first_village = (
+            Household.objects.filter(fds_group=OuterRef("pk")).order_by("pk").values("village")[:1]
+        )
+        FdsGroup.objects.filter(
+            village__isnull=True,
+            pk__in=Household.objects.filter(pk__in=chunk, fds_group__isnull=False).values(
+                "fds_group"
+            ),
+        ).update(village=Subquery(first_village))
     return counts
 
 

@@ -21,7 +21,7 @@ from fds_sessions.models import (
     GroupMembership,
     SessionStatus,
 )
-from fds_sessions.selectors import AttendanceRate, attendance_rates
+from fds_sessions.selectors import AttendanceRate, attendance_rates, group_scope
 from fds_sessions.tests.factories import GroupFactory, add_families, curriculum, held_session
 from households.models import Household, Region
 from households.services import households_transfer
@@ -465,3 +465,14 @@ def test_sync_never_cuts_off_attendance_recorded_today(group, facilitator):
     assert GroupMembership.objects.get(household=family, left_on=None).group == other
     rates = attendance_rates(user=facilitator, by="household", start=today(), end=today())
     assert rates[family.pk] == AttendanceRate(present=1, held=1)
+
+
+def test_sync_gives_imported_groups_a_village_for_admin_scope(facilitator, admin_user):
+    imported = FdsGroup.objects.create(name="Kelompok impor", facilitator=facilitator)
+    family = household_with_members(facilitator=facilitator)
+    Household.objects.filter(pk=family.pk).update(fds_group=imported)
+    assert not group_scope(user=admin_user).filter(pk=imported.pk).exists()
+    households_changed.send(sender=Household, household_ids={family.pk}, fields={"fds_group"})
+    imported.refresh_from_db()
+    assert imported.village_id == family.village_id
+    assert group_scope(user=admin_user).filter(pk=imported.pk).exists()
