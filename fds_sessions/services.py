@@ -216,17 +216,28 @@ def _regroup(
                 )
             }
         )
-    if Attendance.objects.filter(household_id__in=ids, session_date__gte=on_date).exists():
+    if Attendance.objects.filter(household_id__in=ids, session_date__gt=on_date).exists():
         raise ValidationError(
             {
                 "on_date": _(
-                    "Sebagian keluarga sudah tercatat hadir/absen pada atau setelah tanggal ini; "
+                    "Sebagian keluarga sudah tercatat hadir/absen setelah tanggal ini; "
                     "pilih tanggal sesudahnya."
                 )
             }
         )
-    open_rows.filter(joined_on=on_date).delete()  # a period of zero days
-    open_rows.update(left_on=on_date)
+    # A family that attended its old group's meeting on the day it moves stays in the old
+    # group through that day (the meeting keeps counting): the periods overlap one day.
+    attended_that_day = set(
+        Attendance.objects.filter(household_id__in=ids, session_date=on_date).values_list(
+            "household_id", flat=True
+        )
+    )
+    open_rows.filter(household_id__in=attended_that_day).update(
+        left_on=on_date + datetime.timedelta(days=1)
+    )
+    rest = open_rows.exclude(household_id__in=attended_that_day)
+    rest.filter(joined_on=on_date).delete()  # a period of zero days
+    rest.update(left_on=on_date)
     if group is not None:
         GroupMembership.objects.bulk_create(
             [GroupMembership(household_id=pk, group=group, joined_on=on_date) for pk in ids]

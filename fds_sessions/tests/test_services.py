@@ -162,7 +162,7 @@ def test_move_cannot_predate_recorded_attendance_or_current_period(group, facili
     other = GroupFactory(facilitator=facilitator, name="Kenanga")
     family = add_families(other, 1, joined_on=today() - datetime.timedelta(days=60))[0]
     held_session(other, today() - datetime.timedelta(days=5), {family.pk: P})
-    for days in (5, 90):
+    for days in (6, 90):
         with pytest.raises(ValidationError) as exc:
             services.group_families_add(
                 group=group,
@@ -173,6 +173,22 @@ def test_move_cannot_predate_recorded_attendance_or_current_period(group, facili
         assert "on_date" in exc.value.error_dict
     family.refresh_from_db()
     assert family.fds_group == other
+
+
+def test_move_on_the_day_of_a_meeting_keeps_that_meeting(group, facilitator):
+    other = GroupFactory(facilitator=facilitator, name="Kenanga")
+    family, stays = add_families(other, 2, joined_on=today() - datetime.timedelta(days=60))
+    held_session(other, today(), {family.pk: P, stays.pk: A})
+    services.group_families_add(
+        group=group, household_ids=[family.pk], on_date=today(), by=facilitator
+    )
+    old = GroupMembership.objects.get(household=family, group=other)
+    new = GroupMembership.objects.get(household=family, group=group)
+    assert old.covers(today()) and new.covers(today())
+    rates = attendance_rates(user=facilitator, by="household", start=today(), end=today())
+    assert rates[family.pk] == AttendanceRate(present=1, held=1)
+    # The new group's meeting the same day lists the family too.
+    assert family.pk in services.members_on(group=group, day=today())
 
 
 def test_group_families_remove(group, facilitator):
