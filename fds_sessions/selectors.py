@@ -351,7 +351,8 @@ def attendance_rates(
         FROM {a} a
         JOIN {s} s ON s.id = a.session_id
         {join_group}
-        WHERE a.status = %s AND s.status = %s AND s.date >= %s AND s.date <= %s
+        WHERE a.status = %s AND s.status = %s
+            AND a.session_date >= %s AND a.session_date <= %s
             AND {present_where}
         GROUP BY 1
     """  # noqa: S608
