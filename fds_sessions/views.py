@@ -129,6 +129,7 @@ def group_detail(request, pk: int):
             "start": start,
             "end": end,
             "is_owner": is_owner,
+            "leader_household": group.leader.household_id if group.leader else None,
         },
     )
 

@@ -256,6 +256,8 @@ def test_group_page_scoping(
 
 def test_group_page_shows_figures(client, group, facilitator):
     families = add_families(group, 2, joined_on=datetime.date(2025, 1, 1))
+    group.leader = families[0].members.get(is_pengurus=True)
+    group.save()
     for item in FdsModuleSession.objects.filter(module__number=2):
         held_session(
             group,
@@ -272,6 +274,7 @@ def test_group_page_shows_figures(client, group, facilitator):
     assert 'data-figure="modules-completed">1<' in page
     assert "100% <span" in page and "0% <span" in page
     assert 'data-figure="no-session-this-month"' in page
+    assert page.count('text-bg-success">Ketua</span>') == 1
 
 
 def test_group_page_query_count_constant(client, facilitator, django_assert_max_num_queries):
