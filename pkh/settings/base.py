@@ -119,6 +119,11 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Files showing families (P2K2 session photos): outside MEDIA_ROOT, never served by URL;
+# only scoped views read them.
+PKH_PRIVATE_MEDIA_ROOT = Path(
+    env("PKH_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private_media"))
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -151,6 +156,10 @@ PKH_NO_VISIT_DAYS = env.int("PKH_NO_VISIT_DAYS", default=30)
 PKH_CASELOAD_PAGE_SIZE = env.int("PKH_CASELOAD_PAGE_SIZE", default=25)
 # Longer village/FDS-group lists in the caseload filter are narrowed to one facilitator's.
 PKH_FILTER_MAX_CHOICES = env.int("PKH_FILTER_MAX_CHOICES", default=500)
+# P2K2 session photos: largest upload accepted, and the stored sizes (longest side, px).
+PKH_FDS_PHOTO_MAX_BYTES = env.int("PKH_FDS_PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
+PKH_FDS_PHOTO_SIZE = env.int("PKH_FDS_PHOTO_SIZE", default=1600)
+PKH_FDS_THUMBNAIL_SIZE = env.int("PKH_FDS_THUMBNAIL_SIZE", default=320)
 
 LOGGING = {
     "version": 1,
