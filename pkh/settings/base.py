@@ -149,6 +149,22 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 PKH_LANSIA_MIN_AGE = env.int("PKH_LANSIA_MIN_AGE", default=60)
 PKH_NO_VISIT_DAYS = env.int("PKH_NO_VISIT_DAYS", default=30)
 PKH_CASELOAD_PAGE_SIZE = env.int("PKH_CASELOAD_PAGE_SIZE", default=25)
+# Graduation: readiness classes by assessment score (percent of the form's maximum),
+# the yearly self-graduation target per facilitator (Kemensos 2025: 10), how recent an
+# assessment a proposal needs, and the signed statement's upload limit. Statements are
+# kept outside MEDIA_ROOT and served only through a scoped view.
+PKH_GRADUATION_READY_SCORE = env.int("PKH_GRADUATION_READY_SCORE", default=70)
+PKH_GRADUATION_APPROACHING_SCORE = env.int("PKH_GRADUATION_APPROACHING_SCORE", default=50)
+PKH_GRADUATION_YEARLY_TARGET = env.int("PKH_GRADUATION_YEARLY_TARGET", default=10)
+PKH_GRADUATION_ASSESSMENT_MAX_AGE_DAYS = env.int(
+    "PKH_GRADUATION_ASSESSMENT_MAX_AGE_DAYS", default=183
+)
+PKH_GRADUATION_STATEMENT_MAX_BYTES = env.int(
+    "PKH_GRADUATION_STATEMENT_MAX_BYTES", default=5 * 1024 * 1024
+)
+PKH_PRIVATE_MEDIA_ROOT = Path(
+    env("PKH_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private_media"))
+)
 
 LOGGING = {
     "version": 1,
