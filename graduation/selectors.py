@@ -171,6 +171,8 @@ def assessment_history(
 
 EDUCATION_COMPONENTS = ("SD", "SMP", "SMA")
 IN_SCHOOL = (SchoolLevel.SD, SchoolLevel.SMP, SchoolLevel.SMA)
+# Levels that say nothing about leaving school (never recorded, or not updated since PAUD).
+SCHOOL_UNKNOWN = (SchoolLevel.NONE, SchoolLevel.PAUD)
 KNOWN_COMPONENTS = ("IBU_HAMIL", "ANAK_USIA_DINI", *EDUCATION_COMPONENTS, "DISABILITAS", "LANSIA")
 
 
@@ -178,17 +180,28 @@ def valid_component_q(today: datetime.date, prefix: str = "member__") -> Q:
     """Member-component rows that still count (the member is active and still fits):
 
     * ANAK_USIA_DINI: younger than 6;
-    * SD/SMP/SMA: still in SD, SMP or SMA (``Member.school_level``);
+    * SD/SMP/SMA: still in SD, SMP or SMA (``Member.school_level``); a child whose level
+      was never recorded counts until ``PKH_EDUCATION_MAX_AGE`` (an import without school
+      levels must not look like every pupil left school); "no longer in school" or
+      "higher education" ends it;
     * DISABILITAS: severe disability;
     * LANSIA: at least ``PKH_LANSIA_MIN_AGE`` years old;
     * IBU_HAMIL and any component a district added: as long as it is held (the registry
       has no end date for a pregnancy)."""
     under_six = years_before(today, 6)
+    school_age = years_before(today, settings.PKH_EDUCATION_MAX_AGE)
     lansia = years_before(today, settings.PKH_LANSIA_MIN_AGE)
     return Q(**{f"{prefix}left_on__isnull": True}) & (
         Q(component_id="IBU_HAMIL")
         | Q(component_id="ANAK_USIA_DINI", **{f"{prefix}birth_date__gt": under_six})
         | Q(component_id__in=EDUCATION_COMPONENTS, **{f"{prefix}school_level__in": IN_SCHOOL})
+        | Q(
+            component_id__in=EDUCATION_COMPONENTS,
+            **{
+                f"{prefix}school_level__in": SCHOOL_UNKNOWN,
+                f"{prefix}birth_date__gt": school_age,
+            },
+        )
         | Q(component_id="DISABILITAS", **{f"{prefix}disability": Disability.SEVERE})
         | Q(component_id="LANSIA", **{f"{prefix}birth_date__lte": lansia})
         | ~Q(component_id__in=KNOWN_COMPONENTS)
@@ -228,6 +241,7 @@ def natural_graduation_reasons(
     six = years_before(today, 6)
     lansia_age = settings.PKH_LANSIA_MIN_AGE
     lansia = years_before(today, lansia_age)
+    school_age = years_before(today, settings.PKH_EDUCATION_MAX_AGE)
     members = (
         Member.objects.filter(household_id__in=list(household_ids))
         .prefetch_related("components")
@@ -244,6 +258,12 @@ def natural_graduation_reasons(
                 }
             elif code == "ANAK_USIA_DINI" and member.birth_date <= six:
                 why = _("sudah berusia 6 tahun")
+            elif code in EDUCATION_COMPONENTS and member.school_level in SCHOOL_UNKNOWN:
+                if member.birth_date > school_age:
+                    continue
+                why = _("sudah berusia %(age)d tahun, tidak tercatat bersekolah") % {
+                    "age": settings.PKH_EDUCATION_MAX_AGE
+                }
             elif code in EDUCATION_COMPONENTS and member.school_level not in IN_SCHOOL:
                 why = _("tidak bersekolah di SD/SMP/SMA lagi (%(level)s)") % {
                     "level": member.get_school_level_display()

@@ -153,6 +153,9 @@ PKH_CASELOAD_PAGE_SIZE = env.int("PKH_CASELOAD_PAGE_SIZE", default=25)
 # the yearly self-graduation target per facilitator (Kemensos 2025: 10), how recent an
 # assessment a proposal needs, and the signed statement's upload limit. Statements are
 # kept outside MEDIA_ROOT and served only through a scoped view.
+# A child holding an education component whose school level was never recorded still
+# counts until this age (PKH: children 6-21 who have not finished 12 years of school).
+PKH_EDUCATION_MAX_AGE = env.int("PKH_EDUCATION_MAX_AGE", default=21)
 PKH_GRADUATION_READY_SCORE = env.int("PKH_GRADUATION_READY_SCORE", default=70)
 PKH_GRADUATION_APPROACHING_SCORE = env.int("PKH_GRADUATION_APPROACHING_SCORE", default=50)
 PKH_GRADUATION_YEARLY_TARGET = env.int("PKH_GRADUATION_YEARLY_TARGET", default=10)
