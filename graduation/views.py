@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Case, Count, When
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -313,7 +313,10 @@ def proposal_list(request):
     status = request.GET.get("status") or None
     if status not in ProposalStatus.values:
         status = None
-    qs = selectors.proposal_list(user=request.user, status=status).order_by("-submitted_at", "-pk")
+    # Pending proposals first, then the decided ones; newest first within each group.
+    qs = selectors.proposal_list(user=request.user, status=status).order_by(
+        Case(When(status=ProposalStatus.PENDING, then=0), default=1), "-submitted_at", "-pk"
+    )
     return render(
         request,
         "graduation/proposal_list.html",
