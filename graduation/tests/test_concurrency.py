@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from graduation import services
 from graduation.models import Graduation, GraduationProposal, PipelineEvent, ProposalStatus
-from graduation.tests.factories import assess, pdf_upload
+from graduation.tests.factories import assess, ensure_default_form, pdf_upload
 from households.models import HouseholdStatus
 from households.tests.factories import household_with_members
 
@@ -31,6 +31,7 @@ pytestmark = [
 
 
 def test_two_decisions_at_once_one_wins(facilitator, supervisor):
+    ensure_default_form()
     household = household_with_members(facilitator=facilitator)
     assess(household)
     proposal = services.proposal_submit(
