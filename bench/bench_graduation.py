@@ -88,7 +88,8 @@ def seed_graduation(info: dict, say) -> None:
             FROM households_household h
             WHERE h.facilitator_id IS NOT NULL AND h.status = 'active' AND h.id %% 8 = 0
               AND (h.id * 37) %% 101 >= 50
-            """
+            """,
+            {},
         )
         cur.execute(
             """
@@ -96,7 +97,8 @@ def seed_graduation(info: dict, say) -> None:
                 (entry_id, stage, stage_changed, date, note, by_id, created_at)
             SELECT e.id, e.stage, true, e.stage_since, 'bench', e.created_by_id, now()
             FROM graduation_pipelineentry e
-            """
+            """,
+            {},
         )
         # Proposals: pending for "proposed", approved for "graduated", returned for some
         # "supported" families (a returned proposal stays in history).
@@ -123,7 +125,8 @@ def seed_graduation(info: dict, say) -> None:
             JOIN accounts_user u ON u.id = e.created_by_id
             WHERE e.stage IN ('proposed', 'graduated')
                OR (e.stage = 'supported' AND e.household_id %% 3 = 0)
-            """
+            """,
+            {},
         )
         cur.execute(
             """
@@ -133,14 +136,16 @@ def seed_graduation(info: dict, say) -> None:
             SELECT p.household_id, 'mandiri', p.graduation_date, 'bench', 'proposal', p.id,
                    p.submitted_by_id, p.decided_by_id, now()
             FROM graduation_graduationproposal p WHERE p.status = 'approved'
-            """
+            """,
+            {},
         )
         cur.execute(
             """
             UPDATE households_household h SET status = 'graduated', exit_type = 'mandiri',
                    status_date = g.date, status_reason = 'bench'
             FROM graduation_graduation g WHERE g.household_id = h.id
-            """
+            """,
+            {},
         )
         cur.execute(
             """
@@ -148,7 +153,8 @@ def seed_graduation(info: dict, say) -> None:
                 (graduation_id, months_after, due_on, done_on, outcome, note, recorded_by_id)
             SELECT g.id, m, g.date + (m || ' months')::interval, NULL, '', '', NULL
             FROM graduation_graduation g CROSS JOIN unnest(ARRAY[3, 6, 12]) AS m
-            """
+            """,
+            {},
         )
         # Quarterly targets of this year for every facilitator (3, 3, 2, 2).
         cur.execute(
@@ -159,7 +165,8 @@ def seed_graduation(info: dict, say) -> None:
                    CASE WHEN q <= 2 THEN 3 ELSE 2 END, u.supervisor_id, now()
             FROM accounts_user u CROSS JOIN generate_series(1, 4) AS q
             WHERE u.role = 'facilitator' AND u.supervisor_id IS NOT NULL
-            """
+            """,
+            {},
         )
         # Natural graduation cases: in one family in 97, every component holder except
         # the pengurus left (died) a month ago.
@@ -168,7 +175,8 @@ def seed_graduation(info: dict, say) -> None:
             UPDATE households_member m SET left_on = current_date - 30, left_reason = 'meninggal'
             WHERE m.household_id %% 97 = 0 AND NOT m.is_pengurus AND m.left_on IS NULL
               AND EXISTS (SELECT 1 FROM households_member_components c WHERE c.member_id = m.id)
-            """
+            """,
+            {},
         )
         cur.execute("ANALYZE")
     say(f"graduation data seeded in {time.monotonic() - started:.1f} s")

@@ -127,7 +127,9 @@ def _marker() -> dict | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    params, result = row
+    # Django's psycopg2 backend returns jsonb undecoded (a str): decode it here, or a
+    # rerun with the same parameters would look like other parameters.
+    params, result = (json.loads(v) if isinstance(v, str) else v for v in row)
     return {"params": params, "result": result}
 
 

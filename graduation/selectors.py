@@ -18,7 +18,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -60,7 +71,9 @@ from pkh.scoping import household_scope_q
 
 def _pengurus_name(path: str = "pk") -> Subquery:
     return Subquery(
-        Member.objects.filter(household=OuterRef(path), is_pengurus=True).values("name")[:1]
+        Member.objects.filter(household=OuterRef(path), is_pengurus=True)
+        .order_by()
+        .values("name")[:1]
     )
 
 
@@ -232,6 +245,28 @@ def natural_graduation_candidates(
     )
 
 
+def natural_graduation_ids(
+    *, user: User, facilitator: int | None = None, today: datetime.date | None = None
+) -> list[int]:
+    """Ids of the detected families in ``user``'s scope, by village: one set-based query,
+    so a page can count and slice without running the detection twice."""
+    qs = natural_graduation_scope(household_scope(user=user), today=today)
+    if facilitator:
+        qs = qs.filter(facilitator_id=facilitator)
+    return list(qs.order_by("village_id", "pk").values_list("pk", flat=True))
+
+
+def natural_graduation_rows(ids: list[int]) -> list[Household]:
+    """The families ``ids`` ready to render, in the order given."""
+    rows = {
+        h.pk: h
+        for h in Household.objects.filter(pk__in=ids)
+        .select_related("village", "facilitator")
+        .annotate(pengurus_name=_pengurus_name())
+    }
+    return [rows[pk] for pk in ids if pk in rows]
+
+
 def natural_graduation_reasons(
     household_ids: Iterable[int], *, today: datetime.date | None = None
 ) -> dict[int, list[str]]:
@@ -295,7 +330,9 @@ def pipeline_list(
         qs = qs.filter(stage=stage)
     if facilitator:
         qs = qs.filter(household__facilitator_id=facilitator)
-    latest = GraduationAssessment.objects.filter(household=OuterRef("household"), is_latest=True)
+    latest = GraduationAssessment.objects.filter(
+        household=OuterRef("household"), is_latest=True
+    ).order_by()
     return (
         qs.select_related("household__village", "household__facilitator")
         .annotate(
@@ -305,6 +342,48 @@ def pipeline_list(
         )
         .order_by("stage_since", "pk")
     )
+
+
+def pipeline_board(
+    *, user: User, facilitator: int | None = None, per_stage: int = 30
+) -> tuple[dict[str, list[PipelineEntry]], dict[str, int]]:
+    """The board: the ``per_stage`` longest-waiting families of each stage, and the number
+    of families per stage. Three queries whatever the number of entries: the ranking
+    (a window function per stage), the rows of the board, the counts."""
+    qs = PipelineEntry.objects.filter(household_scope_q(user, "household__"))
+    if facilitator:
+        qs = qs.filter(household__facilitator_id=facilitator)
+    ranked = qs.annotate(
+        rank=Window(
+            RowNumber(), partition_by=[F("stage")], order_by=[F("stage_since").asc(), F("pk").asc()]
+        )
+    ).filter(rank__lte=per_stage)
+    ids = list(ranked.values_list("pk", flat=True))
+    latest = GraduationAssessment.objects.filter(
+        household=OuterRef("household"), is_latest=True
+    ).order_by()
+    rows = (
+        PipelineEntry.objects.filter(pk__in=ids)
+        .select_related("household__village")
+        .only(
+            "household",
+            "stage",
+            "stage_since",
+            "household__id_keluarga",
+            "household__village",
+            "household__village__name",
+        )
+        .annotate(
+            pengurus_name=_pengurus_name("household"),
+            latest_score=Subquery(latest.values("score_pct")[:1]),
+        )
+        .order_by("stage_since", "pk")
+    )
+    columns: dict[str, list[PipelineEntry]] = {stage: [] for stage in Stage.values}
+    for entry in rows:
+        columns[entry.stage].append(entry)
+    counts = dict(qs.order_by().values("stage").annotate(n=Count("pk")).values_list("stage", "n"))
+    return columns, counts
 
 
 def pipeline_get(*, user: User, household_pk: int) -> PipelineEntry:
@@ -452,7 +531,12 @@ class ProposalCounts:
 
 
 def proposal_counts(
-    *, user: User, start: datetime.date, end: datetime.date, exit_type: str | None = None
+    *,
+    user: User,
+    start: datetime.date,
+    end: datetime.date,
+    exit_type: str | None = None,
+    facilitator_ids: Iterable[int] | None = None,
 ) -> dict[int, ProposalCounts]:
     """Per submitting facilitator: proposals submitted in [start, end] (``proposed``),
     of which still ``pending``; proposals approved with a graduation date in the period
@@ -465,6 +549,8 @@ def proposal_counts(
     qs = GraduationProposal.objects.filter(household_scope_q(user, "household__"))
     if exit_type:
         qs = qs.filter(exit_type=exit_type)
+    if facilitator_ids is not None:
+        qs = qs.filter(submitted_by_id__in=list(facilitator_ids))
     submitted = Q(submitted_at__gte=start_at, submitted_at__lt=end_at)
     rows = (
         qs.filter(
@@ -550,7 +636,7 @@ def review_rows(*, user: User, year: int, quarter: int) -> list[FacilitatorRevie
     targets = _target_rows(ids, year, quarter)
     default = default_quarter_target(quarter)
     proposals = proposal_counts(
-        user=user, start=start, end=end, exit_type=ExitType.GRADUASI_MANDIRI
+        user=user, start=start, end=end, exit_type=ExitType.GRADUASI_MANDIRI, facilitator_ids=ids
     )
     stages = pipeline_counts_by_stage(user=user, facilitator_ids=ids)
     ready = dict(

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, When
+from django.db.models import Case, When
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -136,17 +136,23 @@ def assessment_history(request, pk: int):
 
 
 def natural_list(request):
-    candidates = selectors.natural_graduation_candidates(user=request.user)
-    if facilitator := _facilitator_filter(request):
-        candidates = candidates.filter(facilitator_id=facilitator)
-    page = _page(request, candidates)
-    reasons = selectors.natural_graduation_reasons([h.pk for h in page])
-    for household in page:
+    ids = selectors.natural_graduation_ids(
+        user=request.user, facilitator=_facilitator_filter(request)
+    )
+    page = _page(request, ids)
+    rows = selectors.natural_graduation_rows(list(page))
+    reasons = selectors.natural_graduation_reasons([h.pk for h in rows])
+    for household in rows:
         household.natural_reasons = reasons.get(household.pk, [])
     return render(
         request,
         "graduation/natural_list.html",
-        {"page": page, "confirm_form": NaturalConfirmForm(), "query": _query_without_page(request)},
+        {
+            "page": page,
+            "rows": rows,
+            "confirm_form": NaturalConfirmForm(),
+            "query": _query_without_page(request),
+        },
     )
 
 
@@ -192,23 +198,13 @@ def pipeline_board(request):
         qs = selectors.pipeline_list(user=request.user, stage=stage, facilitator=facilitator)
         context["page"] = _page(request, qs)
         return render(request, "graduation/pipeline_list.html", context)
-    counts = dict(
-        selectors.pipeline_list(user=request.user, facilitator=facilitator)
-        .order_by()
-        .values("stage")
-        .annotate(n=Count("pk"))
-        .values_list("stage", "n")
+    entries, counts = selectors.pipeline_board(
+        user=request.user, facilitator=facilitator, per_stage=BOARD_COLUMN_SIZE
     )
-    columns = []
-    for value, label in Stage.choices:
-        entries = list(
-            selectors.pipeline_list(user=request.user, stage=value, facilitator=facilitator)[
-                :BOARD_COLUMN_SIZE
-            ]
-        )
-        columns.append(
-            {"stage": value, "label": label, "entries": entries, "count": counts.get(value, 0)}
-        )
+    columns = [
+        {"stage": value, "label": label, "entries": entries[value], "count": counts.get(value, 0)}
+        for value, label in Stage.choices
+    ]
     context["columns"] = columns
     return render(request, "graduation/pipeline_board.html", context)
 

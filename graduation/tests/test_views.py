@@ -315,6 +315,21 @@ class TestPipelinePages:
         listing = client.get(url("pipeline") + "?tampilan=daftar")
         assert [e.household_id for e in listing.context["page"]] == [household.pk]
 
+    def test_board_column_shows_the_longest_waiting(self, client, facilitator, monkeypatch):
+        from graduation import views
+
+        monkeypatch.setattr(views, "BOARD_COLUMN_SIZE", 2)
+        families = [household_with_members(facilitator=facilitator) for _ in range(3)]
+        for days, household in zip((5, 20, 10), families, strict=True):
+            services.pipeline_add(
+                household=household, by=facilitator, date=TODAY() - datetime.timedelta(days=days)
+            )
+        board = as_user(client, facilitator).get(url("pipeline"))
+        column = next(c for c in board.context["columns"] if c["stage"] == Stage.TARGETED)
+        assert column["count"] == 3
+        assert [e.household_id for e in column["entries"]] == [families[1].pk, families[2].pk]
+        assert "?tahap=targeted" in board.content.decode()  # "see all" link
+
     def test_bad_record_changes_nothing(self, client, facilitator, household):
         services.pipeline_add(household=household, by=facilitator)
         as_user(client, facilitator)
