@@ -401,6 +401,8 @@ def proposal_statement(request, pk: int):
     )
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
+    # An uploaded file is untrusted content: no scripts, no same-origin access.
+    response["Content-Security-Policy"] = "sandbox"
     return response
 
 

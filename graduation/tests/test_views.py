@@ -512,6 +512,7 @@ class TestProposalPages:
             assert response.status_code == 200
             assert response["Content-Type"] == "application/pdf"
             assert response["X-Content-Type-Options"] == "nosniff"
+            assert response["Content-Security-Policy"] == "sandbox"
             assert b"".join(response.streaming_content).startswith(b"%PDF-")
         for user in (other_facilitator, other_supervisor, other_region_admin):
             assert (
