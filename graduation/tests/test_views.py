@@ -200,6 +200,24 @@ class TestFamilyPanel:
         # No aid/FDS provider registered on this branch: says so, invents no figure.
         assert 'data-fact="pending-hook"' in html
 
+    def test_panel_for_the_supervisor_and_constant_queries(
+        self, client, household, facilitator, supervisor, django_assert_max_num_queries
+    ):
+        assess(household)
+        page = reverse("households:detail", args=[household.pk])
+        as_user(client, supervisor)
+        with django_assert_max_num_queries(40) as first:
+            html = client.get(page).content.decode()
+        assert "Siap graduasi mandiri" in html
+        assert url("assessment_create", household.pk) not in html  # only the facilitator
+        for days in (20, 40, 60):
+            assess(household, days_ago=days)
+        services.pipeline_add(household=household, by=facilitator)
+        submit(household)
+        with django_assert_max_num_queries(len(first.captured_queries)):
+            html = client.get(page).content.decode()
+        assert "Menunggu keputusan supervisor" in html
+
     def test_registered_fact_is_shown(self, client, household, facilitator):
         from graduation import hooks
 
