@@ -206,7 +206,22 @@ def pipeline_board(request):
         for value, label in Stage.choices
     ]
     context["columns"] = columns
+    if request.user.role == Role.FACILITATOR:
+        context["progress"] = _my_quarter_progress(request.user)
     return render(request, "graduation/pipeline_board.html", context)
+
+
+def _my_quarter_progress(user) -> dict:
+    """This quarter's self-graduation target of a facilitator and what they achieved."""
+    from households.models import ExitType
+
+    year, quarter = selectors.quarter_of(timezone.localdate())
+    start, end = selectors.quarter_bounds(year, quarter)
+    target = selectors.quarterly_targets(user=user, year=year, quarter=quarter).get(user.pk, 0)
+    counts = selectors.proposal_counts(
+        user=user, start=start, end=end, exit_type=ExitType.GRADUASI_MANDIRI
+    ).get(user.pk, selectors.ProposalCounts())
+    return {"year": year, "quarter": quarter, "target": target, "counts": counts}
 
 
 def pipeline_family(request, pk: int):

@@ -328,6 +328,9 @@ class TestPipelinePages:
         assert item.argument in html
         board = client.get(url("pipeline"))
         assert board.status_code == 200
+        assert board.context["progress"]["target"] == services.default_quarter_target(
+            selectors.quarter_of(TODAY())[1]
+        )
         approached = next(c for c in board.context["columns"] if c["stage"] == Stage.APPROACHED)
         assert [e.household_id for e in approached["entries"]] == [household.pk]
         listing = client.get(url("pipeline") + "?tampilan=daftar")
