@@ -272,13 +272,14 @@ def natural_graduation_reasons(
 ) -> dict[int, list[str]]:
     """Why each family no longer has a component, one line per former component holder.
     Two queries whatever the number of families."""
+    household_ids = list(household_ids)
     today = today or timezone.localdate()
     six = years_before(today, 6)
     lansia_age = settings.PKH_LANSIA_MIN_AGE
     lansia = years_before(today, lansia_age)
     school_age = years_before(today, settings.PKH_EDUCATION_MAX_AGE)
     members = (
-        Member.objects.filter(household_id__in=list(household_ids))
+        Member.objects.filter(household_id__in=household_ids)
         .prefetch_related("components")
         .order_by("household_id", "birth_date")
     )
