@@ -554,6 +554,13 @@ class TestNaturalGraduation:
         }
         assert found == expected
 
+    def test_detection_is_one_query_whatever_the_number_of_families(
+        self, natural_families, supervisor, django_assert_num_queries
+    ):
+        with django_assert_num_queries(1):
+            ids = selectors.natural_graduation_ids(user=supervisor)
+        assert len(ids) == 5
+
     def test_lansia_age_is_a_setting(self, natural_families, facilitator, settings):
         settings.PKH_LANSIA_MIN_AGE = 50
         found = set(
