@@ -160,6 +160,25 @@ PKH_FILTER_MAX_CHOICES = env.int("PKH_FILTER_MAX_CHOICES", default=500)
 PKH_FDS_PHOTO_MAX_BYTES = env.int("PKH_FDS_PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
 PKH_FDS_PHOTO_SIZE = env.int("PKH_FDS_PHOTO_SIZE", default=1600)
 PKH_FDS_THUMBNAIL_SIZE = env.int("PKH_FDS_THUMBNAIL_SIZE", default=320)
+# Graduation: readiness classes by assessment score (percent of the form's maximum),
+# the yearly self-graduation target per facilitator (Kemensos 2025: 10), how recent an
+# assessment a proposal needs, and the signed statement's upload limit. Statements are
+# kept outside MEDIA_ROOT and served only through a scoped view.
+# A child holding an education component whose school level was never recorded still
+# counts until this age (PKH: children 6-21 who have not finished 12 years of school).
+PKH_EDUCATION_MAX_AGE = env.int("PKH_EDUCATION_MAX_AGE", default=21)
+PKH_GRADUATION_READY_SCORE = env.int("PKH_GRADUATION_READY_SCORE", default=70)
+PKH_GRADUATION_APPROACHING_SCORE = env.int("PKH_GRADUATION_APPROACHING_SCORE", default=50)
+PKH_GRADUATION_YEARLY_TARGET = env.int("PKH_GRADUATION_YEARLY_TARGET", default=10)
+PKH_GRADUATION_ASSESSMENT_MAX_AGE_DAYS = env.int(
+    "PKH_GRADUATION_ASSESSMENT_MAX_AGE_DAYS", default=183
+)
+PKH_GRADUATION_STATEMENT_MAX_BYTES = env.int(
+    "PKH_GRADUATION_STATEMENT_MAX_BYTES", default=5 * 1024 * 1024
+)
+PKH_PRIVATE_MEDIA_ROOT = Path(
+    env("PKH_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private_media"))
+)
 
 LOGGING = {
     "version": 1,
