@@ -20,11 +20,9 @@ from django.db.models import Model
 
 from fds_sessions.models import FdsGroup
 from households.models import Household, HouseholdTransfer, Member
-from imports.checks import MC, Dialect, F, H, M, R, component_bits_table, fetch, run
+from imports.checks import MC, SH, SM, Dialect, F, H, M, R, component_bits_table, fetch, run
 from imports.models import RosterImport
 from imports.progress import Progress
-
-ACCEPTED = "f.rejected = 0"
 
 
 def _default_param(field, now: datetime.datetime):
@@ -104,21 +102,26 @@ def insert_history(
 
 
 def apply(*, roster_import: RosterImport, progress: Progress, now: datetime.datetime) -> set[int]:
-    """Write the accepted families; returns the ids of the households that changed."""
+    """Write the accepted families; returns the ids of the households that changed.
+
+    Reads the plans in ``StagingHousehold`` / ``StagingMember``; new records are found
+    again by their natural keys (ID_KELUARGA, NIK, both uniquely indexed) instead of
+    writing their ids back into the staging tables.
+    """
     d = Dialect()
     imp = roster_import.pk
     by = roster_import.created_by_id
     reason = roster_import.change_reason
     ts = Household._meta.get_field("updated_at").get_db_prep_save(now, connection)
     steps = 9
-    family_join = f"JOIN {F} f ON f.import_id = r.import_id AND f.id_keluarga = r.id_keluarga"
+    plan = f"JOIN {F} f ON f.import_id = sh.import_id AND f.id_keluarga = sh.id_keluarga"
+    member_row = f"JOIN {R} r ON r.import_id = sm.import_id AND r.nik = sm.nik AND r.line = sm.line"
 
     # 1. New FDS groups (few): through the ORM, so FdsGroup's own defaults apply.
     progress.report(phase=_phase("groups"), done=0, total=steps)
     wanted = fetch(
-        f"""SELECT DISTINCT group_name, facilitator_final FROM {F} f
-        WHERE f.import_id = %s AND {ACCEPTED} AND group_name IS NOT NULL
-            AND fds_group_id IS NULL""",
+        f"""SELECT DISTINCT f.group_name, sh.facilitator_final FROM {SH} sh {plan}
+        WHERE sh.import_id = %s AND f.group_name IS NOT NULL AND sh.fds_group_id IS NULL""",
         [imp],
     )
     if wanted:
@@ -127,11 +130,13 @@ def apply(*, roster_import: RosterImport, progress: Progress, now: datetime.date
             ignore_conflicts=True,
         )
         run(
-            f"""UPDATE {F} SET fds_group_id = g.id FROM fds_sessions_fdsgroup g
-            WHERE {F}.import_id = %s AND {F}.rejected = 0 AND {F}.group_name IS NOT NULL
-                AND {F}.fds_group_id IS NULL AND g.facilitator_id = {F}.facilitator_final
-                AND g.name = {F}.group_name""",
-            [imp],
+            f"""UPDATE {SH} SET fds_group_id = (
+                SELECT g.id FROM fds_sessions_fdsgroup g JOIN {F} f
+                    ON f.import_id = {SH}.import_id AND f.id_keluarga = {SH}.id_keluarga
+                WHERE g.facilitator_id = {SH}.facilitator_final AND g.name = f.group_name)
+            WHERE import_id = %s AND fds_group_id IS NULL AND id_keluarga IN (
+                SELECT id_keluarga FROM {F} WHERE import_id = %s AND group_name IS NOT NULL)""",
+            [imp, imp],
         )
 
     # 2. New households.
@@ -146,18 +151,12 @@ def apply(*, roster_import: RosterImport, progress: Progress, now: datetime.date
             "rt": ("COALESCE(f.rt, '')", []),
             "rw": ("COALESCE(f.rw, '')", []),
             "phone": ("COALESCE(f.phone, '')", []),
-            "facilitator_id": ("f.facilitator_final", []),
-            "fds_group_id": ("f.fds_group_id", []),
+            "facilitator_id": ("sh.facilitator_final", []),
+            "fds_group_id": ("sh.fds_group_id", []),
         },
-        f"FROM {F} f WHERE f.import_id = %s AND {ACCEPTED} AND f.action = 1 ORDER BY f.first_line",
+        f"FROM {SH} sh {plan} WHERE sh.import_id = %s AND sh.action = 1 ORDER BY f.first_line",
         [imp],
         now,
-    )
-    run(
-        f"""UPDATE {F} SET household_id = h.id FROM {H} h
-        WHERE {F}.import_id = %s AND {F}.rejected = 0 AND {F}.action = 1
-            AND h.id_keluarga = {F}.id_keluarga""",
-        [imp],
     )
 
     # 3. Changed households: a transfer record when the facilitator changes, then update.
@@ -167,21 +166,20 @@ def apply(*, roster_import: RosterImport, progress: Progress, now: datetime.date
         f"""INSERT INTO {HouseholdTransfer._meta.db_table}
             (household_id, from_facilitator_id, to_facilitator_id, moved_by_id, moved_at,
              batch, reason)
-        SELECT h.id, h.facilitator_id, f.facilitator_final, %s, %s, %s, %s
-        FROM {F} f JOIN {H} h ON h.id = f.household_id
-        WHERE f.import_id = %s AND {ACCEPTED} AND f.action = 2
-            AND f.facilitator_final IS NOT NULL
-            AND h.facilitator_id {d.distinct} f.facilitator_final""",
+        SELECT h.id, h.facilitator_id, sh.facilitator_final, %s, %s, %s, %s
+        FROM {SH} sh JOIN {H} h ON h.id = sh.household_id
+        WHERE sh.import_id = %s AND sh.action = 2 AND sh.facilitator_final IS NOT NULL
+            AND h.facilitator_id {d.distinct} sh.facilitator_final""",
         [by, ts, batch, reason, imp],
     )
     run(
         f"""UPDATE {H} SET no_kk = f.no_kk, village_id = f.village_code,
             address = COALESCE(f.address, {H}.address), rt = COALESCE(f.rt, {H}.rt),
             rw = COALESCE(f.rw, {H}.rw), phone = COALESCE(f.phone, {H}.phone),
-            facilitator_id = f.facilitator_final, fds_group_id = f.fds_group_id,
+            facilitator_id = sh.facilitator_final, fds_group_id = sh.fds_group_id,
             updated_at = %s
-        FROM {F} f WHERE f.import_id = %s AND {ACCEPTED} AND f.action = 2
-            AND {H}.id = f.household_id""",
+        FROM {SH} sh {plan}
+        WHERE sh.import_id = %s AND sh.action = 2 AND {H}.id = sh.household_id""",
         [ts, imp],
     )
 
@@ -190,10 +188,10 @@ def apply(*, roster_import: RosterImport, progress: Progress, now: datetime.date
     insert_history(
         Household,
         source_alias="h",
-        from_sql=f"""FROM {H} h JOIN {F} f ON f.household_id = h.id
-            WHERE f.import_id = %s AND {ACCEPTED} AND f.action IN (1, 2)""",
+        from_sql=f"""FROM {SH} sh JOIN {H} h ON h.id_keluarga = sh.id_keluarga
+            WHERE sh.import_id = %s AND sh.action IN (1, 2)""",
         from_params=[imp],
-        history_type_sql="CASE WHEN f.action = 1 THEN '+' ELSE '~' END",
+        history_type_sql="CASE WHEN sh.action = 1 THEN '+' ELSE '~' END",
         when=now,
         reason=reason,
         user_id=by,
@@ -203,64 +201,57 @@ def apply(*, roster_import: RosterImport, progress: Progress, now: datetime.date
     # then update the changed members, then insert the new ones.
     progress.report(phase=_phase("members"), done=4)
     run(
-        f"""UPDATE {M} SET is_pengurus = FALSE, updated_at = %s
-        FROM {R} r {family_join}
-        WHERE r.import_id = %s AND {ACCEPTED} AND r.action = 2 AND r.is_pengurus_final = 0
-            AND {M}.id = r.member_id AND {M}.is_pengurus = TRUE""",
+        f"""UPDATE {M} SET is_pengurus = FALSE, updated_at = %s FROM {SM} sm
+        WHERE sm.import_id = %s AND sm.action = 2 AND sm.is_pengurus_final = 0
+            AND {M}.id = sm.member_id AND {M}.is_pengurus = TRUE""",
         [ts, imp],
     )
     run(
         f"""UPDATE {M} SET name = r.name, name_normalized = r.name_normalized, sex = r.sex,
             birth_date = r.birth_date,
             relationship = COALESCE(r.relationship, {M}.relationship),
-            is_pengurus = COALESCE(r.is_pengurus_final = 1, {M}.is_pengurus),
+            is_pengurus = COALESCE(sm.is_pengurus_final = 1, {M}.is_pengurus),
             updated_at = %s
-        FROM {R} r {family_join}
-        WHERE r.import_id = %s AND {ACCEPTED} AND r.action = 2 AND {M}.id = r.member_id""",
+        FROM {SM} sm {member_row}
+        WHERE sm.import_id = %s AND sm.action = 2 AND sm.line > 0 AND {M}.id = sm.member_id""",
         [ts, imp],
     )
     progress.report(phase=_phase("members"), done=5)
     insert_select(
         Member,
         {
-            "household_id": ("f.household_id", []),
+            "household_id": ("h.id", []),
             "nik": ("r.nik", []),
             "name": ("r.name", []),
             "name_normalized": ("r.name_normalized", []),
             "sex": ("r.sex", []),
             "birth_date": ("r.birth_date", []),
             "relationship": ("COALESCE(r.relationship, %s)", ["LAINNYA"]),
-            "is_pengurus": ("COALESCE(r.is_pengurus_final = 1, FALSE)", []),
+            "is_pengurus": ("COALESCE(sm.is_pengurus_final = 1, FALSE)", []),
         },
-        f"""FROM {R} r {family_join}
-        WHERE r.import_id = %s AND {ACCEPTED} AND r.action = 1 ORDER BY r.line""",
+        f"""FROM {SM} sm {member_row} JOIN {H} h ON h.id_keluarga = sm.id_keluarga
+        WHERE sm.import_id = %s AND sm.action = 1 ORDER BY sm.line""",
         [imp],
         now,
-    )
-    run(
-        f"""UPDATE {R} SET member_id = m.id FROM {M} m
-        WHERE {R}.import_id = %s AND {R}.action = 1 AND {R}.line > 0 AND m.nik = {R}.nik""",
-        [imp],
     )
 
     # 6. Components of created and changed members (only the roster's seven codes).
     progress.report(phase=_phase("components"), done=6)
-    changed_with_components = f"""SELECT r.member_id FROM {R} r {family_join}
-        WHERE r.import_id = %s AND {ACCEPTED} AND r.action IN (1, 2)
-            AND r.components IS NOT NULL AND r.member_id IS NOT NULL"""
     bits = component_bits_table()
     run(
-        f"""DELETE FROM {MC} WHERE member_id IN ({changed_with_components})
+        f"""DELETE FROM {MC} WHERE member_id IN (
+                SELECT sm.member_id FROM {SM} sm {member_row}
+                WHERE sm.import_id = %s AND sm.action = 2 AND r.components IS NOT NULL)
             AND component_id IN (SELECT code FROM ({bits}) c)""",
         [imp],
     )
     run(
         f"""INSERT INTO {MC} (member_id, component_id)
-        SELECT r.member_id, c.code FROM {R} r {family_join}
+        SELECT m.id, c.code FROM {SM} sm {member_row}
+            JOIN {M} m ON m.nik = sm.nik
             JOIN ({bits}) c ON (r.components & c.bit) <> 0
             JOIN households_component hc ON hc.code = c.code
-        WHERE r.import_id = %s AND {ACCEPTED} AND r.action IN (1, 2)
-            AND r.components IS NOT NULL AND r.member_id IS NOT NULL""",
+        WHERE sm.import_id = %s AND sm.action IN (1, 2) AND r.components IS NOT NULL""",
         [imp],
     )
 
@@ -269,10 +260,10 @@ def apply(*, roster_import: RosterImport, progress: Progress, now: datetime.date
     insert_history(
         Member,
         source_alias="m",
-        from_sql=f"""FROM {M} m JOIN {R} r ON r.member_id = m.id {family_join}
-            WHERE r.import_id = %s AND {ACCEPTED} AND r.action IN (1, 2)""",
+        from_sql=f"""FROM {SM} sm JOIN {M} m ON m.nik = sm.nik
+            WHERE sm.import_id = %s AND sm.action IN (1, 2)""",
         from_params=[imp],
-        history_type_sql="CASE WHEN r.action = 1 THEN '+' ELSE '~' END",
+        history_type_sql="CASE WHEN sm.action = 1 THEN '+' ELSE '~' END",
         when=now,
         reason=reason,
         user_id=by,
@@ -293,10 +284,10 @@ def apply(*, roster_import: RosterImport, progress: Progress, now: datetime.date
     ids = {
         row[0]
         for row in fetch(
-            f"""SELECT f.household_id FROM {F} f WHERE f.import_id = %s AND {ACCEPTED}
-                AND (f.action IN (1, 2) OR EXISTS (
-                    SELECT 1 FROM {R} r WHERE r.import_id = f.import_id
-                        AND r.id_keluarga = f.id_keluarga AND r.action IN (1, 2)))""",
+            f"""SELECT h.id FROM {SH} sh JOIN {H} h ON h.id_keluarga = sh.id_keluarga
+            WHERE sh.import_id = %s AND (sh.action IN (1, 2) OR EXISTS (
+                SELECT 1 FROM {SM} sm WHERE sm.import_id = sh.import_id
+                    AND sm.id_keluarga = sh.id_keluarga AND sm.action IN (1, 2)))""",
             [imp],
         )
     }

@@ -17,6 +17,9 @@ Probable duplicates use the ``member_dup_key`` index (name_normalized, birth_dat
 
 from __future__ import annotations
 
+import logging
+import os
+import time
 from dataclasses import dataclass
 
 from django.db import connection
@@ -24,10 +27,22 @@ from django.utils.translation import gettext as _
 
 from households.models import Household, Member
 from imports.columns import COMPONENT_BITS
-from imports.models import ImportIssue, IssuePhase, RosterImport, StagingFamily, StagingRow
+from imports.models import (
+    ImportIssue,
+    IssuePhase,
+    RosterImport,
+    StagingFamily,
+    StagingHousehold,
+    StagingMember,
+    StagingRow,
+)
 
+logger = logging.getLogger(__name__)
+SQL_TIMING = os.environ.get("IMPORTS_SQL_TIMING") == "1"
 R = StagingRow._meta.db_table
 F = StagingFamily._meta.db_table
+SH = StagingHousehold._meta.db_table
+SM = StagingMember._meta.db_table
 I = ImportIssue._meta.db_table  # noqa: E741
 H = Household._meta.db_table
 M = Member._meta.db_table
@@ -55,15 +70,43 @@ class Dialect:
 
 
 def run(sql: str, params=()) -> int:
+    started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.rowcount
+        n = cursor.rowcount
+    _timing(sql, started)
+    return n
 
 
 def fetch(sql: str, params=()) -> list:
+    started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        rows = cursor.fetchall()
+    _timing(sql, started)
+    return rows
+
+
+def _timing(sql: str, started: float) -> None:
+    """With IMPORTS_SQL_TIMING=1, each statement's time goes to the log (benchmarks)."""
+    if SQL_TIMING:
+        logger.warning("%.3f s  %s", time.perf_counter() - started, " ".join(sql.split())[:150])
+
+
+def tune_session() -> None:
+    """PostgreSQL: no JIT (compiling the big statements costs more than running them)
+    and room for the hash joins and aggregates over a whole roster."""
+    if connection.vendor == "postgresql":
+        run("SET jit = off")
+        run("SET work_mem = '64MB'")
+
+
+def analyze(*tables: str) -> None:
+    """Fresh planner statistics for freshly loaded tables (PostgreSQL): without them a
+    self-join of the staging rows can be planned as a nested loop."""
+    if connection.vendor == "postgresql":
+        for table in tables:
+            run(f"ANALYZE {table}")
 
 
 def split(template: str, key: str) -> tuple[str, str]:
@@ -102,6 +145,7 @@ def check_file(*, roster_import: RosterImport) -> None:
     imp = roster_import.pk
     file_phase = int(IssuePhase.FILE)
     has_pengurus = "PENGURUS" in (roster_import.columns or [])
+    analyze(f"{R} (import_id, nik, id_keluarga, no_kk, name_normalized, birth_date)")
 
     # 1. The same NIK on two or more rows: every such row is rejected.
     before, after = split(
@@ -132,12 +176,10 @@ def check_file(*, roster_import: RosterImport) -> None:
     # 2. One row per family.
     run(
         f"""INSERT INTO {F} (import_id, id_keluarga, first_line, no_kk, village_code, address,
-            rt, rw, phone, facilitator_id, facilitator_final, group_name, sembako, kks,
-            n_no_kk, n_village,
+            rt, rw, phone, facilitator_id, group_name, sembako, kks, n_no_kk, n_village,
             n_sembako, n_kks, n_facilitator, n_group, pengurus_count, pengurus_line, rejected)
         SELECT %s, id_keluarga, MIN(line), MIN(no_kk), MIN(village_code), MIN(address),
-            MIN(rt), MIN(rw), MIN(phone), MIN(facilitator_id), MIN(facilitator_id),
-            MIN(group_name), MAX(sembako),
+            MIN(rt), MIN(rw), MIN(phone), MIN(facilitator_id), MIN(group_name), MAX(sembako),
             MAX(kks), COUNT(DISTINCT no_kk), COUNT(DISTINCT village_code),
             COUNT(DISTINCT sembako), COUNT(DISTINCT kks), COUNT(DISTINCT facilitator_id),
             COUNT(DISTINCT group_name),
@@ -150,6 +192,8 @@ def check_file(*, roster_import: RosterImport) -> None:
         GROUP BY id_keluarga""",
         [imp, imp],
     )
+
+    analyze(f"{F} (import_id, id_keluarga)")
 
     # 3. The rows of one family disagree on NO_KK, village or a family-level flag.
     flag_value = "CASE r.{c} WHEN 1 THEN 'Y' WHEN 0 THEN 'T' ELSE '' END"
@@ -164,10 +208,10 @@ def check_file(*, roster_import: RosterImport) -> None:
         ) % {"column": column}
         run(
             f"""{ISSUE_COLUMNS}
-            SELECT %s, 'rejection', %s, r.line, %s, {value}, %s
-            FROM {R} r JOIN {F} f ON f.import_id = r.import_id AND f.id_keluarga = r.id_keluarga
-            WHERE r.import_id = %s AND r.line > 0 AND f.{count} > 1""",
-            [imp, file_phase, column, reason, imp],
+            SELECT %s, 'rejection', %s, r.line, %s, {value}, %s FROM {R} r
+            WHERE r.import_id = %s AND r.line > 0 AND r.id_keluarga IN (
+                SELECT id_keluarga FROM {F} WHERE import_id = %s AND {count} > 1)""",
+            [imp, file_phase, column, reason, imp, imp],
         )
     conflict = "(n_no_kk > 1 OR n_village > 1 OR n_sembako > 1 OR n_kks > 1)"
     run(
@@ -275,38 +319,29 @@ def check_registry(*, roster_import: RosterImport, rerun: bool = False) -> None:
     phase = int(IssuePhase.REGISTRY)
     area, area_params = area_sql(roster_import.created_by.area_codes, "h.village_id")
     outside = _("di wilayah lain")
+    has_pengurus = "PENGURUS" in (roster_import.columns or [])
 
-    # 0. Forget the previous run (the staging rows are fresh the first time).
+    # 0. Forget the previous run (targeted: only the few rows it rejected).
     if rerun:
         ImportIssue.objects.filter(roster_import_id=imp, phase=IssuePhase.REGISTRY).delete()
-        run(f"DELETE FROM {R} WHERE import_id = %s AND line = 0", [imp])
+        StagingHousehold.objects.filter(import_id=imp).delete()
+        StagingMember.objects.filter(import_id=imp).delete()
         run(
-            f"""UPDATE {R} SET rejected = (rejected & 1), member_id = NULL,
-                old_components = NULL, is_pengurus_final = NULL, action = NULL
-            WHERE import_id = %s""",
+            f"UPDATE {R} SET rejected = (rejected & 1) WHERE import_id = %s AND (rejected & 2) <> 0",
             [imp],
         )
         run(
-            f"""UPDATE {F} SET rejected = (rejected & 1), household_id = NULL,
-                facilitator_final = facilitator_id, fds_group_id = NULL, action = NULL
-            WHERE import_id = %s""",
+            f"UPDATE {F} SET rejected = (rejected & 1) WHERE import_id = %s AND (rejected & 2) <> 0",
             [imp],
         )
 
-    # 1. Families already registered.
-    run(
-        f"""UPDATE {F} SET household_id = h.id FROM {H} h
-        WHERE {F}.import_id = %s AND h.id_keluarga = {F}.id_keluarga""",
-        [imp],
-    )
-
-    # 2. ... but in a village outside the admin's region: not theirs to change.
+    # 1. A family registered in a village outside the admin's region: not theirs.
     run(
         f"""{ISSUE_COLUMNS}
         SELECT %s, 'rejection', %s, r.line, 'ID_KELUARGA', r.id_keluarga, %s
-        FROM {R} r JOIN {F} f ON f.import_id = r.import_id AND f.id_keluarga = r.id_keluarga
-            JOIN {H} h ON h.id = f.household_id
-        WHERE r.import_id = %s AND r.line > 0 AND NOT {area}""",
+        FROM {F} f JOIN {H} h ON h.id_keluarga = f.id_keluarga
+            JOIN {R} r ON r.import_id = f.import_id AND r.id_keluarga = f.id_keluarga
+        WHERE f.import_id = %s AND r.line > 0 AND NOT {area}""",
         [
             imp,
             phase,
@@ -315,15 +350,7 @@ def check_registry(*, roster_import: RosterImport, rerun: bool = False) -> None:
             *area_params,
         ],
     )
-    run(
-        f"""UPDATE {R} SET rejected = (rejected | 2)
-        WHERE import_id = %s AND line > 0 AND id_keluarga IN (
-            SELECT f.id_keluarga FROM {F} f JOIN {H} h ON h.id = f.household_id
-            WHERE f.import_id = %s AND NOT {area})""",
-        [imp, imp, *area_params],
-    )
-
-    # 3. NIK already registered as a member of another family.
+    # 2. NIK already registered as a member of another family.
     before, after = split(
         _("NIK ini sudah terdaftar sebagai anggota keluarga lain (%(family)s)."), "family"
     )
@@ -335,56 +362,24 @@ def check_registry(*, roster_import: RosterImport, rerun: bool = False) -> None:
         WHERE r.import_id = %s AND r.line > 0 AND h.id_keluarga <> r.id_keluarga""",
         [imp, phase, before, *area_params, outside, after, imp],
     )
-    run(
-        f"""UPDATE {R} SET rejected = (rejected | 2)
-        WHERE import_id = %s AND line > 0 AND nik IN (
-            SELECT r.nik FROM {R} r JOIN {M} m ON m.nik = r.nik
-                JOIN {H} h ON h.id = m.household_id
-            WHERE r.import_id = %s AND h.id_keluarga <> r.id_keluarga)""",
-        [imp, imp],
-    )
-
-    # 4. Facilitator (from the file, else the family's) and FDS group.
-    run(
-        f"""UPDATE {F} SET facilitator_final = h.facilitator_id FROM {H} h
-        WHERE {F}.import_id = %s AND h.id = {F}.household_id AND {F}.facilitator_id IS NULL""",
-        [imp],
-    )
+    # 3. KELOMPOK needs a facilitator (from the file or the registered family).
     run(
         f"""{ISSUE_COLUMNS}
         SELECT %s, 'rejection', %s, r.line, 'KELOMPOK', COALESCE(r.group_name, ''), %s
-        FROM {R} r JOIN {F} f ON f.import_id = r.import_id AND f.id_keluarga = r.id_keluarga
-        WHERE r.import_id = %s AND r.line > 0 AND f.group_name IS NOT NULL
-            AND f.facilitator_final IS NULL""",
-        [
-            imp,
-            phase,
-            _("KELOMPOK hanya bisa diisi bila keluarga punya PENDAMPING."),
-            imp,
-        ],
+        FROM {F} f LEFT JOIN {H} h ON h.id_keluarga = f.id_keluarga
+            JOIN {R} r ON r.import_id = f.import_id AND r.id_keluarga = f.id_keluarga
+        WHERE f.import_id = %s AND r.line > 0 AND f.group_name IS NOT NULL
+            AND f.facilitator_id IS NULL AND h.facilitator_id IS NULL""",
+        [imp, phase, _("KELOMPOK hanya bisa diisi bila keluarga punya PENDAMPING."), imp],
     )
+    # Mark the rows and families these rejected (few rows: targeted updates).
     run(
         f"""UPDATE {R} SET rejected = (rejected | 2)
-        WHERE import_id = %s AND line > 0 AND id_keluarga IN (
-            SELECT id_keluarga FROM {F} WHERE import_id = %s AND group_name IS NOT NULL
-                AND facilitator_final IS NULL)""",
-        [imp, imp],
+        WHERE import_id = %s AND line IN (
+            SELECT line FROM {I} WHERE roster_import_id = %s AND phase = %s
+                AND kind = 'rejection')""",
+        [imp, imp, phase],
     )
-    run(
-        f"""UPDATE {F} SET fds_group_id = g.id FROM fds_sessions_fdsgroup g
-        WHERE {F}.import_id = %s AND {F}.group_name IS NOT NULL
-            AND g.facilitator_id = {F}.facilitator_final AND g.name = {F}.group_name""",
-        [imp],
-    )
-    # No KELOMPOK: the family keeps its group unless it moves to another facilitator.
-    run(
-        f"""UPDATE {F} SET fds_group_id = h.fds_group_id FROM {H} h
-        WHERE {F}.import_id = %s AND h.id = {F}.household_id AND {F}.group_name IS NULL
-            AND h.facilitator_id {d.not_distinct} {F}.facilitator_final""",
-        [imp],
-    )
-
-    # 5. A family with any rejected row is rejected as a whole.
     run(
         f"""UPDATE {F} SET rejected = (rejected | 2)
         WHERE import_id = %s AND id_keluarga IN (
@@ -392,84 +387,82 @@ def check_registry(*, roster_import: RosterImport, rerun: bool = False) -> None:
         [imp, imp],
     )
 
-    # 6. Pengurus: without a PENGURUS column, registered families keep theirs.
-    if "PENGURUS" not in (roster_import.columns or []):
-        run(
-            f"""UPDATE {F} SET pengurus_line = NULL
-            WHERE import_id = %s AND household_id IS NOT NULL""",
-            [imp],
-        )
+    # 4. The plan of every accepted family, in one pass: its household, facilitator
+    # (from the file, else the family's), FDS group (named in the file; else the
+    # family keeps its group unless it moves to another facilitator) and action.
+    run(
+        f"""INSERT INTO {SH} (import_id, id_keluarga, household_id, facilitator_final,
+            fds_group_id, pengurus_line, action)
+        SELECT x.import_id, x.id_keluarga, x.household_id, x.facilitator_final,
+            x.fds_group_id, x.pengurus_line,
+            CASE WHEN x.household_id IS NULL THEN 1 WHEN
+                x.h_no_kk <> x.no_kk OR x.h_village <> x.village_code
+                OR (x.address IS NOT NULL AND x.h_address <> x.address)
+                OR (x.rt IS NOT NULL AND x.h_rt <> x.rt)
+                OR (x.rw IS NOT NULL AND x.h_rw <> x.rw)
+                OR (x.phone IS NOT NULL AND x.h_phone <> x.phone)
+                OR x.h_facilitator {d.distinct} x.facilitator_final
+                OR x.h_group {d.distinct} x.fds_group_id
+                OR (x.group_name IS NOT NULL AND x.fds_group_id IS NULL)
+            THEN 2 ELSE 0 END
+        FROM (
+            SELECT y.*, CASE
+                WHEN y.group_name IS NOT NULL THEN (
+                    SELECT g.id FROM fds_sessions_fdsgroup g
+                    WHERE g.facilitator_id = y.facilitator_final AND g.name = y.group_name)
+                WHEN y.h_facilitator {d.not_distinct} y.facilitator_final THEN y.h_group
+                ELSE NULL END AS fds_group_id
+            FROM (
+                SELECT f.import_id, f.id_keluarga, f.no_kk, f.village_code, f.address, f.rt,
+                    f.rw, f.phone, f.group_name, h.id AS household_id, h.no_kk AS h_no_kk,
+                    h.village_id AS h_village, h.address AS h_address, h.rt AS h_rt,
+                    h.rw AS h_rw, h.phone AS h_phone, h.facilitator_id AS h_facilitator,
+                    h.fds_group_id AS h_group,
+                    COALESCE(f.facilitator_id, h.facilitator_id) AS facilitator_final,
+                    CASE WHEN %s AND h.id IS NOT NULL THEN NULL
+                        ELSE f.pengurus_line END AS pengurus_line
+                FROM {F} f LEFT JOIN {H} h ON h.id_keluarga = f.id_keluarga
+                WHERE f.import_id = %s AND f.rejected = 0
+            ) y
+        ) x""",
+        [not has_pengurus, imp],
+    )
 
-    # 7. Members already registered (same NIK, same family) and their components.
+    # 5. The plan of every member of an accepted family, in one pass.
+    mask = component_mask_sql("mc.component_id")
     run(
-        f"""UPDATE {R} SET member_id = m.id FROM {M} m
-        WHERE {R}.import_id = %s AND {R}.line > 0 AND m.nik = {R}.nik""",
-        [imp],
-    )
-    run(
-        f"""UPDATE {R} SET old_components = x.mask FROM (
-            SELECT member_id, SUM({component_mask_sql("component_id")}) AS mask FROM {MC}
-            WHERE member_id IN (
-                SELECT member_id FROM {R} WHERE import_id = %s AND member_id IS NOT NULL)
-            GROUP BY member_id) x
-        WHERE {R}.import_id = %s AND {R}.member_id = x.member_id""",
-        [imp, imp],
-    )
-    run(
-        f"""UPDATE {R} SET is_pengurus_final = CASE WHEN {R}.line = f.pengurus_line THEN 1 ELSE 0 END
-        FROM {F} f
-        WHERE {R}.import_id = %s AND f.import_id = {R}.import_id
-            AND f.id_keluarga = {R}.id_keluarga AND f.pengurus_line IS NOT NULL""",
+        f"""INSERT INTO {SM} (import_id, line, nik, id_keluarga, member_id,
+            is_pengurus_final, action)
+        SELECT r.import_id, r.line, r.nik, r.id_keluarga, m.id,
+            CASE WHEN sh.pengurus_line IS NULL THEN NULL
+                WHEN r.line = sh.pengurus_line THEN 1 ELSE 0 END,
+            CASE WHEN m.id IS NULL THEN 1 WHEN
+                m.name <> r.name OR m.sex <> r.sex OR m.birth_date <> r.birth_date
+                OR (r.relationship IS NOT NULL AND m.relationship <> r.relationship)
+                OR (sh.pengurus_line IS NOT NULL
+                    AND m.is_pengurus <> (r.line = sh.pengurus_line))
+                OR (r.components IS NOT NULL AND r.components <> COALESCE((
+                    SELECT SUM({mask}) FROM {MC} mc WHERE mc.member_id = m.id), 0))
+            THEN 2 ELSE 0 END
+        FROM {SH} sh JOIN {R} r ON r.import_id = sh.import_id AND r.id_keluarga = sh.id_keluarga
+            LEFT JOIN {M} m ON m.nik = r.nik
+        WHERE sh.import_id = %s AND r.line > 0""",
         [imp],
     )
     # Registered members not in the file who hold the pengurus flag lose it.
     run(
-        f"""INSERT INTO {R} (import_id, line, id_keluarga, nik, name, name_normalized, sex,
-            birth_date, relationship, member_id, is_pengurus_final, rejected, action)
-        SELECT %s, 0, f.id_keluarga, m.nik, m.name, m.name_normalized, m.sex, m.birth_date,
-            m.relationship, m.id, 0, 0, 2
-        FROM {M} m JOIN {F} f ON f.household_id = m.household_id
-        WHERE f.import_id = %s AND f.pengurus_line IS NOT NULL AND m.is_pengurus = TRUE
+        f"""INSERT INTO {SM} (import_id, line, nik, id_keluarga, member_id,
+            is_pengurus_final, action)
+        SELECT sh.import_id, 0, m.nik, sh.id_keluarga, m.id, 0, 2
+        FROM {SH} sh JOIN {M} m ON m.household_id = sh.household_id
+        WHERE sh.import_id = %s AND sh.pengurus_line IS NOT NULL AND m.is_pengurus = TRUE
             AND NOT EXISTS (
-                SELECT 1 FROM {R} r WHERE r.import_id = %s AND r.nik = m.nik AND r.line > 0)""",
-        [imp, imp, imp],
-    )
-
-    # 8. The diff: 1 create, 2 update, 0 unchanged.
-    run(
-        f"""UPDATE {R} SET action = CASE WHEN
-            m.name <> {R}.name OR m.sex <> {R}.sex OR m.birth_date <> {R}.birth_date
-            OR ({R}.relationship IS NOT NULL AND m.relationship <> {R}.relationship)
-            OR ({R}.is_pengurus_final IS NOT NULL AND m.is_pengurus <> ({R}.is_pengurus_final = 1))
-            OR ({R}.components IS NOT NULL AND {R}.components <> COALESCE({R}.old_components, 0))
-            THEN 2 ELSE 0 END
-        FROM {M} m WHERE {R}.import_id = %s AND {R}.line > 0 AND m.id = {R}.member_id""",
-        [imp],
-    )
-    run(
-        f"UPDATE {R} SET action = 1 WHERE import_id = %s AND line > 0 AND member_id IS NULL",
-        [imp],
-    )
-    run(
-        f"""UPDATE {F} SET action = CASE WHEN
-            h.no_kk <> {F}.no_kk OR h.village_id <> {F}.village_code
-            OR ({F}.address IS NOT NULL AND h.address <> {F}.address)
-            OR ({F}.rt IS NOT NULL AND h.rt <> {F}.rt)
-            OR ({F}.rw IS NOT NULL AND h.rw <> {F}.rw)
-            OR ({F}.phone IS NOT NULL AND h.phone <> {F}.phone)
-            OR h.facilitator_id {d.distinct} {F}.facilitator_final
-            OR h.fds_group_id {d.distinct} {F}.fds_group_id
-            OR ({F}.group_name IS NOT NULL AND {F}.fds_group_id IS NULL)
-            THEN 2 ELSE 0 END
-        FROM {H} h WHERE {F}.import_id = %s AND h.id = {F}.household_id""",
-        [imp],
-    )
-    run(
-        f"UPDATE {F} SET action = 1 WHERE import_id = %s AND household_id IS NULL",
+                SELECT 1 FROM {R} r WHERE r.import_id = sh.import_id AND r.nik = m.nik
+                    AND r.line > 0)""",
         [imp],
     )
 
-    # 9. Probable duplicates of registered members (indexed on member_dup_key).
+    # 6. Probable duplicates of registered members (indexed on member_dup_key).
     before, after = split(
         _(
             "Kemungkinan orang yang sama dengan anggota terdaftar (nama dan tanggal lahir sama, "
@@ -488,6 +481,7 @@ def check_registry(*, roster_import: RosterImport, rerun: bool = False) -> None:
         WHERE r.import_id = %s AND r.line > 0 AND m.nik <> r.nik""",
         [imp, phase, before, *area_params, outside, after, imp],
     )
+    # ... and the same name registered under another NIK on the same family card.
     before, after = split(
         _("Nama yang sama sudah terdaftar dalam No. KK ini dengan NIK lain: %(other)s."),
         "other",
@@ -496,9 +490,11 @@ def check_registry(*, roster_import: RosterImport, rerun: bool = False) -> None:
         f"""{ISSUE_COLUMNS}
         SELECT %s, 'warning', %s, r.line, 'NAMA', r.name,
             %s || CASE WHEN {area} THEN 'NIK ' || m.nik ELSE %s END || %s
-        FROM {R} r JOIN {H} h ON h.no_kk = r.no_kk
-            JOIN {M} m ON m.household_id = h.id AND m.name_normalized = r.name_normalized
-        WHERE r.import_id = %s AND r.line > 0 AND m.nik <> r.nik
+        FROM {F} f JOIN {H} h ON h.id_keluarga = f.id_keluarga
+            JOIN {M} m ON m.household_id = h.id
+            JOIN {R} r ON r.import_id = f.import_id AND r.id_keluarga = f.id_keluarga
+                AND r.name_normalized = m.name_normalized
+        WHERE f.import_id = %s AND r.line > 0 AND m.nik <> r.nik
             AND m.birth_date <> r.birth_date""",
         [imp, phase, before, *area_params, outside, after, imp],
     )
@@ -530,24 +526,20 @@ def count(*, roster_import: RosterImport) -> Counts:
         [imp],
     )[0]
     c.warnings = ImportIssue.objects.filter(roster_import_id=imp, kind="warning").count()
-    for rejected, action, n in fetch(
-        f"""SELECT CASE WHEN rejected <> 0 THEN 1 ELSE 0 END, action, COUNT(*) FROM {F}
-        WHERE import_id = %s GROUP BY CASE WHEN rejected <> 0 THEN 1 ELSE 0 END, action""",
-        [imp],
+    c.households_skipped = fetch(
+        f"SELECT COUNT(*) FROM {F} WHERE import_id = %s AND rejected <> 0", [imp]
+    )[0][0]
+    for action, n in fetch(
+        f"SELECT action, COUNT(*) FROM {SH} WHERE import_id = %s GROUP BY action", [imp]
     ):
-        if rejected:
-            c.households_skipped += n
-        elif action == 1:
+        if action == 1:
             c.households_created += n
         elif action == 2:
             c.households_updated += n
         else:
             c.households_unchanged += n
     for action, n in fetch(
-        f"""SELECT r.action, COUNT(*) FROM {R} r JOIN {F} f
-            ON f.import_id = r.import_id AND f.id_keluarga = r.id_keluarga
-        WHERE r.import_id = %s AND f.rejected = 0 GROUP BY r.action""",
-        [imp],
+        f"SELECT action, COUNT(*) FROM {SM} WHERE import_id = %s GROUP BY action", [imp]
     ):
         if action == 1:
             c.members_created += n

@@ -147,14 +147,15 @@ class ImportIssue(models.Model):
 
 
 class StagingRow(models.Model):
-    """One normalised roster line. Loaded with COPY (PostgreSQL) or executemany (SQLite).
+    """One normalised roster line, as loaded by COPY (PostgreSQL) or executemany (SQLite).
 
-    ``import_id`` is a plain column (no foreign key) so that loading stays cheap.
+    ``import_id`` is a plain column (no foreign key) so that loading stays cheap; the
+    staging tables are UNLOGGED on PostgreSQL (they can be rebuilt from the file).
     Flags (``pengurus``, ``kip`` ...) are 1/0/NULL; NULL means "not given". A value
     that could not be read is NULL and the row is marked ``rejected``.
     ``components`` is a bit mask over ``imports.columns.COMPONENT_BITS`` (NULL: no
-    KOMPONEN column). ``line`` 0 marks an extra row the pipeline adds for an existing
-    member who is not in the file but loses the pengurus flag.
+    KOMPONEN column). Loaded once and never rewritten as a whole: derived values go to
+    ``StagingHousehold`` and ``StagingMember`` by INSERT ... SELECT.
     """
 
     import_id = models.BigIntegerField()
@@ -182,12 +183,6 @@ class StagingRow(models.Model):
     kks = models.SmallIntegerField(null=True)
     # Bit 1: rejected by a file rule; bit 2: rejected by a registry rule.
     rejected = models.SmallIntegerField(default=0)
-    # Filled in SQL: the existing member, the old component mask, the final pengurus
-    # flag, and what the import does (0 unchanged, 1 create, 2 update).
-    member_id = models.BigIntegerField(null=True)
-    old_components = models.SmallIntegerField(null=True)
-    is_pengurus_final = models.SmallIntegerField(null=True)
-    action = models.SmallIntegerField(null=True)
 
     class Meta:
         indexes = [
@@ -225,17 +220,55 @@ class StagingFamily(models.Model):
     pengurus_count = models.IntegerField(default=0)
     pengurus_line = models.PositiveIntegerField(null=True)
     rejected = models.SmallIntegerField(default=0)
-    # Filled by the registry checks.
-    household_id = models.BigIntegerField(null=True)
-    facilitator_final = models.BigIntegerField(null=True)
-    fds_group_id = models.BigIntegerField(null=True)
-    action = models.SmallIntegerField(null=True)
 
     class Meta:
         indexes = [
             models.Index(fields=["import_id", "id_keluarga"], name="imports_stfam_family"),
-            models.Index(fields=["import_id", "household_id"], name="imports_stfam_household"),
         ]
 
     def __str__(self) -> str:
         return f"{self.import_id}:{self.id_keluarga}"
+
+
+class StagingHousehold(models.Model):
+    """The plan for one accepted family: its registered household (if any), final
+    facilitator and FDS group, and what the import does (0 nothing, 1 create, 2 update).
+    Rebuilt by the registry checks (for the preview, and again under the import lock
+    if the registry changed)."""
+
+    import_id = models.BigIntegerField()
+    id_keluarga = models.CharField(max_length=40)
+    household_id = models.BigIntegerField(null=True)
+    facilitator_final = models.BigIntegerField(null=True)
+    fds_group_id = models.BigIntegerField(null=True)
+    pengurus_line = models.PositiveIntegerField(null=True)
+    action = models.SmallIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["import_id", "id_keluarga"], name="imports_sthh_family"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.import_id}:{self.id_keluarga}"
+
+
+class StagingMember(models.Model):
+    """The plan for one member of an accepted family (0 nothing, 1 create, 2 update).
+    ``line`` 0: a registered member not in the file who loses the pengurus flag."""
+
+    import_id = models.BigIntegerField()
+    line = models.PositiveIntegerField()
+    nik = models.CharField(max_length=16)
+    id_keluarga = models.CharField(max_length=40)
+    member_id = models.BigIntegerField(null=True)
+    is_pengurus_final = models.SmallIntegerField(null=True)
+    action = models.SmallIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["import_id", "nik"], name="imports_stmem_nik"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.import_id}:{self.nik}"

@@ -36,12 +36,14 @@ from households.models import Household
 from households.signals import households_changed
 from imports import checks
 from imports.apply import apply
-from imports.checks import F, R, fetch
+from imports.checks import SH, SM, F, H, M, R, fetch
 from imports.models import (
     ImportMode,
     ImportStatus,
     RosterImport,
     StagingFamily,
+    StagingHousehold,
+    StagingMember,
     StagingRow,
 )
 from imports.progress import Progress
@@ -133,6 +135,7 @@ def roster_import_validate(*, roster_import_id: int, retryable: bool = False) ->
         error="",
     )
     progress = Progress(roster_import.pk).start()
+    checks.tune_session()
     try:
         try:
             stage_roster(roster_import=roster_import, progress=progress)
@@ -361,6 +364,7 @@ def roster_import_write(*, roster_import_id: int, retryable: bool = False) -> Ro
         attempts=roster_import.attempts + 1,
     )
     progress = Progress(roster_import.pk).start()
+    checks.tune_session()
     committed = False
     try:
         if not _staging_complete(roster_import):
@@ -498,10 +502,10 @@ def roster_import_aid_flags(
         raise ValidationError(_("Data sementara impor ini sudah dihapus."))
     member_flags: dict[int, dict[str, bool]] = {}
     for member_id, kip, kis in fetch(
-        f"""SELECT r.member_id, r.kip, r.kis FROM {R} r
-            JOIN {F} f ON f.import_id = r.import_id AND f.id_keluarga = r.id_keluarga
-        WHERE r.import_id = %s AND r.line > 0 AND f.rejected = 0
-            AND r.member_id IS NOT NULL AND (r.kip IS NOT NULL OR r.kis IS NOT NULL)""",
+        f"""SELECT m.id, r.kip, r.kis FROM {SM} sm
+            JOIN {R} r ON r.import_id = sm.import_id AND r.nik = sm.nik AND r.line = sm.line
+            JOIN {M} m ON m.nik = sm.nik
+        WHERE sm.import_id = %s AND sm.line > 0 AND (r.kip IS NOT NULL OR r.kis IS NOT NULL)""",
         [roster_import.pk],
     ):
         flags = {}
@@ -512,9 +516,10 @@ def roster_import_aid_flags(
         member_flags[member_id] = flags
     household_flags: dict[int, dict[str, bool]] = {}
     for household_id, sembako, kks in fetch(
-        f"""SELECT household_id, sembako, kks FROM {F}
-        WHERE import_id = %s AND rejected = 0 AND household_id IS NOT NULL
-            AND (sembako IS NOT NULL OR kks IS NOT NULL)""",
+        f"""SELECT h.id, f.sembako, f.kks FROM {SH} sh
+            JOIN {F} f ON f.import_id = sh.import_id AND f.id_keluarga = sh.id_keluarga
+            JOIN {H} h ON h.id_keluarga = sh.id_keluarga
+        WHERE sh.import_id = %s AND (f.sembako IS NOT NULL OR f.kks IS NOT NULL)""",
         [roster_import.pk],
     ):
         flags = {}
@@ -527,8 +532,8 @@ def roster_import_aid_flags(
 
 
 def _clear_staging(import_id: int) -> None:
-    StagingRow.objects.filter(import_id=import_id).delete()
-    StagingFamily.objects.filter(import_id=import_id).delete()
+    for model in (StagingRow, StagingFamily, StagingHousehold, StagingMember):
+        model.objects.filter(import_id=import_id).delete()
     RosterImport.objects.filter(pk=import_id).update(staging_cleared=True)
 
 

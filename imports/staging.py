@@ -22,6 +22,8 @@ from imports.models import (
     IssuePhase,
     RosterImport,
     StagingFamily,
+    StagingHousehold,
+    StagingMember,
     StagingRow,
 )
 from imports.progress import Progress
@@ -77,8 +79,8 @@ class StagingWriter:
 
 
 def staging_clear(*, import_id: int) -> None:
-    StagingRow.objects.filter(import_id=import_id).delete()
-    StagingFamily.objects.filter(import_id=import_id).delete()
+    for model in (StagingRow, StagingFamily, StagingHousehold, StagingMember):
+        model.objects.filter(import_id=import_id).delete()
     ImportIssue.objects.filter(roster_import_id=import_id).delete()
 
 
