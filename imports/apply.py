@@ -285,10 +285,11 @@ def apply(*, roster_import: RosterImport, progress: Progress, now: datetime.date
         row[0]
         for row in fetch(
             f"""SELECT h.id FROM {SH} sh JOIN {H} h ON h.id_keluarga = sh.id_keluarga
-            WHERE sh.import_id = %s AND (sh.action IN (1, 2) OR EXISTS (
-                SELECT 1 FROM {SM} sm WHERE sm.import_id = sh.import_id
-                    AND sm.id_keluarga = sh.id_keluarga AND sm.action IN (1, 2)))""",
-            [imp],
+            WHERE sh.import_id = %s AND sh.action IN (1, 2)
+            UNION
+            SELECT h.id FROM {SM} sm JOIN {H} h ON h.id_keluarga = sm.id_keluarga
+            WHERE sm.import_id = %s AND sm.action IN (1, 2)""",
+            [imp, imp],
         )
     }
     progress.report(done=steps)

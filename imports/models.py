@@ -188,6 +188,10 @@ class StagingRow(models.Model):
         indexes = [
             models.Index(fields=["import_id", "nik"], name="imports_staging_nik"),
             models.Index(fields=["import_id", "id_keluarga"], name="imports_staging_family"),
+            # Probable duplicates within the file (same person, or same name on one KK).
+            models.Index(
+                fields=["import_id", "name_normalized", "birth_date"], name="imports_staging_dup"
+            ),
         ]
 
     def __str__(self) -> str:

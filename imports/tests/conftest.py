@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.core.files import File
 from django.core.files.base import ContentFile
 
 from households.tests.factories import JETIS_VILLAGES
@@ -24,12 +25,24 @@ def run_import(admin_user):
 
     def run(data, *, name="roster.csv", mode=ImportMode.ALL_OR_NOTHING, by=None, sheet=""):
         if isinstance(data, bytes):
-            file = ContentFile(data, name=name)
+            roster_import = roster_import_create(
+                by=by or admin_user,
+                file=ContentFile(data, name=name),
+                file_name=name,
+                mode=mode,
+                sheet=sheet,
+                enqueue=False,
+            )
         else:
-            file = ContentFile(open(data, "rb").read(), name=name)  # noqa: SIM115
-        roster_import = roster_import_create(
-            by=by or admin_user, file=file, file_name=name, mode=mode, sheet=sheet, enqueue=False
-        )
+            with open(data, "rb") as handle:  # streamed into storage, never read whole
+                roster_import = roster_import_create(
+                    by=by or admin_user,
+                    file=File(handle, name=name),
+                    file_name=name,
+                    mode=mode,
+                    sheet=sheet,
+                    enqueue=False,
+                )
         return roster_import_run(roster_import=roster_import)
 
     return run
