@@ -297,16 +297,24 @@ def check_file(*, roster_import: RosterImport) -> None:
         _("Nama yang sama tercatat dua kali dalam satu No. KK dengan NIK lain: %(others)s."),
         "others",
     )
+    # Grouped first, so that only the (few) rows of such groups are paired.
+    same_name_rows = f"""(SELECT r.line, r.name, r.nik, r.no_kk, r.name_normalized, r.birth_date
+        FROM {R} r JOIN (
+            SELECT no_kk, name_normalized FROM {R}
+            WHERE import_id = %s AND line > 0 AND nik IS NOT NULL
+                AND no_kk IS NOT NULL AND name_normalized IS NOT NULL
+            GROUP BY no_kk, name_normalized HAVING COUNT(DISTINCT nik) > 1
+        ) g ON g.no_kk = r.no_kk AND g.name_normalized = r.name_normalized
+        WHERE r.import_id = %s AND r.line > 0)"""
     run(
         f"""{ISSUE_COLUMNS}
         SELECT %s, 'warning', %s, a.line, 'NAMA', a.name,
             %s || substr({d.agg(other, "b.line")}, 1, 300) || %s
-        FROM {R} a JOIN {R} b ON b.import_id = a.import_id AND b.no_kk = a.no_kk
-            AND b.name_normalized = a.name_normalized AND b.nik <> a.nik AND b.line > 0
+        FROM {same_name_rows} a JOIN {same_name_rows} b ON b.no_kk = a.no_kk
+            AND b.name_normalized = a.name_normalized AND b.nik <> a.nik
             AND b.birth_date {d.distinct} a.birth_date
-        WHERE a.import_id = %s AND a.line > 0
         GROUP BY a.line, a.name""",
-        [imp, file_phase, before, after, imp],
+        [imp, file_phase, before, after, imp, imp, imp, imp],
     )
 
 

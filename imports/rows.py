@@ -93,6 +93,10 @@ class RowParser:
         self.facilitators = facilitators  # username (and lower-cased) -> pk
         self.today = today
         self.has_components = "KOMPONEN" in column_index
+        from imports.columns import COLUMNS
+
+        self.col = {name: column_index.get(name, -1) for name in COLUMNS}
+        self.width = max(column_index.values(), default=-1) + 1
         self._msg_required = _("Wajib diisi.")
         self._msg_outside = _("Desa ini di luar wilayah Anda.")
         self._msg_unknown_village = _("Kode wilayah tidak dikenal.")
@@ -238,7 +242,14 @@ class RowParser:
     def _flag(self, value, column: str, issues: list) -> str | None:
         if value is None:
             return None
-        text = cell_text(value).upper()
+        if type(value) is str:
+            text = value.strip().upper()
+            if text == "T":
+                return "0"
+            if text == "Y":
+                return "1"
+        else:
+            text = cell_text(value).upper()
         if not text:
             return None
         flag = YES_NO.get(text)
@@ -266,14 +277,15 @@ class RowParser:
     # -- the row -------------------------------------------------------------
     def parse(self, line: int, cells: list) -> tuple[tuple, list]:
         ix = self.ix
-        n = len(cells)
+        col = self.col
+        short = self.width - len(cells)
+        cells = list(cells)
+        if short > 0:
+            cells.extend([None] * short)
+        cells.append(None)  # what an absent column (index -1) reads
         issues: list = []
 
-        def get(name):
-            i = ix.get(name)
-            return cells[i] if i is not None and i < n else None
-
-        raw = get("ID_KELUARGA")
+        raw = cells[col["ID_KELUARGA"]]
         id_keluarga = cell_text(raw)
         if not id_keluarga:
             issues.append((REJECTION, "ID_KELUARGA", "", self._msg_required))
@@ -284,10 +296,10 @@ class RowParser:
             )
             id_keluarga = None
 
-        no_kk = self._sixteen(get("NO_KK"), "NO_KK", issues)
-        nik = self._sixteen(get("NIK"), "NIK", issues)
+        no_kk = self._sixteen(cells[col["NO_KK"]], "NO_KK", issues)
+        nik = self._sixteen(cells[col["NIK"]], "NIK", issues)
 
-        raw = get("NAMA")
+        raw = cells[col["NAMA"]]
         name = " ".join(raw.split()) if type(raw) is str else " ".join(cell_text(raw).split())
         name_normalized = None
         if not name:
@@ -299,7 +311,7 @@ class RowParser:
         else:
             name_normalized = name.upper()
 
-        raw = get("JENIS_KELAMIN")
+        raw = cells[col["JENIS_KELAMIN"]]
         text = raw.strip().upper() if type(raw) is str else cell_text(raw).upper()
         sex = SEX.get(text)
         if sex is None:
@@ -308,11 +320,11 @@ class RowParser:
             else:
                 issues.append((REJECTION, "JENIS_KELAMIN", "", self._msg_required))
 
-        birth_date = self._date(get("TANGGAL_LAHIR"), issues)
+        birth_date = self._date(cells[col["TANGGAL_LAHIR"]], issues)
 
         relationship = None
         if "HUBUNGAN" in ix:
-            text = " ".join(cell_text(get("HUBUNGAN")).upper().split())
+            text = " ".join(cell_text(cells[col["HUBUNGAN"]]).upper().split())
             if text:
                 relationship = RELATIONSHIP.get(text)
                 if relationship is None:
@@ -325,11 +337,13 @@ class RowParser:
                         )
                     )
 
-        pengurus = self._flag(get("PENGURUS"), "PENGURUS", issues) if "PENGURUS" in ix else None
+        pengurus = (
+            self._flag(cells[col["PENGURUS"]], "PENGURUS", issues) if "PENGURUS" in ix else None
+        )
 
         components = None
         if self.has_components:
-            text = cell_text(get("KOMPONEN")).upper()
+            text = cell_text(cells[col["KOMPONEN"]]).upper()
             mask = 0
             if text:
                 for part in _COMPONENT_SPLIT.split(text):
@@ -346,7 +360,7 @@ class RowParser:
                     mask |= COMPONENT_BITS[code]
             components = None if mask is None else str(mask)
 
-        raw = get("KODE_WILAYAH")
+        raw = cells[col["KODE_WILAYAH"]]
         text = cell_text(raw)
         village_code = None
         if not text:
@@ -365,12 +379,16 @@ class RowParser:
                     )
                 )
 
-        address = self._short_text(get("ALAMAT"), "ALAMAT", 200, issues) if "ALAMAT" in ix else None
-        rt = self._rt_rw(get("RT"), "RT", issues) if "RT" in ix else None
-        rw = self._rt_rw(get("RW"), "RW", issues) if "RW" in ix else None
+        address = (
+            self._short_text(cells[col["ALAMAT"]], "ALAMAT", 200, issues)
+            if "ALAMAT" in ix
+            else None
+        )
+        rt = self._rt_rw(cells[col["RT"]], "RT", issues) if "RT" in ix else None
+        rw = self._rt_rw(cells[col["RW"]], "RW", issues) if "RW" in ix else None
         phone = None
         if "TELEPON" in ix:
-            raw = get("TELEPON")
+            raw = cells[col["TELEPON"]]
             phone = self._short_text(raw, "TELEPON", 20, issues)
             if phone and isinstance(raw, int | float) and not phone.startswith("0"):
                 issues.append(
@@ -386,7 +404,7 @@ class RowParser:
 
         facilitator_id = None
         if "PENDAMPING" in ix:
-            username = cell_text(get("PENDAMPING"))
+            username = cell_text(cells[col["PENDAMPING"]])
             if username:
                 pk = self.facilitators.get(username) or self.facilitators.get(username.lower())
                 if pk is None:
@@ -403,12 +421,14 @@ class RowParser:
                 else:
                     facilitator_id = str(pk)
         group_name = (
-            self._short_text(get("KELOMPOK"), "KELOMPOK", 80, issues) if "KELOMPOK" in ix else None
+            self._short_text(cells[col["KELOMPOK"]], "KELOMPOK", 80, issues)
+            if "KELOMPOK" in ix
+            else None
         )
-        kip = self._flag(get("KIP"), "KIP", issues) if "KIP" in ix else None
-        kis = self._flag(get("KIS"), "KIS", issues) if "KIS" in ix else None
-        sembako = self._flag(get("SEMBAKO"), "SEMBAKO", issues) if "SEMBAKO" in ix else None
-        kks = self._flag(get("KKS"), "KKS", issues) if "KKS" in ix else None
+        kip = self._flag(cells[col["KIP"]], "KIP", issues) if "KIP" in ix else None
+        kis = self._flag(cells[col["KIS"]], "KIS", issues) if "KIS" in ix else None
+        sembako = self._flag(cells[col["SEMBAKO"]], "SEMBAKO", issues) if "SEMBAKO" in ix else None
+        kks = self._flag(cells[col["KKS"]], "KKS", issues) if "KKS" in ix else None
 
         rejected = "0"
         if issues:

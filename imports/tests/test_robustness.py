@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 def rejections(roster_import):
     return list(
-        roster_import.issues.filter(kind=IssueKind.REJECTION).values_list("line", "column", "reason")
+        roster_import.issues.filter(kind=IssueKind.REJECTION).values_list(
+            "line", "column", "reason"
+        )
     )
 
 
@@ -144,9 +146,7 @@ def test_leading_zeros_of_id_keluarga_are_kept(builder, run_import, tmp_path):
 
 def test_every_date_format_and_excel_date_cells(builder, run_import, tmp_path):
     family = one_family(builder)
-    births = [
-        datetime.date.fromisoformat(m) for m in ("1980-03-05", "1984-11-29", "2015-07-09")
-    ]
+    births = [datetime.date.fromisoformat(m) for m in ("1980-03-05", "1984-11-29", "2015-07-09")]
     formats = ["05/03/1980", "29-11-1984", "2015-07-09"]
     for row, birth, text in zip(family, births, formats, strict=False):
         region6 = row["NIK KTP"][:6]
@@ -162,8 +162,9 @@ def test_every_date_format_and_excel_date_cells(builder, run_import, tmp_path):
     def convert(header, value):
         if header == "TGL LAHIR":
             day = datetime.date.fromisoformat(
-                value if "-" in value and len(value.split("-")[0]) == 4 else
-                "-".join(reversed(value.replace("/", "-").split("-")))
+                value
+                if "-" in value and len(value.split("-")[0]) == 4
+                else "-".join(reversed(value.replace("/", "-").split("-")))
             )
             return datetime.datetime(day.year, day.month, day.day)
         return value
@@ -226,11 +227,15 @@ def test_blank_trailing_rows_and_columns(builder, run_import, tmp_path):
 @pytest.mark.parametrize(
     ("data", "name", "message"),
     [
-        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >>\nendobj\n", "roster.csv", "PDF"),
+        (
+            b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >>\nendobj\n",
+            "roster.csv",
+            "PDF",
+        ),
         (b"", "roster.csv", "kosong"),
         (b"\r\n  \r\n", "roster.csv", "kosong"),
         (b"Laporan bulanan,Bantul\nSiti,Dusun Kertan\n", "roster.csv", "Baris judul"),
-        ("NIK;NAMA\n3402094202810001;SITI\n".encode(), "roster.csv", "Kolom wajib tidak ada"),
+        (b"NIK;NAMA\n3402094202810001;SITI\n", "roster.csv", "Kolom wajib tidak ada"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 200, "roster.xls", ".xls"),
     ],
 )
