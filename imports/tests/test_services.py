@@ -90,17 +90,6 @@ def test_same_name_twice_on_one_family_card(builder, run_import):
     assert lines == {4, 5}
 
 
-def test_probable_duplicate_search_uses_the_indexed_key():
-    """The registry lookup joins on (name_normalized, birth_date), the member_dup_key index."""
-    from imports import checks
-
-    source = open(checks.__file__).read()
-    assert "m.name_normalized = r.name_normalized" in source
-    assert "m.birth_date = r.birth_date" in source
-    index = {i.name: i.fields for i in Member._meta.indexes}
-    assert index["member_dup_key"] == ["name_normalized", "birth_date"]
-
-
 # -- family-level rules ------------------------------------------------------------
 @pytest.mark.parametrize(
     ("header", "column"),
