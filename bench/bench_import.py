@@ -1,21 +1,23 @@
 """Roster import benchmark (PostgreSQL only).
 
+    createdb -h 127.0.0.1 -U postgres pkh_imports
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/pkh_imports \
-        .venv/bin/python bench/bench_import.py [--families 100000] [--seed-families 200000]
-        [--small 25000]
+        .venv/bin/python bench/bench_import.py [--families 100000] [--small 25000]
+        [--seed-families 200000]
 
-1. Migrates the database, loads the regions, creates an admin for Kabupaten Bantul
-   (34.02) and 50 facilitators.
-2. Seeds ``--seed-families`` existing families (once: by importing a generated roster
-   with this importer, skip-invalid mode; its time is reported too).
-3. Generates two rosters of new families, ``--small`` and ``--families`` families
-   (~4 members each, 2% rejected rows of mixed kinds).
-4. Baseline: PostgreSQL's own COPY of the same CSV into a plain staging table.
-5. Imports each roster with ``manage.py import_roster --skip-invalid --json`` in a
-   separate process and reports wall time, rows/s and the process's peak RSS (from
-   ``wait4``), then the same big file again (every family unchanged).
+1. Seeds the registry with ``bench/seed.py`` (200,000 families, ~800,000 members, with
+   their audit trail, in Kabupaten Bantul 34.02; idempotent).
+2. Generates two rosters of new families with ``bench/gen_roster.py``: ``--small`` and
+   ``--families`` families (~4 members each, 2% rejected rows of mixed kinds), using
+   the seeded facilitators and villages.
+3. Baseline, in the same run: PostgreSQL's own COPY of the same CSV into a plain
+   20-column text table.
+4. Imports each roster with ``manage.py import_roster --skip-invalid --json`` in its own
+   process (validation, deduplication and the write included) and reports wall time,
+   rows/s and that process's peak RSS (from ``wait4``); then the big file again (every
+   family unchanged).
 
-Families created by step 3 are deleted at the start of the next run, so the benchmark
+Families created by step 4 are deleted at the start of the next run, so the benchmark
 can be repeated on the same database.
 """
 
@@ -34,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pkh.settings.base")
 
-SEED_PREFIX, SMALL_PREFIX, BIG_PREFIX = "0034", "0036", "0035"
+SMALL_PREFIX, BIG_PREFIX = "0036", "0035"
 
 
 def django_setup():
@@ -48,30 +50,18 @@ def django_setup():
     return connection
 
 
-def prepare() -> None:
-    from django.core.management import call_command
+def prepare(seed_families: int) -> list[str]:
+    """Seed (idempotent) and return the usernames of 50 seeded facilitators."""
+    from bench.seed import seed
 
-    call_command("migrate", verbosity=0)
-    call_command("load_regions", verbosity=0)
+    seed(families=seed_families, region="34.02", log=lambda m: print(m, flush=True))
     from accounts.models import Role, User
-    from households.models import Region
 
-    bantul = Region.objects.get(code="34.02")
-    admin, _ = User.objects.get_or_create(
-        username="bench_admin", defaults={"role": Role.ADMIN, "first_name": "Admin Bantul"}
+    return list(
+        User.objects.filter(role=Role.FACILITATOR, is_active=True)
+        .order_by("username")
+        .values_list("username", flat=True)[:50]
     )
-    admin.areas.set([bantul])
-    villages = list(Region.objects.filter(code__startswith="34.02.", level=4))
-    supervisor, _ = User.objects.get_or_create(
-        username="bench_supervisor", defaults={"role": Role.SUPERVISOR}
-    )
-    for i in range(1, 51):
-        user, created = User.objects.get_or_create(
-            username=f"bench_pendamping{i}",
-            defaults={"role": Role.FACILITATOR, "supervisor": supervisor},
-        )
-        if created:
-            user.areas.set(villages[(i - 1) % len(villages) :: 50] or villages[:1])
 
 
 def delete_families(connection, prefix: str) -> None:
@@ -108,10 +98,10 @@ def delete_families(connection, prefix: str) -> None:
         c.execute("VACUUM ANALYZE households_household")
 
 
-def generate(path: str, families: int, *, part: int, prefix: str) -> int:
+def generate(path: str, families: int, *, part: int, prefix: str, facilitators: list[str]) -> int:
     from bench.gen_roster import generate as gen
 
-    return gen(path, families, part=part, prefix=prefix)
+    return gen(path, families, part=part, prefix=prefix, facilitator_names=facilitators)
 
 
 def copy_baseline(connection, path: str) -> float:
@@ -196,16 +186,10 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=25_000)
     args = parser.parse_args()
     connection = django_setup()
-    prepare()
+    facilitators = prepare(args.seed_families)
     from households.models import Household, Member
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-import-"))
-    existing = Household.objects.filter(id_keluarga__startswith=SEED_PREFIX).count()
-    if existing < args.seed_families * 0.9:
-        seed_path = str(tmp / "seed.csv")
-        generate(seed_path, args.seed_families, part=0, prefix=SEED_PREFIX)
-        print(f"seeding {args.seed_families} families ...", flush=True)
-        report("seed import (into an empty registry)", run_import(seed_path))
     delete_families(connection, BIG_PREFIX)
     delete_families(connection, SMALL_PREFIX)
     print(
@@ -213,8 +197,8 @@ def main() -> None:
         flush=True,
     )
     small, big = str(tmp / "small.csv"), str(tmp / "big.csv")
-    n_small = generate(small, args.small, part=2, prefix=SMALL_PREFIX)
-    n_big = generate(big, args.families, part=1, prefix=BIG_PREFIX)
+    n_small = generate(small, args.small, part=2, prefix=SMALL_PREFIX, facilitators=facilitators)
+    n_big = generate(big, args.families, part=1, prefix=BIG_PREFIX, facilitators=facilitators)
     print(
         f"files: small {args.small} families / {n_small} rows / "
         f"{os.path.getsize(small) / 1e6:.1f} MB; big {args.families} families / {n_big} rows / "

@@ -45,11 +45,13 @@ def generate(
     reject_rate: float = 0.02,
     seed: int = 11,
     prefix: str = "0034",
+    facilitator_names: list[str] | None = None,
 ) -> int:
     builder = RosterBuilder(
         id_prefix=prefix,
         villages=villages_of(regency),
-        facilitators=[f"bench_pendamping{i}" for i in range(1, facilitators + 1)],
+        facilitators=facilitator_names
+        or [f"bench_pendamping{i}" for i in range(1, facilitators + 1)],
         seed=seed + part,
         part=part,
     )
