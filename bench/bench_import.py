@@ -52,8 +52,11 @@ def django_setup():
 
 def prepare(seed_families: int) -> list[str]:
     """Seed (idempotent) and return the usernames of 50 seeded facilitators."""
+    from django.core.management import call_command
+
     from bench.seed import seed
 
+    call_command("migrate", verbosity=0)
     seed(families=seed_families, region="34.02", log=lambda m: print(m, flush=True))
     from accounts.models import Role, User
 
