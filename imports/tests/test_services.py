@@ -246,11 +246,14 @@ def test_a_member_absent_from_a_new_file_is_left_as_it_is(builder, run_import):
 def test_pengurus_moves_to_the_member_the_file_names(builder, run_import):
     family = builder.family(1)
     run_import(csv_bytes([family]))
+    assert Household.objects.get().pengurus_name_cache == family[1]["NAMA ART"]
     family[1]["PENGURUS"] = "T"
     family[0]["PENGURUS"] = "Y"
     roster_import = run_import(csv_bytes([family]))
     assert roster_import.members_updated == 2
     assert Member.objects.get(is_pengurus=True).nik == family[0]["NIK KTP"]
+    # The registry's denormalised pengurus name follows bulk SQL writes too.
+    assert Household.objects.get().pengurus_name_cache == family[0]["NAMA ART"]
 
 
 def test_created_records_are_in_the_family_audit_trail(builder, run_import, client, admin_user):
