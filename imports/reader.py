@@ -60,6 +60,10 @@ class RosterSource:
 
 
 def _is_blank(cells: list) -> bool:
+    try:
+        return not "".join(cells).strip()  # a CSV row: all text, checked at C speed
+    except TypeError:
+        pass
     for cell in cells:
         if cell is not None and (not isinstance(cell, str) or cell.strip()):
             return False

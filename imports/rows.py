@@ -259,7 +259,7 @@ class RowParser:
         return "1" if flag else "0"
 
     def _short_text(self, value, column: str, limit: int, issues: list) -> str | None:
-        text = " ".join(cell_text(value).split())
+        text = " ".join((value if type(value) is str else cell_text(value)).split())
         if not text:
             return None
         if len(text) > limit:
@@ -286,7 +286,7 @@ class RowParser:
         issues: list = []
 
         raw = cells[col["ID_KELUARGA"]]
-        id_keluarga = cell_text(raw)
+        id_keluarga = raw.strip() if type(raw) is str else cell_text(raw)
         if not id_keluarga:
             issues.append((REJECTION, "ID_KELUARGA", "", self._msg_required))
             id_keluarga = None
@@ -324,7 +324,8 @@ class RowParser:
 
         relationship = None
         if "HUBUNGAN" in ix:
-            text = " ".join(cell_text(cells[col["HUBUNGAN"]]).upper().split())
+            raw = cells[col["HUBUNGAN"]]
+            text = " ".join((raw if type(raw) is str else cell_text(raw)).upper().split())
             if text:
                 relationship = RELATIONSHIP.get(text)
                 if relationship is None:
@@ -343,7 +344,8 @@ class RowParser:
 
         components = None
         if self.has_components:
-            text = cell_text(cells[col["KOMPONEN"]]).upper()
+            raw = cells[col["KOMPONEN"]]
+            text = (raw.strip() if type(raw) is str else cell_text(raw)).upper()
             mask = 0
             if text:
                 for part in _COMPONENT_SPLIT.split(text):
@@ -361,7 +363,7 @@ class RowParser:
             components = None if mask is None else str(mask)
 
         raw = cells[col["KODE_WILAYAH"]]
-        text = cell_text(raw)
+        text = raw.strip() if type(raw) is str else cell_text(raw)
         village_code = None
         if not text:
             issues.append((REJECTION, "KODE_WILAYAH", "", self._msg_required))
@@ -404,7 +406,8 @@ class RowParser:
 
         facilitator_id = None
         if "PENDAMPING" in ix:
-            username = cell_text(cells[col["PENDAMPING"]])
+            raw = cells[col["PENDAMPING"]]
+            username = raw.strip() if type(raw) is str else cell_text(raw)
             if username:
                 pk = self.facilitators.get(username) or self.facilitators.get(username.lower())
                 if pk is None:
@@ -488,7 +491,12 @@ class RowParser:
         )
 
     def _rt_rw(self, value, column: str, issues: list) -> str | None:
-        text = cell_text(value)
+        if type(value) is str:
+            text = value.strip()
+            if 0 < len(text) <= 3 and text.isdigit() and text.isascii() and text[0] != "0":
+                return text
+        else:
+            text = cell_text(value)
         if not text:
             return None
         if text.isascii() and text.isdigit() and len(text.lstrip("0") or "0") <= 3:
