@@ -261,3 +261,10 @@ def test_detail_page_query_count_does_not_grow_with_issues(
     big = make_import(admin_user, csv_bytes(families))
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("imports:detail", args=[big.pk]))
+
+
+def test_menu_entry_for_admins_only(client, admin_user, facilitator):
+    client.force_login(admin_user)
+    assert reverse("imports:list") in client.get(reverse("home")).content.decode()
+    client.force_login(facilitator)
+    assert reverse("imports:list") not in client.get(reverse("home")).content.decode()
