@@ -129,6 +129,7 @@ def run_import(path: str) -> dict:
     """Run import_roster in its own process; wall time and that process's peak RSS."""
     env = {
         **os.environ,
+        "DJANGO_DEBUG": "false",
         "DJANGO_SETTINGS_MODULE": "pkh.settings.base",
         "DJANGO_LOG_LEVEL": "WARNING",
     }

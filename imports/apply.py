@@ -153,6 +153,14 @@ def apply(*, roster_import: RosterImport, progress: Progress, now: datetime.date
             "phone": ("COALESCE(f.phone, '')", []),
             "facilitator_id": ("sh.facilitator_final", []),
             "fds_group_id": ("sh.fds_group_id", []),
+            # Written right away, so the registry's trigger that keeps this cache finds
+            # nothing to change when the members arrive (a household update touches
+            # every index of the table).
+            "pengurus_name_cache": (
+                f"""(SELECT pr.name FROM {R} pr WHERE pr.import_id = sh.import_id
+                    AND pr.id_keluarga = sh.id_keluarga AND pr.line = sh.pengurus_line)""",
+                [],
+            ),
         },
         f"FROM {SH} sh {plan} WHERE sh.import_id = %s AND sh.action = 1 ORDER BY f.first_line",
         [imp],

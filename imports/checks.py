@@ -435,6 +435,7 @@ def check_registry(*, roster_import: RosterImport, rerun: bool = False) -> None:
         ) x""",
         [not has_pengurus, imp],
     )
+    analyze(f"{SH} (import_id, id_keluarga)")
 
     # 5. The plan of every member of an accepted family, in one pass.
     mask = component_mask_sql("mc.component_id")
@@ -469,6 +470,8 @@ def check_registry(*, roster_import: RosterImport, rerun: bool = False) -> None:
                     AND r.line > 0)""",
         [imp],
     )
+
+    analyze(f"{SM} (import_id, nik, action)")
 
     # 6. Probable duplicates of registered members (indexed on member_dup_key).
     before, after = split(
