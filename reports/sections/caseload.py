@@ -1,0 +1,86 @@
+"""Caseload at the start and end of the quarter, by status and by component (as it was)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.utils.translation import gettext_noop as N_
+
+from households.models import Component, HouseholdStatus
+from reports.history import IN_PROGRAMME, components_as_of
+from reports.sections import Figure, ReportContext, SectionResult, Table
+
+STATUS_LABELS = {
+    HouseholdStatus.ACTIVE: N_("Aktif"),
+    HouseholdStatus.SUSPENDED: N_("Ditangguhkan"),
+    HouseholdStatus.GRADUATED: N_("Graduasi"),
+    HouseholdStatus.EXITED: N_("Keluar"),
+}
+
+
+def compute(ctx: ReportContext) -> SectionResult:
+    """Five queries: the two caseloads (two each, shared with other sections via ``ctx``),
+    the component counts at both instants (two each) and the component names (one)."""
+    start, end = ctx.caseload_start, ctx.caseload_end
+    status_start, status_end = Counter(start.values()), Counter(end.values())
+    in_start = [pk for pk, status in start.items() if status in IN_PROGRAMME]
+    in_end = [pk for pk, status in end.items() if status in IN_PROGRAMME]
+    comp_start = components_as_of(household_ids=in_start, at=ctx.quarter.start)
+    comp_end = components_as_of(household_ids=in_end, at=ctx.quarter.end)
+    components = list(Component.objects.order_by("order", "code").values_list("code", "name"))
+    active = HouseholdStatus.ACTIVE
+    figures = [
+        Figure(
+            "caseload.total_end",
+            N_("Keluarga dampingan di akhir triwulan"),
+            N_(
+                "Keluarga yang tercatat pada pendamping ini pada saat triwulan berakhir, "
+                "semua status, menurut riwayat data pada saat itu. Pembanding: akhir "
+                "triwulan sebelumnya, yaitu awal triwulan ini."
+            ),
+            len(end),
+            len(start),
+            "keluarga",
+        ),
+        Figure(
+            "caseload.active_end",
+            N_("Keluarga aktif di akhir triwulan"),
+            N_("Keluarga berstatus aktif pada saat triwulan berakhir."),
+            status_end[active],
+            status_start[active],
+            "keluarga",
+        ),
+        Figure(
+            "caseload.components_end",
+            N_("Komponen di akhir triwulan"),
+            N_(
+                "Anggota keluarga aktif atau ditangguhkan yang terhitung sebagai komponen PKH "
+                "pada saat triwulan berakhir (satu anggota dapat terhitung di lebih dari satu "
+                "komponen); anggota yang sudah keluar dari keluarga tidak dihitung."
+            ),
+            sum(comp_end.values()),
+            sum(comp_start.values()),
+            "komponen",
+        ),
+    ]
+    columns = [N_("Keterangan"), N_("Awal triwulan"), N_("Akhir triwulan"), N_("Perubahan")]
+    by_status = Table(
+        "caseload.by_status",
+        N_("Keluarga menurut status"),
+        columns,
+        [
+            [label, status_start[code], status_end[code], status_end[code] - status_start[code]]
+            for code, label in STATUS_LABELS.items()
+        ],
+    )
+    by_component = Table(
+        "caseload.by_component",
+        N_("Komponen menurut jenis"),
+        columns,
+        [
+            [name, comp_start[code], comp_end[code], comp_end[code] - comp_start[code]]
+            for code, name in components
+        ],
+        translate_labels=False,
+    )
+    return SectionResult(figures=figures, tables=[by_status, by_component])

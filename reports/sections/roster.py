@@ -1,0 +1,86 @@
+"""Roster changes: families added to the facilitator's list, families moved in and out."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext_noop as N_
+
+from households.models import Household, HouseholdTransfer
+from reports.sections import Figure, ReportContext, SectionResult, Table
+
+
+def compute(ctx: ReportContext) -> SectionResult:
+    """Two queries (plus the caseloads shared through ``ctx``)."""
+    q, prev = ctx.quarter, ctx.previous
+    end, start = ctx.caseload_end, ctx.caseload_start
+    added = added_prev = 0
+    for pk, created in (
+        Household.objects.filter(pk__in=set(end) | set(start), created_at__gte=prev.start)
+        .filter(created_at__lt=q.end)
+        .order_by()
+        .values_list("pk", "created_at")
+    ):
+        if created >= q.start and pk in end:
+            added += 1
+        elif created < q.start and pk in start:
+            added_prev += 1
+    me = ctx.facilitator.pk
+    current = Q(moved_at__gte=q.start)
+    moved = HouseholdTransfer.objects.filter(
+        Q(to_facilitator_id=me) | Q(from_facilitator_id=me),
+        moved_at__gte=prev.start,
+        moved_at__lt=q.end,
+    ).aggregate(
+        in_cur=Count("household_id", distinct=True, filter=current & Q(to_facilitator_id=me)),
+        in_prev=Count("household_id", distinct=True, filter=~current & Q(to_facilitator_id=me)),
+        out_cur=Count("household_id", distinct=True, filter=current & Q(from_facilitator_id=me)),
+        out_prev=Count("household_id", distinct=True, filter=~current & Q(from_facilitator_id=me)),
+    )
+    figures = [
+        Figure(
+            "roster.added",
+            N_("Keluarga baru"),
+            N_(
+                "Keluarga yang pertama kali tercatat di aplikasi (impor daftar atau input) "
+                "selama triwulan dan berada pada pendamping ini di akhir triwulan."
+            ),
+            added,
+            added_prev,
+            "keluarga",
+        ),
+        Figure(
+            "roster.moved_in",
+            N_("Keluarga pindah masuk"),
+            N_("Keluarga yang dipindahkan admin dari pendamping lain ke pendamping ini."),
+            moved["in_cur"],
+            moved["in_prev"],
+            "keluarga",
+        ),
+        Figure(
+            "roster.moved_out",
+            N_("Keluarga pindah keluar"),
+            N_("Keluarga yang dipindahkan admin dari pendamping ini ke pendamping lain."),
+            moved["out_cur"],
+            moved["out_prev"],
+            "keluarga",
+        ),
+        Figure(
+            "roster.net_change",
+            N_("Perubahan jumlah dampingan"),
+            N_("Keluarga di akhir triwulan dikurangi keluarga di awal triwulan (semua status)."),
+            len(end) - len(start),
+            None,
+            "keluarga",
+        ),
+    ]
+    table = Table(
+        "roster.summary",
+        N_("Perubahan daftar"),
+        [N_("Keterangan"), N_("Triwulan ini"), N_("Triwulan sebelumnya"), N_("Perubahan")],
+        [
+            [f.label, f.value, f.previous, f.value - f.previous]
+            for f in figures
+            if f.previous is not None
+        ],
+    )
+    return SectionResult(figures=figures, tables=[table])

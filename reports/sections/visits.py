@@ -1,0 +1,117 @@
+"""Home visits made in the quarter and active families not visited, against the previous."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Max, Min, Q
+from django.utils.translation import gettext_noop as N_
+
+from households.models import HouseholdStatus, Visit, VisitPurpose
+from reports.sections import Figure, ReportContext, SectionResult, Table
+
+PURPOSE_LABELS = {
+    VisitPurpose.VERIFICATION: N_("Verifikasi"),
+    VisitPurpose.FDS_FOLLOWUP: N_("Tindak lanjut P2K2/FDS"),
+    VisitPurpose.AID_ADVOCACY: N_("Advokasi bansos"),
+    VisitPurpose.GRADUATION: N_("Graduasi"),
+    VisitPurpose.OTHER: N_("Lainnya"),
+}
+
+
+def _pct(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def compute(ctx: ReportContext) -> SectionResult:
+    """Three queries (plus the caseloads shared through ``ctx``)."""
+    q, prev = ctx.quarter, ctx.previous
+    current = Q(date__gte=q.first_day)
+    mine = Visit.objects.filter(
+        facilitator_id=ctx.facilitator.pk, date__gte=prev.first_day, date__lte=q.last_day
+    ).order_by()
+    by_purpose = {
+        row["purpose"]: row
+        for row in mine.values("purpose").annotate(
+            cur=Count("pk", filter=current), prev=Count("pk", filter=~current)
+        )
+    }
+    households = mine.aggregate(
+        cur=Count("household_id", distinct=True, filter=current),
+        prev=Count("household_id", distinct=True, filter=~current),
+    )
+    active = HouseholdStatus.ACTIVE
+    active_end = {pk for pk, status in ctx.caseload_end.items() if status == active}
+    active_start = {pk for pk, status in ctx.caseload_start.items() if status == active}
+    visited_cur, visited_prev = set(), set()
+    # Any facilitator's visit counts (a family moved mid-quarter may have been visited by
+    # its previous facilitator). Min/Max tell whether a visit fell in each quarter.
+    for pk, first, last in (
+        Visit.objects.filter(
+            household_id__in=active_end | active_start,
+            date__gte=prev.first_day,
+            date__lte=q.last_day,
+        )
+        .order_by()
+        .values("household_id")
+        .annotate(first=Min("date"), last=Max("date"))
+        .values_list("household_id", "first", "last")
+    ):
+        if last >= q.first_day:
+            visited_cur.add(pk)
+        if first < q.first_day:
+            visited_prev.add(pk)
+    not_visited = len(active_end - visited_cur)
+    not_visited_prev = len(active_start - visited_prev)
+    made = sum(r["cur"] for r in by_purpose.values())
+    made_prev = sum(r["prev"] for r in by_purpose.values())
+    figures = [
+        Figure(
+            "visits.made",
+            N_("Kunjungan rumah dicatat"),
+            N_("Kunjungan yang dicatat oleh pendamping ini dengan tanggal di dalam triwulan."),
+            made,
+            made_prev,
+            "kunjungan",
+        ),
+        Figure(
+            "visits.households_visited",
+            N_("Keluarga yang dikunjungi"),
+            N_("Keluarga berbeda yang dikunjungi pendamping ini paling sedikit sekali."),
+            households["cur"],
+            households["prev"],
+            "keluarga",
+        ),
+        Figure(
+            "visits.not_visited",
+            N_("Keluarga aktif yang tidak dikunjungi"),
+            N_(
+                "Keluarga aktif pada akhir triwulan yang tidak mendapat satu kunjungan pun "
+                "(oleh pendamping siapa pun) selama triwulan."
+            ),
+            not_visited,
+            not_visited_prev,
+            "keluarga",
+        ),
+        Figure(
+            "visits.not_visited_pct",
+            N_("Persentase keluarga aktif tidak dikunjungi"),
+            N_("Keluarga aktif tidak dikunjungi dibagi keluarga aktif di akhir triwulan."),
+            _pct(not_visited, len(active_end)),
+            _pct(not_visited_prev, len(active_start)),
+            "%",
+        ),
+    ]
+    table = Table(
+        "visits.by_purpose",
+        N_("Kunjungan menurut tujuan"),
+        [N_("Tujuan"), N_("Triwulan ini"), N_("Triwulan sebelumnya"), N_("Perubahan")],
+        [
+            [
+                label,
+                by_purpose.get(code, {}).get("cur", 0),
+                by_purpose.get(code, {}).get("prev", 0),
+                by_purpose.get(code, {}).get("cur", 0) - by_purpose.get(code, {}).get("prev", 0),
+            ]
+            for code, label in PURPOSE_LABELS.items()
+        ],
+    )
+    return SectionResult(figures=figures, tables=[table])
