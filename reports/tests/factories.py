@@ -18,6 +18,7 @@ def household_at(
     household = HouseholdFactory.build(facilitator=facilitator, **kwargs)
     household._history_date = when
     household.save()
+    del household._history_date
     Household.objects.filter(pk=household.pk).update(created_at=when)
     household.created_at = when  # later saves write the instance back
     pengurus = MemberFactory.build(
@@ -37,6 +38,7 @@ def household_at(
     Member.objects.filter(household=household).update(created_at=when)
     for member in members:
         member.created_at = when
+        del member._history_date
     household.test_members = members
     return household
 
@@ -48,6 +50,7 @@ def status_at(household: Household, *, status: str, when: datetime.datetime) -> 
     household.exit_type = "mandiri" if status == HouseholdStatus.GRADUATED else ""
     household._history_date = when
     household.save()
+    del household._history_date
 
 
 def move_at(household: Household, *, to, by, when: datetime.datetime) -> None:
@@ -62,6 +65,7 @@ def move_at(household: Household, *, to, by, when: datetime.datetime) -> None:
     household.facilitator = to
     household._history_date = when
     household.save()
+    del household._history_date
 
 
 def member_leave_at(member: Member, *, when: datetime.datetime) -> None:
@@ -69,11 +73,13 @@ def member_leave_at(member: Member, *, when: datetime.datetime) -> None:
     member.left_reason = "pindah"
     member._history_date = when
     member.save()
+    del member._history_date
 
 
 def components_at(member: Member, *, codes, when: datetime.datetime) -> None:
     member._history_date = when
     member.components.set(codes)
+    del member._history_date
 
 
 def visit_on(household: Household, *, day: datetime.date, facilitator=None, purpose="verifikasi"):
