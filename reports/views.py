@@ -81,14 +81,14 @@ def report_list(request):
 
 
 def _report_meta(report) -> list[tuple[str, str]]:
-    snap = report.snapshot
-    period = snap["period"]
+    snap = report.snapshot or {}
+    period = snap.get("period") or {}
     supervisor = (snap.get("supervisor") or {}).get("name") or "-"
     by = str(report.generated_by) if report.generated_by else _("jadwal otomatis")
     return [
-        (_("Triwulan"), snap["quarter"]),
-        (_("Periode"), f"{period['first_day']} s.d. {period['last_day']}"),
-        (_("Pendamping"), snap["facilitator"]["name"]),
+        (_("Triwulan"), report.quarter),
+        (_("Periode"), f"{period.get('first_day', '?')} s.d. {period.get('last_day', '?')}"),
+        (_("Pendamping"), (snap.get("facilitator") or {}).get("name") or str(report.facilitator)),
         (_("Supervisor"), supervisor),
         (
             _("Dibuat"),
@@ -129,7 +129,7 @@ def report_download(request, pk: int, fmt: str):
         meta=meta,
         sections=views,
         signers=[
-            (_("Pendamping"), report.snapshot["facilitator"]["name"]),
+            (_("Pendamping"), str(report.facilitator)),
             (_("Supervisor"), supervisor),
         ],
     )
