@@ -20,22 +20,25 @@ def seeded(facilitator, other_facilitator, other_team_facilitator):
 
 
 @pytest.fixture
-def broker_down(settings):
+def broker_down(settings, monkeypatch):
     """The broker is a closed port: publishing fails the way a dead Redis does."""
     from pkh.celery import app
 
+    dead = "redis://127.0.0.1:9/0"  # the discard port: nothing listens
     previous = (app.conf.broker_url, app.conf.task_always_eager)
-    app.conf.broker_url = "redis://127.0.0.1:9/0"  # discard port: nothing listens
+    monkeypatch.setenv("CELERY_BROKER_URL", dead)  # Celery reads this before its conf
+    app.conf.broker_url = dead
     app.conf.task_always_eager = False
     settings.CELERY_TASK_ALWAYS_EAGER = False
     _reset_pools(app)
     yield
+    monkeypatch.undo()
     app.conf.broker_url, app.conf.task_always_eager = previous
     _reset_pools(app)
 
 
 def _reset_pools(app) -> None:
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    # New pools for the new URL (kombu keys its producer pools by connection); the old
+    # ones are left open for whoever used them.
+    app._pool = None
     app.amqp._producer_pool = None

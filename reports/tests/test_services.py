@@ -233,7 +233,7 @@ def test_inactive_facilitators_get_no_scheduled_report(seeded, django_capture_on
     assert run.total == 2
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_redis_down_marks_the_run_failed_with_a_clear_error(seeded, supervisor, broker_down):
     with pytest.raises(services.QueueUnavailable):
         services.report_regenerate(facilitator=seeded[0], quarter=Q, by=supervisor)

@@ -144,7 +144,7 @@ def test_supervisor_regenerates_the_whole_team(
     assert ProgressReport.objects.count() == 3
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_regenerate_with_redis_down_says_so_instead_of_500(
     client, supervisor, facilitator, seeded, broker_down
 ):
