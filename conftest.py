@@ -4,12 +4,13 @@ import pytest
 
 from accounts.tests.factories import AdminFactory, FacilitatorFactory, SupervisorFactory
 from households.models import Region
-from households.tests.factories import OTHER_REGENCY_VILLAGE, ensure_regions
+from households.tests.factories import OTHER_REGENCY_VILLAGE, ensure_components, ensure_regions
 
 
 @pytest.fixture
 def regions(db):
     ensure_regions()
+    ensure_components()
     return Region.objects
 
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from households.models import (
@@ -306,7 +307,7 @@ def _history_entries(records, *, label, model) -> list[AuditEntry]:
         entries.append(
             AuditEntry(
                 when=record.history_date,
-                who=(str(user) if user else "sistem"),
+                who=(str(user) if user else _("sistem")),
                 what=label(record),
                 action=record.history_type,
                 changes=changes,
@@ -325,7 +326,6 @@ def _display(field, value) -> str:
 
 def household_audit(*, household: Household, limit: int = 100) -> list[AuditEntry]:
     """Who changed what in a family, its members and its visits: newest first. 3 queries."""
-    from django.utils.translation import gettext as _
 
     def rows(qs):
         return qs.select_related("history_user").order_by("history_date", "history_id")

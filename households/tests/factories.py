@@ -79,6 +79,21 @@ def ensure_regions() -> None:
         )
 
 
+def ensure_components() -> None:
+    """The components and benefit table the data migration seeds. Transactional tests
+    flush the database (migration data included), so factories put them back."""
+    import importlib
+
+    from households.models import Component
+
+    if Component.objects.exists():
+        return
+    from django.apps import apps
+
+    migration = importlib.import_module("households.migrations.0002_components_and_benefits")
+    migration.seed(apps, None)
+
+
 def make_nik(*, region6: str, birth_date: datetime.date, sex: str, serial: int) -> str:
     day = birth_date.day + (40 if sex == Sex.FEMALE else 0)
     return (
@@ -138,6 +153,7 @@ class MemberFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def components(self, create, extracted, **kwargs):
         if create and extracted:
+            ensure_components()
             self.components.set(extracted)
 
 

@@ -1,0 +1,1 @@
+"""Benchmarks: a shared seeder for PostgreSQL (``bench.seed``) and measurement scripts."""
