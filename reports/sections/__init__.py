@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from reports.quarters import Quarter
 
@@ -127,50 +127,50 @@ class Section:
 def _sections() -> list[Section]:
     from reports.sections import caseload, roster, visits
 
-    not_yet = N_(
+    not_yet = gettext_noop(
         "Belum tersedia: modul ini belum terpasang di aplikasi. Bagian ini akan terisi "
         "setelah modul tersebut tersedia (tidak ditampilkan sebagai nol)."
     )
     return [
         Section(
             "caseload",
-            N_("Jumlah dampingan"),
+            gettext_noop("Jumlah dampingan"),
             caseload.compute,
             team_columns=(
-                TeamColumn("caseload.total_end", N_("Keluarga (akhir)"), unit="keluarga"),
-                TeamColumn("caseload.active_end", N_("Aktif (akhir)"), unit="keluarga"),
+                TeamColumn("caseload.total_end", gettext_noop("Keluarga (akhir)"), unit="keluarga"),
+                TeamColumn("caseload.active_end", gettext_noop("Aktif (akhir)"), unit="keluarga"),
             ),
         ),
         # Graduation: graduations against target, pipeline by stage. Placeholder until the
         # graduation app lands: replace with Section("graduation", ..., graduation.compute,
         # team_columns=(TeamColumn("graduation.behind_target", ...),)).
-        Section("graduation", N_("Graduasi terhadap target"), None, not_yet),
+        Section("graduation", gettext_noop("Graduasi terhadap target"), None, not_yet),
         Section(
             "visits",
-            N_("Kunjungan rumah"),
+            gettext_noop("Kunjungan rumah"),
             visits.compute,
             team_columns=(
-                TeamColumn("visits.made", N_("Kunjungan"), unit="kunjungan"),
+                TeamColumn("visits.made", gettext_noop("Kunjungan"), unit="kunjungan"),
                 TeamColumn(
                     "visits.not_visited_pct",
-                    N_("Belum dikunjungi (%)"),
+                    gettext_noop("Belum dikunjungi (%)"),
                     higher_is_better=False,
                     unit="%",
                 ),
             ),
         ),
         # FDS/P2K2: sessions per group, attendance, modules, repeated absence. Placeholder.
-        Section("fds", N_("Pertemuan P2K2 (FDS)"), None, not_yet),
+        Section("fds", gettext_noop("Pertemuan P2K2 (FDS)"), None, not_yet),
         # Complementary aid: coverage per aid, advocacy opened/resolved. Placeholder.
-        Section("aid", N_("Bantuan komplementer"), None, not_yet),
+        Section("aid", gettext_noop("Bantuan komplementer"), None, not_yet),
         Section(
             "roster",
-            N_("Perubahan daftar dampingan"),
+            gettext_noop("Perubahan daftar dampingan"),
             roster.compute,
             team_columns=(
-                TeamColumn("roster.added", N_("Keluarga baru"), unit="keluarga"),
-                TeamColumn("roster.moved_in", N_("Pindah masuk"), unit="keluarga"),
-                TeamColumn("roster.moved_out", N_("Pindah keluar"), unit="keluarga"),
+                TeamColumn("roster.added", gettext_noop("Keluarga baru"), unit="keluarga"),
+                TeamColumn("roster.moved_in", gettext_noop("Pindah masuk"), unit="keluarga"),
+                TeamColumn("roster.moved_out", gettext_noop("Pindah keluar"), unit="keluarga"),
             ),
         ),
     ]
@@ -189,7 +189,7 @@ def sections() -> list[Section]:
 # "behind" is measured by the share of active families not visited in the quarter. When the
 # graduation section lands, point this at its "behind target" figure (descending).
 TEAM_DEFAULT_SORT = ("visits.not_visited_pct", "desc")
-TEAM_DEFAULT_SORT_NOTE = N_(
+TEAM_DEFAULT_SORT_NOTE = gettext_noop(
     "Diurutkan dari persentase keluarga belum dikunjungi tertinggi. Urutan menurut "
     "ketertinggalan dari target graduasi akan dipakai setelah modul graduasi tersedia."
 )

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from collections import Counter
 
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from households.models import Component, HouseholdStatus
 from reports.history import IN_PROGRAMME, components_as_of
 from reports.sections import Figure, ReportContext, SectionResult, Table
 
 STATUS_LABELS = {
-    HouseholdStatus.ACTIVE: N_("Aktif"),
-    HouseholdStatus.SUSPENDED: N_("Ditangguhkan"),
-    HouseholdStatus.GRADUATED: N_("Graduasi"),
-    HouseholdStatus.EXITED: N_("Keluar"),
+    HouseholdStatus.ACTIVE: gettext_noop("Aktif"),
+    HouseholdStatus.SUSPENDED: gettext_noop("Ditangguhkan"),
+    HouseholdStatus.GRADUATED: gettext_noop("Graduasi"),
+    HouseholdStatus.EXITED: gettext_noop("Keluar"),
 }
 
 
@@ -32,8 +32,8 @@ def compute(ctx: ReportContext) -> SectionResult:
     figures = [
         Figure(
             "caseload.total_end",
-            N_("Keluarga dampingan di akhir triwulan"),
-            N_(
+            gettext_noop("Keluarga dampingan di akhir triwulan"),
+            gettext_noop(
                 "Keluarga yang tercatat pada pendamping ini pada saat triwulan berakhir, "
                 "semua status, menurut riwayat data pada saat itu. Pembanding: akhir "
                 "triwulan sebelumnya, yaitu awal triwulan ini."
@@ -44,16 +44,16 @@ def compute(ctx: ReportContext) -> SectionResult:
         ),
         Figure(
             "caseload.active_end",
-            N_("Keluarga aktif di akhir triwulan"),
-            N_("Keluarga berstatus aktif pada saat triwulan berakhir."),
+            gettext_noop("Keluarga aktif di akhir triwulan"),
+            gettext_noop("Keluarga berstatus aktif pada saat triwulan berakhir."),
             status_end[active],
             status_start[active],
             "keluarga",
         ),
         Figure(
             "caseload.components_end",
-            N_("Komponen di akhir triwulan"),
-            N_(
+            gettext_noop("Komponen di akhir triwulan"),
+            gettext_noop(
                 "Anggota keluarga aktif atau ditangguhkan yang terhitung sebagai komponen PKH "
                 "pada saat triwulan berakhir (satu anggota dapat terhitung di lebih dari satu "
                 "komponen); anggota yang sudah keluar dari keluarga tidak dihitung."
@@ -63,10 +63,15 @@ def compute(ctx: ReportContext) -> SectionResult:
             "komponen",
         ),
     ]
-    columns = [N_("Keterangan"), N_("Awal triwulan"), N_("Akhir triwulan"), N_("Perubahan")]
+    columns = [
+        gettext_noop("Keterangan"),
+        gettext_noop("Awal triwulan"),
+        gettext_noop("Akhir triwulan"),
+        gettext_noop("Perubahan"),
+    ]
     by_status = Table(
         "caseload.by_status",
-        N_("Keluarga menurut status"),
+        gettext_noop("Keluarga menurut status"),
         columns,
         [
             [label, status_start[code], status_end[code], status_end[code] - status_start[code]]
@@ -75,7 +80,7 @@ def compute(ctx: ReportContext) -> SectionResult:
     )
     by_component = Table(
         "caseload.by_component",
-        N_("Komponen menurut jenis"),
+        gettext_noop("Komponen menurut jenis"),
         columns,
         [
             [name, comp_start[code], comp_end[code], comp_end[code] - comp_start[code]]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count, Q
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from households.models import Household, HouseholdTransfer
 from reports.sections import Figure, ReportContext, SectionResult, Table
@@ -39,8 +39,8 @@ def compute(ctx: ReportContext) -> SectionResult:
     figures = [
         Figure(
             "roster.added",
-            N_("Keluarga baru"),
-            N_(
+            gettext_noop("Keluarga baru"),
+            gettext_noop(
                 "Keluarga yang pertama kali tercatat di aplikasi (impor daftar atau input) "
                 "selama triwulan dan berada pada pendamping ini di akhir triwulan."
             ),
@@ -50,24 +50,26 @@ def compute(ctx: ReportContext) -> SectionResult:
         ),
         Figure(
             "roster.moved_in",
-            N_("Keluarga pindah masuk"),
-            N_("Keluarga yang dipindahkan admin dari pendamping lain ke pendamping ini."),
+            gettext_noop("Keluarga pindah masuk"),
+            gettext_noop("Keluarga yang dipindahkan admin dari pendamping lain ke pendamping ini."),
             moved["in_cur"],
             moved["in_prev"],
             "keluarga",
         ),
         Figure(
             "roster.moved_out",
-            N_("Keluarga pindah keluar"),
-            N_("Keluarga yang dipindahkan admin dari pendamping ini ke pendamping lain."),
+            gettext_noop("Keluarga pindah keluar"),
+            gettext_noop("Keluarga yang dipindahkan admin dari pendamping ini ke pendamping lain."),
             moved["out_cur"],
             moved["out_prev"],
             "keluarga",
         ),
         Figure(
             "roster.net_change",
-            N_("Perubahan jumlah dampingan"),
-            N_("Keluarga di akhir triwulan dikurangi keluarga di awal triwulan (semua status)."),
+            gettext_noop("Perubahan jumlah dampingan"),
+            gettext_noop(
+                "Keluarga di akhir triwulan dikurangi keluarga di awal triwulan (semua status)."
+            ),
             len(end) - len(start),
             None,
             "keluarga",
@@ -75,8 +77,13 @@ def compute(ctx: ReportContext) -> SectionResult:
     ]
     table = Table(
         "roster.summary",
-        N_("Perubahan daftar"),
-        [N_("Keterangan"), N_("Triwulan ini"), N_("Triwulan sebelumnya"), N_("Perubahan")],
+        gettext_noop("Perubahan daftar"),
+        [
+            gettext_noop("Keterangan"),
+            gettext_noop("Triwulan ini"),
+            gettext_noop("Triwulan sebelumnya"),
+            gettext_noop("Perubahan"),
+        ],
         [
             [f.label, f.value, f.previous, f.value - f.previous]
             for f in figures

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from django.db.models import Count, Max, Min, Q
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from households.models import HouseholdStatus, Visit, VisitPurpose
 from reports.sections import Figure, ReportContext, SectionResult, Table
 
 PURPOSE_LABELS = {
-    VisitPurpose.VERIFICATION: N_("Verifikasi"),
-    VisitPurpose.FDS_FOLLOWUP: N_("Tindak lanjut P2K2/FDS"),
-    VisitPurpose.AID_ADVOCACY: N_("Advokasi bansos"),
-    VisitPurpose.GRADUATION: N_("Graduasi"),
-    VisitPurpose.OTHER: N_("Lainnya"),
+    VisitPurpose.VERIFICATION: gettext_noop("Verifikasi"),
+    VisitPurpose.FDS_FOLLOWUP: gettext_noop("Tindak lanjut P2K2/FDS"),
+    VisitPurpose.AID_ADVOCACY: gettext_noop("Advokasi bansos"),
+    VisitPurpose.GRADUATION: gettext_noop("Graduasi"),
+    VisitPurpose.OTHER: gettext_noop("Lainnya"),
 }
 
 
@@ -66,24 +66,26 @@ def compute(ctx: ReportContext) -> SectionResult:
     figures = [
         Figure(
             "visits.made",
-            N_("Kunjungan rumah dicatat"),
-            N_("Kunjungan yang dicatat oleh pendamping ini dengan tanggal di dalam triwulan."),
+            gettext_noop("Kunjungan rumah dicatat"),
+            gettext_noop(
+                "Kunjungan yang dicatat oleh pendamping ini dengan tanggal di dalam triwulan."
+            ),
             made,
             made_prev,
             "kunjungan",
         ),
         Figure(
             "visits.households_visited",
-            N_("Keluarga yang dikunjungi"),
-            N_("Keluarga berbeda yang dikunjungi pendamping ini paling sedikit sekali."),
+            gettext_noop("Keluarga yang dikunjungi"),
+            gettext_noop("Keluarga berbeda yang dikunjungi pendamping ini paling sedikit sekali."),
             households["cur"],
             households["prev"],
             "keluarga",
         ),
         Figure(
             "visits.not_visited",
-            N_("Keluarga aktif yang tidak dikunjungi"),
-            N_(
+            gettext_noop("Keluarga aktif yang tidak dikunjungi"),
+            gettext_noop(
                 "Keluarga aktif pada akhir triwulan yang tidak mendapat satu kunjungan pun "
                 "(oleh pendamping siapa pun) selama triwulan."
             ),
@@ -93,8 +95,10 @@ def compute(ctx: ReportContext) -> SectionResult:
         ),
         Figure(
             "visits.not_visited_pct",
-            N_("Persentase keluarga aktif tidak dikunjungi"),
-            N_("Keluarga aktif tidak dikunjungi dibagi keluarga aktif di akhir triwulan."),
+            gettext_noop("Persentase keluarga aktif tidak dikunjungi"),
+            gettext_noop(
+                "Keluarga aktif tidak dikunjungi dibagi keluarga aktif di akhir triwulan."
+            ),
             _pct(not_visited, len(active_end)),
             _pct(not_visited_prev, len(active_start)),
             "%",
@@ -102,8 +106,13 @@ def compute(ctx: ReportContext) -> SectionResult:
     ]
     table = Table(
         "visits.by_purpose",
-        N_("Kunjungan menurut tujuan"),
-        [N_("Tujuan"), N_("Triwulan ini"), N_("Triwulan sebelumnya"), N_("Perubahan")],
+        gettext_noop("Kunjungan menurut tujuan"),
+        [
+            gettext_noop("Tujuan"),
+            gettext_noop("Triwulan ini"),
+            gettext_noop("Triwulan sebelumnya"),
+            gettext_noop("Perubahan"),
+        ],
         [
             [
                 label,
