@@ -138,6 +138,26 @@ def _prepare(quarter, say) -> None:
     say(f"prepared the registry's history for {quarter} ({time.monotonic() - t0:.0f} s)")
 
 
+def _seed(**params) -> dict:
+    """``bench.seed.seed`` (idempotent). Older copies of the seeder compared its stored
+    parameters as text and refused a rerun with the same ones; accept the stored result
+    when the parameters really are the same."""
+    import json
+
+    from bench import seed as seeder
+
+    try:
+        return seeder.seed(**params)
+    except seeder.SeedRefused:
+        marker = seeder._marker()
+        stored = marker["params"]
+        stored = json.loads(stored) if isinstance(stored, str) else stored
+        if all(stored.get(k) == v for k, v in params.items()):
+            result = marker["result"]
+            return json.loads(result) if isinstance(result, str) else result
+        raise
+
+
 def _per_report(facilitators, quarter) -> list[tuple[str, int, float, int]]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -239,10 +259,9 @@ def main(argv: list[str] | None = None) -> int:
     def say(msg):
         print(msg, flush=True)
 
-    from bench.seed import seed
     from reports.quarters import Quarter
 
-    info = seed(families=args.families, facilitators=args.facilitators, visits_months=12)
+    info = _seed(families=args.families, facilitators=args.facilitators, visits_months=12)
     quarter = Quarter.last_ended()
     _prepare(quarter, say)
     say(f"quarter {quarter}: {info['families']:,} families, {args.facilitators} facilitators")

@@ -44,64 +44,86 @@ def latest_as_of(model, at: datetime.datetime) -> QuerySet:
     )
 
 
-def caseload_as_of(*, facilitator_id: int, at: datetime.datetime) -> dict[int, str]:
-    """``{household id: status}`` of the families assigned to a facilitator at ``at``.
+def caseloads_as_of(
+    *, facilitator_id: int, instants: list[datetime.datetime]
+) -> tuple[list[dict[int, str]], dict[int, datetime.datetime]]:
+    """For each instant, ``{household id: status}`` of the facilitator's families then;
+    and ``{household id: created_at}`` of all of them.
 
-    Two queries: families with history, then families without any history record.
+    One query per instant (families with history), plus one for families without any
+    history record (their current values count from their ``created_at`` on).
     """
-    rows = dict(
-        latest_as_of(HistoricalHousehold, at)
-        .filter(facilitator_id=facilitator_id)
-        .values_list("id", "status")
-    )
-    rows.update(
-        Household.objects.filter(facilitator_id=facilitator_id, created_at__lt=at)
+    created: dict[int, datetime.datetime] = {}
+    out = []
+    for at in instants:
+        rows = {}
+        for pk, status, created_at in (
+            latest_as_of(HistoricalHousehold, at)
+            .filter(facilitator_id=facilitator_id)
+            .values_list("id", "status", "created_at")
+        ):
+            rows[pk] = status
+            created[pk] = created_at
+        out.append(rows)
+    without_history = list(
+        Household.objects.filter(facilitator_id=facilitator_id, created_at__lt=max(instants))
         .exclude(Exists(HistoricalHousehold.objects.filter(id=OuterRef("pk"))))
         .order_by()
-        .values_list("pk", "status")
+        .values_list("pk", "status", "created_at")
     )
-    return rows
+    for at, rows in zip(instants, out, strict=True):
+        for pk, status, created_at in without_history:
+            if created_at < at:
+                rows[pk] = status
+                created[pk] = created_at
+    return out, created
 
 
-def components_as_of(*, household_ids: list[int], at: datetime.datetime) -> Counter:
-    """How many members of these families counted as each component at ``at``.
+def components_as_of(*, households: list[tuple[list[int], datetime.datetime]]) -> list[Counter]:
+    """For each ``(household ids, instant)``: how many members of these families counted
+    as each component at that instant.
 
-    Members who had left the family by then (``left_on`` before ``at``'s date) do not
-    count. Two queries (members with history, members without).
+    Members who had left the family by then (``left_on`` before the instant's date) do not
+    count. One query per instant (members with history) plus one for members without.
     """
-    if not household_ids:
-        return Counter()
-    day = at.date()
-    still_there = Q(left_on__isnull=True) | Q(left_on__gte=day)
-    member_rows = (
-        latest_as_of(HistoricalMember, at)
-        .filter(still_there, household_id__in=household_ids)
-        .values("history_id")
-    )
-    counts = Counter(
-        dict(
-            _historical_component_model()
-            .objects.filter(history_id__in=member_rows)
-            .order_by()
-            .values("component_id")
-            .annotate(n=Count("*"))
-            .values_list("component_id", "n")
+    component_history = _historical_component_model()
+    out = []
+    for household_ids, at in households:
+        if not household_ids:
+            out.append(Counter())
+            continue
+        day = at.date()
+        member_rows = (
+            latest_as_of(HistoricalMember, at)
+            .filter(Q(left_on__isnull=True) | Q(left_on__gte=day), household_id__in=household_ids)
+            .values("history_id")
         )
-    )
-    through = Member.components.through
-    counts.update(
-        dict(
-            through.objects.filter(
-                member__household_id__in=household_ids, member__created_at__lt=at
+        out.append(
+            Counter(
+                dict(
+                    component_history.objects.filter(history_id__in=member_rows)
+                    .order_by()
+                    .values("component_id")
+                    .annotate(n=Count("*"))
+                    .values_list("component_id", "n")
+                )
             )
-            .filter(
-                Q(member__left_on__isnull=True) | Q(member__left_on__gte=day),
-                ~Exists(HistoricalMember.objects.filter(id=OuterRef("member_id"))),
-            )
-            .order_by()
-            .values("component_id")
-            .annotate(n=Count("*"))
-            .values_list("component_id", "n")
         )
-    )
-    return counts
+    every_household = {pk for ids, _ in households for pk in ids}
+    if not every_household:
+        return out
+    latest = max(at for _, at in households)
+    without_history = Member.components.through.objects.filter(
+        member_id__in=Member.objects.filter(household_id__in=every_household, created_at__lt=latest)
+        .exclude(Exists(HistoricalMember.objects.filter(id=OuterRef("pk"))))
+        .values("pk")
+    ).values_list("component_id", "member__household_id", "member__created_at", "member__left_on")
+    rows = list(without_history.order_by())
+    for counts, (household_ids, at) in zip(out, households, strict=True):
+        ids, day = set(household_ids), at.date()
+        counts.update(
+            component
+            for component, household_id, created, left_on in rows
+            if household_id in ids and created < at and (left_on is None or left_on >= day)
+        )
+    return out

@@ -377,7 +377,13 @@ def run_detail(request, pk: int):
     return render(
         request,
         "reports/run_detail.html",
-        {"run": run, "page": page, "status": status, "statuses": RunStatus.choices},
+        {
+            "run": run,
+            "page": page,
+            "status": status,
+            "statuses": RunStatus.choices,
+            "query": f"status={status}" if status else "",
+        },
     )
 
 

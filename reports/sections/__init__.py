@@ -37,18 +37,27 @@ class ReportContext:
         return self.quarter.previous
 
     @cached_property
+    def _caseloads(self) -> tuple[list[dict[int, str]], dict[int, datetime.datetime]]:
+        from reports.history import caseloads_as_of
+
+        return caseloads_as_of(
+            facilitator_id=self.facilitator.pk, instants=[self.quarter.start, self.quarter.end]
+        )
+
+    @property
     def caseload_start(self) -> dict[int, str]:
         """``{household id: status}`` at the first instant of the quarter."""
-        from reports.history import caseload_as_of
+        return self._caseloads[0][0]
 
-        return caseload_as_of(facilitator_id=self.facilitator.pk, at=self.quarter.start)
-
-    @cached_property
+    @property
     def caseload_end(self) -> dict[int, str]:
         """``{household id: status}`` at the end of the quarter (= start of the next)."""
-        from reports.history import caseload_as_of
+        return self._caseloads[0][1]
 
-        return caseload_as_of(facilitator_id=self.facilitator.pk, at=self.quarter.end)
+    @property
+    def created_at(self) -> dict[int, datetime.datetime]:
+        """When each family of either caseload was first recorded."""
+        return self._caseloads[1]
 
 
 @dataclass(frozen=True)

@@ -19,14 +19,15 @@ STATUS_LABELS = {
 
 
 def compute(ctx: ReportContext) -> SectionResult:
-    """Five queries: the two caseloads (two each, shared with other sections via ``ctx``),
-    the component counts at both instants (two each) and the component names (one)."""
+    """Six queries: the caseloads at both instants (three, shared with the other sections
+    through ``ctx``), the component counts (three) and the component names (one)."""
     start, end = ctx.caseload_start, ctx.caseload_end
     status_start, status_end = Counter(start.values()), Counter(end.values())
     in_start = [pk for pk, status in start.items() if status in IN_PROGRAMME]
     in_end = [pk for pk, status in end.items() if status in IN_PROGRAMME]
-    comp_start = components_as_of(household_ids=in_start, at=ctx.quarter.start)
-    comp_end = components_as_of(household_ids=in_end, at=ctx.quarter.end)
+    comp_start, comp_end = components_as_of(
+        households=[(in_start, ctx.quarter.start), (in_end, ctx.quarter.end)]
+    )
     components = list(Component.objects.order_by("order", "code").values_list("code", "name"))
     active = HouseholdStatus.ACTIVE
     figures = [

@@ -5,25 +5,17 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.utils.translation import gettext_noop
 
-from households.models import Household, HouseholdTransfer
+from households.models import HouseholdTransfer
 from reports.sections import Figure, ReportContext, SectionResult, Table
 
 
 def compute(ctx: ReportContext) -> SectionResult:
-    """Two queries (plus the caseloads shared through ``ctx``)."""
+    """One query (plus the caseloads shared through ``ctx``)."""
     q, prev = ctx.quarter, ctx.previous
     end, start = ctx.caseload_end, ctx.caseload_start
-    added = added_prev = 0
-    for pk, created in (
-        Household.objects.filter(pk__in=set(end) | set(start), created_at__gte=prev.start)
-        .filter(created_at__lt=q.end)
-        .order_by()
-        .values_list("pk", "created_at")
-    ):
-        if created >= q.start and pk in end:
-            added += 1
-        elif created < q.start and pk in start:
-            added_prev += 1
+    created = ctx.created_at
+    added = sum(1 for pk in end if q.start <= created[pk] < q.end)
+    added_prev = sum(1 for pk in start if prev.start <= created[pk] < q.start)
     me = ctx.facilitator.pk
     current = Q(moved_at__gte=q.start)
     moved = HouseholdTransfer.objects.filter(

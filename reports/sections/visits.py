@@ -22,42 +22,48 @@ def _pct(part: int, whole: int) -> float | None:
 
 
 def compute(ctx: ReportContext) -> SectionResult:
-    """Three queries (plus the caseloads shared through ``ctx``)."""
+    """One query (plus the caseloads shared through ``ctx``)."""
     q, prev = ctx.quarter, ctx.previous
-    current = Q(date__gte=q.first_day)
-    mine = Visit.objects.filter(
-        facilitator_id=ctx.facilitator.pk, date__gte=prev.first_day, date__lte=q.last_day
-    ).order_by()
-    by_purpose = {
-        row["purpose"]: row
-        for row in mine.values("purpose").annotate(
-            cur=Count("pk", filter=current), prev=Count("pk", filter=~current)
-        )
-    }
-    households = mine.aggregate(
-        cur=Count("household_id", distinct=True, filter=current),
-        prev=Count("household_id", distinct=True, filter=~current),
-    )
+    me = ctx.facilitator.pk
     active = HouseholdStatus.ACTIVE
     active_end = {pk for pk, status in ctx.caseload_end.items() if status == active}
     active_start = {pk for pk, status in ctx.caseload_start.items() if status == active}
-    visited_cur, visited_prev = set(), set()
-    # Any facilitator's visit counts (a family moved mid-quarter may have been visited by
-    # its previous facilitator). Min/Max tell whether a visit fell in each quarter.
-    for pk, first, last in (
+    current = Q(date__gte=q.first_day)
+    # One query: per (family, facilitator, purpose), the visits in each quarter and the
+    # first and last dates, for the facilitator's own visits and for any visit to the
+    # families of either caseload (a family moved mid-quarter may have been visited by
+    # its previous facilitator: that visit counts for "not visited", not as "made").
+    rows = (
         Visit.objects.filter(
-            household_id__in=active_end | active_start,
+            Q(facilitator_id=me) | Q(household_id__in=active_end | active_start),
             date__gte=prev.first_day,
             date__lte=q.last_day,
         )
         .order_by()
-        .values("household_id")
-        .annotate(first=Min("date"), last=Max("date"))
-        .values_list("household_id", "first", "last")
-    ):
-        if last >= q.first_day:
+        .values("household_id", "facilitator_id", "purpose")
+        .annotate(
+            cur=Count("pk", filter=current),
+            prev=Count("pk", filter=~current),
+            first=Min("date"),
+            last=Max("date"),
+        )
+    )
+    by_purpose = {code: {"cur": 0, "prev": 0} for code in PURPOSE_LABELS}
+    households = {"cur": set(), "prev": set()}
+    visited_cur, visited_prev = set(), set()
+    for row in rows:
+        pk = row["household_id"]
+        if row["facilitator_id"] == me:
+            counts = by_purpose.setdefault(row["purpose"], {"cur": 0, "prev": 0})
+            counts["cur"] += row["cur"]
+            counts["prev"] += row["prev"]
+            if row["cur"]:
+                households["cur"].add(pk)
+            if row["prev"]:
+                households["prev"].add(pk)
+        if row["last"] >= q.first_day:
             visited_cur.add(pk)
-        if first < q.first_day:
+        if row["first"] < q.first_day:
             visited_prev.add(pk)
     not_visited = len(active_end - visited_cur)
     not_visited_prev = len(active_start - visited_prev)
@@ -78,8 +84,8 @@ def compute(ctx: ReportContext) -> SectionResult:
             "visits.households_visited",
             gettext_noop("Keluarga yang dikunjungi"),
             gettext_noop("Keluarga berbeda yang dikunjungi pendamping ini paling sedikit sekali."),
-            households["cur"],
-            households["prev"],
+            len(households["cur"]),
+            len(households["prev"]),
             "keluarga",
         ),
         Figure(

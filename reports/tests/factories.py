@@ -20,6 +20,7 @@ def household_at(
     household.save()
     del household._history_date
     Household.objects.filter(pk=household.pk).update(created_at=when)
+    Household.history.filter(id=household.pk).update(created_at=when)  # as if made then
     household.created_at = when  # later saves write the instance back
     pengurus = MemberFactory.build(
         household=household, sex=Sex.FEMALE, birth_date=datetime.date(1986, 5, 2), is_pengurus=True
