@@ -20,6 +20,17 @@ def seeded(facilitator, other_facilitator, other_team_facilitator):
 
 
 @pytest.fixture
+def component_rows(transactional_db):
+    """The components seeded by a households data migration. A transactional test's flush
+    empties every table, data migrations' rows included: put them back (idempotent)."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("households.migrations.0002_components_and_benefits").seed(apps, None)
+
+
+@pytest.fixture
 def broker_down(settings, monkeypatch):
     """The broker is a closed port: publishing fails the way a dead Redis does."""
     from pkh.celery import app

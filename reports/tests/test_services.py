@@ -233,8 +233,10 @@ def test_inactive_facilitators_get_no_scheduled_report(seeded, django_capture_on
     assert run.total == 2
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_redis_down_marks_the_run_failed_with_a_clear_error(seeded, supervisor, broker_down):
+@pytest.mark.django_db(transaction=True)
+def test_redis_down_marks_the_run_failed_with_a_clear_error(
+    component_rows, seeded, supervisor, broker_down
+):
     with pytest.raises(services.QueueUnavailable):
         services.report_regenerate(facilitator=seeded[0], quarter=Q, by=supervisor)
     run = ReportRun.objects.get()

@@ -144,9 +144,9 @@ def test_supervisor_regenerates_the_whole_team(
     assert ProgressReport.objects.count() == 3
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_regenerate_with_redis_down_says_so_instead_of_500(
-    client, supervisor, facilitator, seeded, broker_down
+    component_rows, client, supervisor, facilitator, seeded, broker_down
 ):
     from reports.snapshot import snapshot_build
 

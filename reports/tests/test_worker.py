@@ -17,7 +17,11 @@ from reports.models import ProgressReport, ReportRun, ReportRunItem, Trigger
 from reports.tests import scenario
 from reports.tests.conftest import Q
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("component_rows"),
+]
 
 
 def _wait(predicate, timeout=60.0, step=0.2):
