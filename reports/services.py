@@ -249,22 +249,25 @@ def report_item_generate(*, item_id: int) -> str:
         _item_fail(item_id, _("Gagal setelah %(n)s percobaan.") % {"n": item.attempts})
         return "failed"
     now = timezone.now()
-    with transaction.atomic():
-        ReportRunItem.objects.filter(pk=item_id).update(
-            status=RunStatus.RUNNING,
-            attempts=F("attempts") + 1,
-            started_at=now,
-            finished_at=None,
-            updated_at=now,
-        )
+    # Tell the status page this item is under way (autocommit: visible at once).
+    ReportRunItem.objects.filter(pk=item_id).update(
+        status=RunStatus.RUNNING,
+        attempts=F("attempts") + 1,
+        started_at=now,
+        finished_at=None,
+        updated_at=now,
+    )
+    if item.run.status == RunStatus.QUEUED:
         ReportRun.objects.filter(pk=item.run_id, status=RunStatus.QUEUED).update(
             status=RunStatus.RUNNING
         )
     try:
-        snapshot, summary = snapshot_build(
-            facilitator=item.facilitator, quarter=Quarter.parse(item.run.quarter)
-        )
+        # One transaction for the reads and the writes: a crash anywhere in it leaves the
+        # previous report and the run's counts exactly as they were.
         with transaction.atomic():
+            snapshot, summary = snapshot_build(
+                facilitator=item.facilitator, quarter=Quarter.parse(item.run.quarter)
+            )
             report = _report_save(item=item, snapshot=snapshot, summary=summary)
             ReportRunItem.objects.filter(pk=item_id).update(
                 status=RunStatus.DONE,

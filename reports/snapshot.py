@@ -23,7 +23,7 @@ def snapshot_build(*, facilitator, quarter: Quarter) -> tuple[dict, dict]:
     value and change; tables), or for a section whose module has not landed, its reason.
     ``summary`` is the flat ``{figure key: value, figure key + "__prev": previous}``.
     """
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         _small_query_plans()
         return _build(facilitator=facilitator, quarter=quarter)
 
