@@ -30,6 +30,7 @@ from assistance.forms import (
 )
 from assistance.models import AidStatus, AidUnit, Resource
 from households.selectors import facilitator_list, household_get
+from pkh.exports import neutralise
 from pkh.forms import add_service_errors
 from pkh.permissions import role_required
 
@@ -147,14 +148,6 @@ def gap(request):
 # One request builds the file: beyond this, the user narrows the filter (a district-wide
 # export belongs in the quarterly reports' background jobs).
 EXPORT_MAX_ROWS = 50_000
-XLSX_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def xlsx_safe(value):
-    """A cell value that a spreadsheet will not run as a formula (CSV/XLSX injection)."""
-    if isinstance(value, str) and value.startswith(XLSX_FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 @role_required(*EVERY_ROLE)
@@ -193,12 +186,12 @@ def gap_export(request):
         household = row.household
         sheet.append(
             [
-                xlsx_safe(household.id_keluarga),
-                xlsx_safe(row.pengurus_name or ""),
-                xlsx_safe(row.member.name if row.member else ""),
-                xlsx_safe(row.aid.code),
-                xlsx_safe(household.village.name),
-                xlsx_safe(str(household.facilitator) if household.facilitator else ""),
+                neutralise(household.id_keluarga),
+                neutralise(row.pengurus_name or ""),
+                neutralise(row.member.name if row.member else ""),
+                neutralise(row.aid.code),
+                neutralise(household.village.name),
+                neutralise(str(household.facilitator) if household.facilitator else ""),
                 row.since,
             ]
         )

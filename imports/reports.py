@@ -20,15 +20,12 @@ from django.utils.translation import gettext as _
 
 from imports.models import ImportIssue, IssueKind, RosterImport
 from imports.reader import RosterFileError, iter_original_rows
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from pkh.exports import neutralise as pkh_neutralise
 
 
 def neutralise(value) -> str:
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_START):
-        return "'" + text
-    return text
+    """Every cell as text (CSV), never runnable as a formula."""
+    return pkh_neutralise("" if value is None else str(value))
 
 
 def report_header(roster_import: RosterImport, *, with_kind: bool) -> list[str]:

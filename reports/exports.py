@@ -18,17 +18,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from pkh.exports import neutralise
 from reports.presenters import SectionView, unit_label
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SHEET_TITLE_BAD = re.compile(r"[\[\]:*?/\\]")
-
-
-def neutralise(value):
-    """Text that could start a formula gets a leading apostrophe; numbers pass through."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _put(ws, row: int, col: int, value, *, bold: bool = False):
