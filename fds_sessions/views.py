@@ -174,8 +174,8 @@ def group_families(request, pk: int):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        action = services.group_families_add if data["action"] == "add" else None
-        action = action or services.group_families_remove
+        adding = data["action"] == "add"
+        action = services.group_families_add if adding else services.group_families_remove
         try:
             moved = action(
                 group=group,
@@ -186,7 +186,7 @@ def group_families(request, pk: int):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            if data["action"] == "add":
+            if adding:
                 messages.success(request, _("%(n)d keluarga masuk kelompok.") % {"n": moved})
             else:
                 messages.success(request, _("%(n)d keluarga keluar dari kelompok.") % {"n": moved})
