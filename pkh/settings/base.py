@@ -120,6 +120,11 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Files showing families (P2K2 session photos): outside MEDIA_ROOT, never served by URL;
+# only scoped views read them.
+PKH_PRIVATE_MEDIA_ROOT = Path(
+    env("PKH_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private_media"))
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -187,6 +192,31 @@ CELERY_BEAT_SCHEDULE = {
 PKH_LANSIA_MIN_AGE = env.int("PKH_LANSIA_MIN_AGE", default=60)
 PKH_NO_VISIT_DAYS = env.int("PKH_NO_VISIT_DAYS", default=30)
 PKH_CASELOAD_PAGE_SIZE = env.int("PKH_CASELOAD_PAGE_SIZE", default=25)
+# Longer village/FDS-group lists in the caseload filter are narrowed to one facilitator's.
+PKH_FILTER_MAX_CHOICES = env.int("PKH_FILTER_MAX_CHOICES", default=500)
+# P2K2 session photos: largest upload accepted, and the stored sizes (longest side, px).
+PKH_FDS_PHOTO_MAX_BYTES = env.int("PKH_FDS_PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
+PKH_FDS_PHOTO_SIZE = env.int("PKH_FDS_PHOTO_SIZE", default=1600)
+PKH_FDS_THUMBNAIL_SIZE = env.int("PKH_FDS_THUMBNAIL_SIZE", default=320)
+# Graduation: readiness classes by assessment score (percent of the form's maximum),
+# the yearly self-graduation target per facilitator (Kemensos 2025: 10), how recent an
+# assessment a proposal needs, and the signed statement's upload limit. Statements are
+# kept outside MEDIA_ROOT and served only through a scoped view.
+# A child holding an education component whose school level was never recorded still
+# counts until this age (PKH: children 6-21 who have not finished 12 years of school).
+PKH_EDUCATION_MAX_AGE = env.int("PKH_EDUCATION_MAX_AGE", default=21)
+PKH_GRADUATION_READY_SCORE = env.int("PKH_GRADUATION_READY_SCORE", default=70)
+PKH_GRADUATION_APPROACHING_SCORE = env.int("PKH_GRADUATION_APPROACHING_SCORE", default=50)
+PKH_GRADUATION_YEARLY_TARGET = env.int("PKH_GRADUATION_YEARLY_TARGET", default=10)
+PKH_GRADUATION_ASSESSMENT_MAX_AGE_DAYS = env.int(
+    "PKH_GRADUATION_ASSESSMENT_MAX_AGE_DAYS", default=183
+)
+PKH_GRADUATION_STATEMENT_MAX_BYTES = env.int(
+    "PKH_GRADUATION_STATEMENT_MAX_BYTES", default=5 * 1024 * 1024
+)
+PKH_PRIVATE_MEDIA_ROOT = Path(
+    env("PKH_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private_media"))
+)
 
 LOGGING = {
     "version": 1,

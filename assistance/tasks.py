@@ -1,0 +1,37 @@
+"""Background work of complementary aid (thin: ids in, one service call)."""
+
+from celery import shared_task
+from celery.schedules import crontab
+from django.db import OperationalError
+
+from pkh.celery import app
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+    soft_time_limit=50 * 60,
+    time_limit=55 * 60,
+)
+def aid_eligibility_refresh_all() -> int:
+    """Refresh every family's stored aid eligibility, then recount the coverage rollup
+    in full (a safety net for any write that bypassed the services). Idempotent.
+    Runs after a catalogue change and nightly (children age into and out of an aid's
+    age limits)."""
+    from assistance.services import aid_eligibility_refresh, coverage_counts_rebuild
+
+    written = aid_eligibility_refresh()
+    coverage_counts_rebuild()
+    return written
+
+
+# Every night at 01:30 (Asia/Jakarta): members' ages move across the aids' age limits.
+app.conf.beat_schedule = {
+    **(app.conf.beat_schedule or {}),
+    "assistance-eligibility-nightly": {
+        "task": "assistance.tasks.aid_eligibility_refresh_all",
+        "schedule": crontab(hour=1, minute=30),
+    },
+}

@@ -1,0 +1,437 @@
+"""Pages of complementary aid. Thin: role check (403), scoped read (404), one service."""
+
+from __future__ import annotations
+
+import tempfile
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from assistance import selectors, services
+from assistance.forms import (
+    AidForm,
+    AidStatusForm,
+    CaseCloseForm,
+    CaseFilterForm,
+    CaseOpenForm,
+    CaseUpdateForm,
+    GapFilterForm,
+    ResourceFilterForm,
+    ResourceForm,
+)
+from assistance.models import AidStatus, AidUnit, Resource
+from households.selectors import facilitator_list, household_get
+from pkh.forms import add_service_errors
+from pkh.permissions import role_required
+
+EVERY_ROLE = (Role.FACILITATOR, Role.SUPERVISOR, Role.ADMIN)
+GAP_PAGE_SIZE = getattr(settings, "PKH_CASELOAD_PAGE_SIZE", 50)
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+# ---------------------------------------------------------------- aid status (family page)
+
+
+@role_required(Role.FACILITATOR, Role.ADMIN)
+def aid_status_edit(request, pk: int, code: str, member_pk: int | None = None):
+    household = household_get(user=request.user, pk=pk)
+    if not services.can_edit_aid(user=request.user, household=household):
+        raise Http404
+    aid = selectors.aid_get(code=code)
+    member = None
+    if aid.unit == AidUnit.MEMBER:
+        member = household.members.filter(pk=member_pk).first() if member_pk else None
+        if member is None:
+            raise Http404
+    elif member_pk is not None:
+        raise Http404
+    current = selectors.enrolment_for(household=household, aid=aid, member=member)
+    initial = {"status": AidStatus.ELIGIBLE, "since": None}
+    if current:
+        initial = {
+            "status": current.status,
+            "since": current.since,
+            "card_number": current.card_number,
+            "office": current.office_id,
+            "note": current.note,
+        }
+    form = AidStatusForm(
+        request.POST or None,
+        initial=initial,
+        aid=aid,
+        offices=selectors.resource_choices(user=request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.setdefault("card_number", "")
+        try:
+            services.aid_status_set(
+                household=household, aid=aid, member=member, by=request.user, **data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Status bantuan disimpan."))
+            return redirect("households:detail", pk=household.pk)
+    return render(
+        request,
+        "assistance/status_form.html",
+        {"form": form, "household": household, "aid": aid, "member": member},
+    )
+
+
+# ---------------------------------------------------------------- coverage gap
+
+
+def _gap_filters(request):
+    user = request.user
+    facilitators = facilitator_list(user=user) if user.role != Role.FACILITATOR else None
+    form = GapFilterForm(
+        request.GET or None,
+        aids=selectors.aid_list(active_only=True),
+        areas=selectors.gap_area_choices(user=user),
+        facilitators=facilitators,
+    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    return form, {
+        "aid": filters.get("bantuan") or None,
+        "village": filters.get("desa") or None,
+        "facilitator": filters.get("pendamping"),
+    }
+
+
+class CappedPaginator(Paginator):
+    """Counts at most ``cap + 1`` rows: an admin's region can hold 200,000 gaps, and an
+    exact count of them would cost more than the page itself. The page then says
+    "more than 10,000" (the exact figures are on the coverage page)."""
+
+    cap = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: self.cap + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
+
+
+@role_required(*EVERY_ROLE)
+def gap(request):
+    """Families and members eligible for an aid but not receiving it."""
+    form, filters = _gap_filters(request)
+    ids = selectors.aid_gap_list(user=request.user, **filters).values_list("pk", flat=True)
+    page = CappedPaginator(ids, GAP_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.aid_gap_rows(ids=list(page.object_list))
+    return render(
+        request,
+        "assistance/gap.html",
+        {"form": form, "page": page, "query": _query_without_page(request)},
+    )
+
+
+# One request builds the file: beyond this, the user narrows the filter (a district-wide
+# export belongs in the quarterly reports' background jobs).
+EXPORT_MAX_ROWS = 50_000
+XLSX_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def xlsx_safe(value):
+    """A cell value that a spreadsheet will not run as a formula (CSV/XLSX injection)."""
+    if isinstance(value, str) and value.startswith(XLSX_FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+@role_required(*EVERY_ROLE)
+def gap_export(request):
+    """The coverage gap with the page's filters as an XLSX file (streamed from disk)."""
+    from openpyxl import Workbook
+
+    _form, filters = _gap_filters(request)
+    rows = selectors.aid_gap_list(user=request.user, **filters)
+    total = rows.count()
+    if total > EXPORT_MAX_ROWS:
+        messages.error(
+            request,
+            _(
+                "%(n)d baris terlalu banyak untuk diunduh (maks. %(max)d): saring per desa, "
+                "pendamping atau bantuan."
+            )
+            % {"n": total, "max": EXPORT_MAX_ROWS},
+        )
+        query = _query_without_page(request)
+        return redirect(f"{reverse('assistance:gap')}{'?' + query if query else ''}")
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Kesenjangan bansos"))
+    sheet.append(
+        [
+            _("ID keluarga"),
+            _("Pengurus"),
+            _("Anggota"),
+            _("Bantuan"),
+            _("Desa"),
+            _("Pendamping"),
+            _("Layak sejak"),
+        ]
+    )
+    for row in selectors.aid_gap_details(rows).iterator(chunk_size=2000):
+        household = row.household
+        sheet.append(
+            [
+                xlsx_safe(household.id_keluarga),
+                xlsx_safe(row.pengurus_name or ""),
+                xlsx_safe(row.member.name if row.member else ""),
+                xlsx_safe(row.aid.code),
+                xlsx_safe(household.village.name),
+                xlsx_safe(str(household.facilitator) if household.facilitator else ""),
+                row.since,
+            ]
+        )
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
+    workbook.save(handle)
+    handle.seek(0)
+    stamp = timezone.localdate().isoformat()
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"kesenjangan-bansos-{stamp}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@role_required(*EVERY_ROLE)
+def coverage(request):
+    """Percentage receiving per aid, per facilitator and per village."""
+    aids = list(selectors.aid_list(active_only=True))
+    by_facilitator = selectors.aid_coverage_by_facilitator(user=request.user)
+    by_village = selectors.aid_coverage_by_village(user=request.user)
+    return render(
+        request,
+        "assistance/coverage.html",
+        {
+            "aids": aids,
+            "by_facilitator": by_facilitator,
+            "by_village": by_village,
+            "total": selectors.coverage_total(by_village),
+        },
+    )
+
+
+# ---------------------------------------------------------------- catalogue
+
+
+@role_required(*EVERY_ROLE)
+def catalogue(request):
+    return render(
+        request,
+        "assistance/catalogue.html",
+        {"aids": selectors.aid_list(), "can_edit": request.user.role == Role.ADMIN},
+    )
+
+
+@role_required(Role.ADMIN)
+def aid_edit(request, code: str | None = None):
+    aid = selectors.aid_get(code=code) if code else None
+    initial = {}
+    if aid:
+        initial = {name: getattr(aid, name) for name in services.AID_FIELDS}
+        initial["code"] = aid.code
+        initial["components"] = list(aid.components.all())
+    form = AidForm(request.POST or None, initial=initial, editing=aid is not None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        code_value = data.pop("code")
+        components = data.pop("components")
+        for name in ("card_label", "card_pattern", "card_hint", "summary", "regulation"):
+            data[name] = (data.get(name) or "").strip()
+        try:
+            services.aid_save(
+                aid=aid,
+                code=code_value if aid is None else "",
+                components=components,
+                by=request.user,
+                **data,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Katalog bantuan disimpan."))
+            return redirect("assistance:catalogue")
+    return render(request, "assistance/aid_form.html", {"form": form, "aid": aid})
+
+
+# ---------------------------------------------------------------- resource directory
+
+
+@role_required(*EVERY_ROLE)
+def resource_list(request):
+    form = ResourceFilterForm(request.GET or None, aids=selectors.aid_list(active_only=True))
+    filters = form.cleaned_data if form.is_valid() else {}
+    resources = selectors.resource_list(
+        user=request.user, aid=filters.get("bantuan") or None, kind=filters.get("jenis") or None
+    )
+    page = Paginator(resources, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "assistance/resource_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": _query_without_page(request),
+            "can_edit": request.user.role in (Role.SUPERVISOR, Role.ADMIN),
+            "editable_ids": set(
+                Resource.objects.filter(
+                    selectors.resource_editable_q(request.user),
+                    pk__in=[r.pk for r in page.object_list],
+                ).values_list("pk", flat=True)
+            ),
+        },
+    )
+
+
+@role_required(Role.SUPERVISOR, Role.ADMIN)
+def resource_edit(request, pk: int | None = None):
+    resource = selectors.resource_get(user=request.user, pk=pk, editable=True) if pk else None
+    initial = {"is_active": True}
+    if resource:
+        initial = {name: getattr(resource, name) for name in services.RESOURCE_FIELDS}
+        initial["aids"] = list(resource.aids.all())
+    form = ResourceForm(
+        request.POST or None, initial=initial, areas=selectors.area_choices(user=request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        aids = data.pop("aids")
+        try:
+            services.resource_save(resource=resource, aids=aids, by=request.user, **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Sistem sumber disimpan."))
+            return redirect("assistance:resources")
+    return render(request, "assistance/resource_form.html", {"form": form, "resource": resource})
+
+
+# ---------------------------------------------------------------- advocacy cases
+
+
+@role_required(*EVERY_ROLE)
+def case_list(request):
+    form = CaseFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    cases = selectors.case_list(
+        user=request.user,
+        status=filters.get("status") or None,
+        open_only=not filters.get("status"),
+        kind=filters.get("jenis") or None,
+    )
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "assistance/case_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": _query_without_page(request),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@role_required(Role.FACILITATOR)
+def case_open(request, pk: int):
+    household = household_get(user=request.user, pk=pk)
+    if household.facilitator_id != request.user.pk:
+        raise Http404
+    initial = {"opened_on": timezone.localdate()}
+    if request.GET.get("bantuan"):
+        initial.update({"kind": "bansos", "aid": request.GET["bantuan"]})
+        if (member := request.GET.get("anggota", "")).isdigit():
+            initial["member"] = int(member)
+    form = CaseOpenForm(
+        request.POST or None,
+        initial=initial,
+        members=selectors.household_member_choices(household=household),
+        resources=selectors.resource_choices(user=request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.case_open(household=household, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Kasus advokasi dibuka."))
+            return redirect("assistance:case_detail", pk=case.pk)
+    return render(request, "assistance/case_open.html", {"form": form, "household": household})
+
+
+@role_required(*EVERY_ROLE)
+def case_detail(request, pk: int):
+    """A case with its history; its facilitator records progress or closes it here."""
+    case = selectors.case_get(user=request.user, pk=pk)
+    can_edit = case.household.facilitator_id == request.user.pk and not case.is_closed
+    resources = selectors.resource_choices(user=request.user)
+    update_form = close_form = None
+    if can_edit:
+        update_form = CaseUpdateForm(
+            request.POST if request.POST.get("action") == "update" else None,
+            initial={
+                "status": case.status,
+                "resource": case.resource_id,
+                "taken_on": case.taken_on,
+                "description": case.description,
+                "next_step": case.next_step,
+                "next_step_due": case.next_step_due,
+            },
+            resources=resources,
+        )
+        close_form = CaseCloseForm(
+            request.POST if request.POST.get("action") == "close" else None,
+            initial={"closed_on": timezone.localdate()},
+        )
+    if request.method == "POST":
+        if request.user.role != Role.FACILITATOR:
+            raise PermissionDenied
+        if not can_edit:
+            messages.error(request, _("Kasus ini sudah ditutup."))
+            return redirect("assistance:case_detail", pk=case.pk)
+        action = request.POST.get("action")
+        form = update_form if action == "update" else close_form if action == "close" else None
+        if form is not None and form.is_valid():
+            try:
+                if action == "update":
+                    services.case_update(case=case, by=request.user, **form.cleaned_data)
+                else:
+                    services.case_close(case=case, by=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Kasus diperbarui."))
+                return redirect("assistance:case_detail", pk=case.pk)
+    return render(
+        request,
+        "assistance/case_detail.html",
+        {
+            "case": case,
+            "history": selectors.case_history(case=case),
+            "can_edit": can_edit,
+            "update_form": update_form,
+            "close_form": close_form,
+            "today": timezone.localdate(),
+        },
+    )
