@@ -53,3 +53,22 @@ def _reset_pools(app) -> None:
     # ones are left open for whoever used them.
     app._pool = None
     app.amqp._producer_pool = None
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_eagerly(request):
+    """Tasks run in-process unless a test asks for a real worker or a dead broker.
+
+    (``pkh.testing.celery_worker`` restores ``task_always_eager`` to the value it read
+    after ``real_worker`` had already turned it off, so later tests would publish to Redis
+    with no worker listening.)
+    """
+    if {"real_worker", "broker_down"} & set(request.fixturenames):
+        yield
+        return
+    from pkh.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
