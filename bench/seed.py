@@ -45,6 +45,7 @@ PASSWORD = "bench-pass-2025"  # every seeded user; a benchmark database only
 BIG_CASELOAD = 400
 SMALL_CASELOAD = 10
 FAMILIES_PER_FDS_GROUP = 25
+VILLAGES_PER_FACILITATOR = 12
 DECILES = (1, 1, 2, 2, 3, 4, None)  # DTSEN welfare decile, unknown for some
 
 FEMALE_FIRST = _words(
@@ -390,8 +391,9 @@ def _seed(params: dict, say) -> dict:
         ]
     )
 
-    # Each facilitator covers a contiguous run of villages (neighbours share a team).
-    per = max(1, len(villages) // n_fac)
+    # Each facilitator covers a contiguous run of villages (neighbours share a team), at
+    # most 12 as in the field, even when few facilitators are seeded.
+    per = max(1, min(len(villages) // n_fac, VILLAGES_PER_FACILITATOR))
     fac_villages = [
         [villages[(i * per + k) % len(villages)] for k in range(per)] for i in range(n_fac)
     ]

@@ -2,7 +2,10 @@ import uuid
 
 from django import forms
 from django.db.models import F
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from households.models import (
@@ -46,22 +49,55 @@ class SortChoices:
     }
 
 
+class FastSelect(forms.Select):
+    """A ``<select>`` whose options are written in Python.
+
+    Django renders one template per option: for a supervisor's or an admin's hundreds
+    of villages, groups and facilitators that was most of the caseload's CPU time
+    (bench/RESULTS.md). Same markup, same attributes, same selected option.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (
+                    "" if option["value"] is None else option["value"],
+                    mark_safe(" selected") if option["selected"] else "",
+                    option["label"],
+                )
+                for _group, group_options, _index in widget["optgroups"]
+                for option in group_options
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options
+        )
+
+
 class CaseloadFilterForm(forms.Form):
     """Filters of the caseload page (GET). The free-text search is POSTed separately."""
 
-    desa = forms.ChoiceField(label=_("Desa"), required=False)
-    komponen = forms.ChoiceField(label=_("Komponen"), required=False)
+    desa = forms.ChoiceField(label=_("Desa"), required=False, widget=FastSelect)
+    komponen = forms.ChoiceField(label=_("Komponen"), required=False, widget=FastSelect)
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("Semua"))] + HouseholdStatus.choices
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Semua"))] + HouseholdStatus.choices,
+        widget=FastSelect,
     )
     kelompok = forms.TypedChoiceField(
-        label=_("Kelompok P2K2"), required=False, coerce=int, empty_value=None
+        label=_("Kelompok P2K2"), required=False, coerce=int, empty_value=None, widget=FastSelect
     )
     pendamping = forms.TypedChoiceField(
-        label=_("Pendamping"), required=False, coerce=int, empty_value=None
+        label=_("Pendamping"), required=False, coerce=int, empty_value=None, widget=FastSelect
     )
     belum_dikunjungi = forms.BooleanField(label=_("Belum dikunjungi 30 hari"), required=False)
-    urut = forms.ChoiceField(label=_("Urutkan"), required=False, choices=SortChoices.CHOICES)
+    urut = forms.ChoiceField(
+        label=_("Urutkan"), required=False, choices=SortChoices.CHOICES, widget=FastSelect
+    )
 
     def __init__(self, *args, villages, groups, facilitators, narrowed=False, **kwargs):
         super().__init__(*args, **kwargs)

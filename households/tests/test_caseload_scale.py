@@ -190,3 +190,16 @@ class TestFilterChoicesOverALargeArea:
             "34.02.09.2003",
         ]
         assert not form.fields["desa"].help_text
+
+
+def test_fast_select_writes_what_djangos_select_writes():
+    from django import forms
+
+    from households.forms import FastSelect
+
+    choices = [("", "Semua"), ("1", "Sri & <Siti>"), (2, "Dua"), ("3", "Tiga")]
+    for value in ["", "1", 2, None]:
+        attrs = {"class": "form-select", "id": "id_x", "required": True, "disabled": False}
+        fast = FastSelect(choices=choices).render("x", value, attrs=attrs)
+        slow = forms.Select(choices=choices).render("x", value, attrs=attrs)
+        assert fast == "".join(line.strip() for line in slow.splitlines())
