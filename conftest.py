@@ -81,7 +81,7 @@ def _require(env_flag: str, reason: str):
 
 
 @pytest.fixture
-def real_worker(transactional_db, settings):
+def real_worker(transactional_db):
     """A real Celery worker on the configured broker (Redis), against the test database."""
     import os
 
@@ -95,10 +95,14 @@ def real_worker(transactional_db, settings):
         _require("REQUIRE_WORKER", "a real worker needs PostgreSQL (SQLite test DB is in memory)")
     from pkh.celery import app
 
+    # Read before anything changes, so that later tests run eagerly again.
+    previous = (app.conf.broker_url, app.conf.task_always_eager)
     app.conf.broker_url = os.environ["CELERY_BROKER_URL"]
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    with celery_worker() as proc:
-        yield proc
+    try:
+        with celery_worker() as proc:
+            yield proc
+    finally:
+        app.conf.broker_url, app.conf.task_always_eager = previous
 
 
 @pytest.fixture

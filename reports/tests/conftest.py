@@ -57,12 +57,7 @@ def _reset_pools(app) -> None:
 
 @pytest.fixture(autouse=True)
 def _tasks_run_eagerly(request):
-    """Tasks run in-process unless a test asks for a real worker or a dead broker.
-
-    (``pkh.testing.celery_worker`` restores ``task_always_eager`` to the value it read
-    after ``real_worker`` had already turned it off, so later tests would publish to Redis
-    with no worker listening.)
-    """
+    """Tasks run in-process unless a test asks for a real worker or a dead broker."""
     if {"real_worker", "broker_down"} & set(request.fixturenames):
         yield
         return
