@@ -99,7 +99,14 @@ def aid_status_edit(request, pk: int, code: str, member_pk: int | None = None):
 
 def _gap_filters(request):
     user = request.user
-    facilitators = facilitator_list(user=user) if user.role != Role.FACILITATOR else None
+    facilitators = None
+    if user.role != Role.FACILITATOR:
+        facilitators = [
+            (pk, " ".join(f"{first} {last}".split()) or username)
+            for pk, first, last, username in facilitator_list(user=user)
+            .order_by("first_name", "last_name", "username")
+            .values_list("pk", "first_name", "last_name", "username")
+        ]
     form = GapFilterForm(
         request.GET or None,
         aids=selectors.aid_list(active_only=True),

@@ -155,6 +155,8 @@ def test_gap_page_filters(client, facilitator, supervisor, admin_user):
     )
     rows = list(response.context["page"].object_list)
     assert [(r.household_id, r.aid_id) for r in rows] == [(household.pk, "KKS")]
+    html = response.content.decode()
+    assert 'value="KKS" selected' in html and f'value="{facilitator.pk}" selected' in html
     response = login(client, admin_user).get(reverse("assistance:gap"), {"desa": "34.02.09.2002"})
     assert response.context["form"].is_valid()
     assert response.context["page"].paginator.count == 0
