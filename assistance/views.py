@@ -221,19 +221,35 @@ def gap_export(request):
     )
 
 
+COVERAGE_PAGE_SIZE = 50
+
+
 @role_required(*EVERY_ROLE)
 def coverage(request):
-    """Percentage receiving per aid, per facilitator and per village."""
+    """Percentage receiving per aid, per facilitator and per village.
+
+    An admin's province has ~800 facilitators and ~8,500 villages: each table is
+    paginated on its own (``hal_pendamping``, ``hal_desa``); the "all" line sums the
+    whole scope."""
     aids = list(selectors.aid_list(active_only=True))
     by_facilitator = selectors.aid_coverage_by_facilitator(user=request.user)
-    by_village = selectors.aid_coverage_by_village(user=request.user)
+    by_district = selectors.area_is_large(user=request.user)
+    if by_district:
+        by_village = selectors.aid_coverage_by_district(user=request.user)
+    else:
+        by_village = selectors.aid_coverage_by_village(user=request.user)
+    facilitator_page = Paginator(by_facilitator, COVERAGE_PAGE_SIZE).get_page(
+        request.GET.get("hal_pendamping")
+    )
+    village_page = Paginator(by_village, COVERAGE_PAGE_SIZE).get_page(request.GET.get("hal_desa"))
     return render(
         request,
         "assistance/coverage.html",
         {
             "aids": aids,
-            "by_facilitator": by_facilitator,
-            "by_village": by_village,
+            "facilitator_page": facilitator_page,
+            "village_page": village_page,
+            "by_district": by_district,
             "total": selectors.coverage_total(by_village),
         },
     )
