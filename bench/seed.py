@@ -127,7 +127,8 @@ def _marker() -> dict | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    params, result = row
+    # Django's PostgreSQL backend hands jsonb back as text.
+    params, result = (json.loads(v) if isinstance(v, str) else v for v in row)
     return {"params": params, "result": result}
 
 
@@ -241,9 +242,9 @@ def seed(
                 f"INSERT INTO {MARKER_TABLE} VALUES (%s, %s, now())",
                 [json.dumps(params), json.dumps(result)],
             )
-    say("ANALYZE")
+    say("VACUUM ANALYZE")  # statistics, and visibility maps for index-only scans
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE")
     say(f"seeded in {time.monotonic() - started:.0f} s: {result}")
     return result
 

@@ -63,8 +63,11 @@ class CaseloadFilterForm(forms.Form):
     belum_dikunjungi = forms.BooleanField(label=_("Belum dikunjungi 30 hari"), required=False)
     urut = forms.ChoiceField(label=_("Urutkan"), required=False, choices=SortChoices.CHOICES)
 
-    def __init__(self, *args, villages, groups, facilitators, **kwargs):
+    def __init__(self, *args, villages, groups, facilitators, narrowed=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if narrowed:
+            hint = _("Pilih pendamping untuk menampilkan desa dan kelompoknya.")
+            self.fields["desa"].help_text = self.fields["kelompok"].help_text = hint
         self.fields["desa"].choices = [("", _("Semua"))] + [(v.code, v.name) for v in villages]
         self.fields["komponen"].choices = [("", _("Semua"))] + [
             (c.code, c.name) for c in Component.objects.all()

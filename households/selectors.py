@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,12 +38,6 @@ def household_scope(*, user: User) -> QuerySet[Household]:
     return Household.objects.filter(household_scope_q(user))
 
 
-def _pengurus_name() -> Subquery:
-    return Subquery(
-        Member.objects.filter(household=OuterRef("pk"), is_pengurus=True).values("name")[:1]
-    )
-
-
 def household_list(
     *,
     user: User,
@@ -60,13 +54,20 @@ def household_list(
     Members and their components come by ``prefetch_related`` so that a page costs
     the same number of queries whatever its size.
     """
-    qs = household_scope(user=user)
+    scope = qs = household_scope(user=user)
     if search := " ".join(search.split()):
-        match = Q(nik=search) | Q(name_normalized__contains=normalize_name(search))
+        # An NIK is digits and a name is not: ask only the index that can match (an OR of
+        # both made PostgreSQL scan every member). Each branch of the UNION is scoped, so
+        # the planner can look through one caseload's members or, for an admin's whole
+        # region, use the trigram index on names (migration 0003).
+        if search.isdigit():
+            members = Member.objects.filter(nik=search)
+        else:
+            members = Member.objects.filter(name_normalized__contains=normalize_name(search))
+        by_member = scope.filter(Exists(members.filter(household=OuterRef("pk"))))
+        by_key = scope.filter(Q(id_keluarga=search) | Q(no_kk=search))
         qs = qs.filter(
-            Q(id_keluarga=search)
-            | Q(no_kk=search)
-            | Exists(Member.objects.filter(match, household=OuterRef("pk")))
+            pk__in=by_member.order_by().values("pk").union(by_key.order_by().values("pk"))
         )
     if village:
         qs = qs.filter(village_id=village)
@@ -89,7 +90,9 @@ def household_list(
     active_members = Member.objects.filter(left_on__isnull=True).prefetch_related("components")
     return (
         qs.select_related("village", "facilitator", "fds_group")
-        .annotate(pengurus_name=_pengurus_name())
+        # The denormalised column (kept by triggers): sorting on it uses an index, where
+        # a subquery per family made an admin's caseload over a province take seconds.
+        .annotate(pengurus_name=F("pengurus_name_cache"))
         .prefetch_related(Prefetch("members", queryset=active_members, to_attr="active_members"))
     )
 
@@ -123,10 +126,57 @@ def village_choices(*, user: User) -> QuerySet[Region]:
         return Region.objects.filter(
             area_q(user.area_codes, village="code"), level=RegionLevel.VILLAGE
         )
-    villages = household_scope(user=user).values("village_id")
-    return Region.objects.filter(Q(code__in=villages) | Q(code__in=user.area_codes)).filter(
-        level=RegionLevel.VILLAGE
+    # Two plain IN lists rather than "IN (subquery) OR IN (...)", which PostgreSQL can
+    # only answer by scanning all 91,599 regions.
+    codes = set(
+        household_scope(user=user).order_by().values_list("village_id", flat=True).distinct()
     )
+    return Region.objects.filter(code__in=codes | set(user.area_codes), level=RegionLevel.VILLAGE)
+
+
+def fds_group_choices(*, user: User) -> QuerySet:
+    """FDS groups with at least one family the user may see (the caseload filter)."""
+    FdsGroup = Household._meta.get_field("fds_group").related_model  # no import upwards
+    return FdsGroup.objects.filter(
+        Exists(household_scope(user=user).filter(fds_group_id=OuterRef("pk")))
+    )
+
+
+def caseload_filter_choices(
+    *,
+    user: User,
+    facilitator: int | None = None,
+    village: str | None = None,
+    group: int | None = None,
+    limit: int | None = None,
+) -> tuple[list[Region], list, bool]:
+    """Villages and FDS groups for the caseload filter: ``(villages, groups, narrowed)``.
+
+    Over a large area (an admin of a province: thousands of villages and groups) a full
+    list would make the page slow and useless; then only the chosen facilitator's are
+    offered (``narrowed``), plus the value already chosen. Two to four queries.
+    """
+    limit = limit or settings.PKH_FILTER_MAX_CHOICES
+    # Unordered with a limit: the database stops at limit + 1 rows instead of sorting all.
+    villages = list(village_choices(user=user).order_by()[: limit + 1])
+    groups = list(fds_group_choices(user=user).order_by()[: limit + 1])
+    narrowed = False
+    if len(villages) > limit:
+        narrowed = True
+        keep = Q(code=village or "")
+        if facilitator:
+            mine = household_scope(user=user).filter(facilitator_id=facilitator)
+            keep |= Q(code__in=mine.values("village_id"))
+        villages = list(village_choices(user=user).filter(keep))
+    if len(groups) > limit:
+        narrowed = True
+        keep = Q(pk=group or 0)
+        if facilitator:
+            keep |= Q(facilitator_id=facilitator)
+        groups = list(fds_group_choices(user=user).filter(keep))
+    villages.sort(key=lambda v: v.code)
+    groups.sort(key=lambda g: (g.name, g.pk))
+    return villages, groups, narrowed
 
 
 def facilitator_list(*, user: User) -> QuerySet[User]:
@@ -280,12 +330,13 @@ class AuditEntry:
 
 def _history_entries(records, *, label, model) -> list[AuditEntry]:
     """Turn history rows (oldest first, any objects mixed) into entries with field diffs."""
+    tracked = {f.name for f in model.history.model._meta.get_fields()}
     fields = {
         f.name: f
         for f in model._meta.get_fields()
-        if getattr(f, "concrete", False) and not f.many_to_many
+        if getattr(f, "concrete", False) and not f.many_to_many and f.name in tracked
     }
-    skip = {"id", "created_at", "updated_at", "name_normalized", "client_token", "last_visit_on"}
+    skip = {"id", "created_at", "name_normalized"}
     previous: dict[int, object] = {}
     entries = []
     for record in records:

@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from fds_sessions.models import FdsGroup
 from households import selectors, services
 from households.forms import (
     CaseloadFilterForm,
@@ -24,7 +23,6 @@ from households.validators import nik_warnings
 from pkh import registry
 from pkh.forms import add_service_errors
 from pkh.permissions import role_required
-from pkh.scoping import scope_q
 
 SEARCH_SESSION_KEY = "caseload_search"
 
@@ -46,12 +44,18 @@ def caseload(request):
     user = request.user
     search = request.session.get(SEARCH_SESSION_KEY, "")
     facilitators = selectors.facilitator_list(user=user) if user.role != Role.FACILITATOR else None
-    groups = FdsGroup.objects.filter(scope_q(user, village="households__village__code")).distinct()
+    villages, groups, narrowed = selectors.caseload_filter_choices(
+        user=user,
+        facilitator=_int_or_none(request.GET.get("pendamping")),
+        village=request.GET.get("desa") or None,
+        group=_int_or_none(request.GET.get("kelompok")),
+    )
     form = CaseloadFilterForm(
         request.GET or None,
-        villages=selectors.village_choices(user=user),
+        villages=villages,
         groups=groups,
         facilitators=facilitators,
+        narrowed=narrowed,
     )
     filters = form.cleaned_data if form.is_valid() else {}
     households = selectors.household_list(
@@ -79,6 +83,10 @@ def caseload(request):
             "no_visit_cutoff": selectors.no_visit_cutoff(),
         },
     )
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 12 else None
 
 
 def caseload_search_clear(request):

@@ -8,6 +8,7 @@ every variable.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -119,6 +120,11 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Files showing families (P2K2 session photos): outside MEDIA_ROOT, never served by URL;
+# only scoped views read them.
+PKH_PRIVATE_MEDIA_ROOT = Path(
+    env("PKH_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private_media"))
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -145,10 +151,72 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
+# Quarterly progress reports (reports app). Quarters are three-month blocks counted from
+# PKH_QUARTER_FIRST_MONTH (1 = calendar quarters Jan-Mar, Apr-Jun, ...); a quarter's
+# boundaries are midnight in PKH_REPORT_TIME_ZONE.
+PKH_REPORT_TIME_ZONE = env("PKH_REPORT_TIME_ZONE", default="Asia/Jakarta")
+PKH_QUARTER_FIRST_MONTH = env.int("PKH_QUARTER_FIRST_MONTH", default=1)
+PKH_REPORT_RUN_HOUR = env.int("PKH_REPORT_RUN_HOUR", default=2)
+PKH_REPORT_SOFT_TIME_LIMIT = env.int("PKH_REPORT_SOFT_TIME_LIMIT", default=120)
+PKH_REPORT_TIME_LIMIT = env.int("PKH_REPORT_TIME_LIMIT", default=180)
+PKH_REPORT_MAX_ATTEMPTS = env.int("PKH_REPORT_MAX_ATTEMPTS", default=5)
+# Queued or running report items untouched for this long are re-enqueued by the watchdog.
+PKH_REPORT_STALL_MINUTES = env.int("PKH_REPORT_STALL_MINUTES", default=30)
+# Test hook only (pkh/settings/worker_test.py): seconds a report task waits inside its
+# write transaction, so a test can kill the worker there. Always 0 in real use.
+PKH_REPORT_PAUSE_BEFORE_COMMIT = 0.0
+
+_quarter_months = sorted((PKH_QUARTER_FIRST_MONTH - 1 + 3 * k) % 12 + 1 for k in range(4))
+CELERY_BEAT_SCHEDULE = {
+    # Runs at PKH_REPORT_RUN_HOUR:00 (CELERY_TIMEZONE) on the first day of each quarter,
+    # i.e. the first day after the previous quarter ended (1 Jan, 1 Apr, 1 Jul, 1 Oct with
+    # calendar quarters): one progress report per active facilitator for that quarter.
+    "quarterly-progress-reports": {
+        "task": "reports.tasks.quarter_reports_start",
+        "schedule": crontab(
+            minute=0,
+            hour=PKH_REPORT_RUN_HOUR,
+            day_of_month=1,
+            month_of_year=",".join(str(m) for m in _quarter_months),
+        ),
+    },
+    # Every 15 minutes: re-enqueue report items whose worker died (acks_late keeps the
+    # message in Redis until the visibility timeout; this brings them back sooner).
+    "progress-reports-watchdog": {
+        "task": "reports.tasks.report_runs_resume_stalled",
+        "schedule": crontab(minute="*/15"),
+    },
+}
+
 # Programme settings (see DOMAIN.md: values marked *setting* there).
 PKH_LANSIA_MIN_AGE = env.int("PKH_LANSIA_MIN_AGE", default=60)
 PKH_NO_VISIT_DAYS = env.int("PKH_NO_VISIT_DAYS", default=30)
 PKH_CASELOAD_PAGE_SIZE = env.int("PKH_CASELOAD_PAGE_SIZE", default=25)
+# Longer village/FDS-group lists in the caseload filter are narrowed to one facilitator's.
+PKH_FILTER_MAX_CHOICES = env.int("PKH_FILTER_MAX_CHOICES", default=500)
+# P2K2 session photos: largest upload accepted, and the stored sizes (longest side, px).
+PKH_FDS_PHOTO_MAX_BYTES = env.int("PKH_FDS_PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
+PKH_FDS_PHOTO_SIZE = env.int("PKH_FDS_PHOTO_SIZE", default=1600)
+PKH_FDS_THUMBNAIL_SIZE = env.int("PKH_FDS_THUMBNAIL_SIZE", default=320)
+# Graduation: readiness classes by assessment score (percent of the form's maximum),
+# the yearly self-graduation target per facilitator (Kemensos 2025: 10), how recent an
+# assessment a proposal needs, and the signed statement's upload limit. Statements are
+# kept outside MEDIA_ROOT and served only through a scoped view.
+# A child holding an education component whose school level was never recorded still
+# counts until this age (PKH: children 6-21 who have not finished 12 years of school).
+PKH_EDUCATION_MAX_AGE = env.int("PKH_EDUCATION_MAX_AGE", default=21)
+PKH_GRADUATION_READY_SCORE = env.int("PKH_GRADUATION_READY_SCORE", default=70)
+PKH_GRADUATION_APPROACHING_SCORE = env.int("PKH_GRADUATION_APPROACHING_SCORE", default=50)
+PKH_GRADUATION_YEARLY_TARGET = env.int("PKH_GRADUATION_YEARLY_TARGET", default=10)
+PKH_GRADUATION_ASSESSMENT_MAX_AGE_DAYS = env.int(
+    "PKH_GRADUATION_ASSESSMENT_MAX_AGE_DAYS", default=183
+)
+PKH_GRADUATION_STATEMENT_MAX_BYTES = env.int(
+    "PKH_GRADUATION_STATEMENT_MAX_BYTES", default=5 * 1024 * 1024
+)
+PKH_PRIVATE_MEDIA_ROOT = Path(
+    env("PKH_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private_media"))
+)
 
 LOGGING = {
     "version": 1,

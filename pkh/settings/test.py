@@ -8,6 +8,7 @@ from pkh.settings.base import env
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = tempfile.mkdtemp(prefix="pkh-test-media-")
+PKH_PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="pkh-test-private-")
 # Tests that need a real worker opt in through the broker URL; the rest stay eager.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL_FOR_WORKER_TESTS = env("CELERY_BROKER_URL", default="")

@@ -1,0 +1,221 @@
+"""Roster import benchmark (PostgreSQL only).
+
+    createdb -h 127.0.0.1 -U postgres pkh_imports
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/pkh_imports \
+        .venv/bin/python bench/bench_import.py [--families 100000] [--small 25000]
+        [--seed-families 200000]
+
+1. Seeds the registry with ``bench/seed.py`` (200,000 families, ~800,000 members, with
+   their audit trail, in Kabupaten Bantul 34.02; idempotent).
+2. Generates two rosters of new families with ``bench/gen_roster.py``: ``--small`` and
+   ``--families`` families (~4 members each, 2% rejected rows of mixed kinds), using
+   the seeded facilitators and villages.
+3. Baseline, in the same run: PostgreSQL's own COPY of the same CSV into a plain
+   20-column text table.
+4. Imports each roster with ``manage.py import_roster --skip-invalid --json`` in its own
+   process (validation, deduplication and the write included) and reports wall time,
+   rows/s and that process's peak RSS (from ``wait4``); then the big file again (every
+   family unchanged).
+
+Families created by step 4 are deleted at the start of the next run, so the benchmark
+can be repeated on the same database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pkh.settings.base")
+
+SMALL_PREFIX, BIG_PREFIX = "0036", "0035"
+
+
+def django_setup():
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        sys.exit("bench_import.py needs PostgreSQL: set DATABASE_URL.")
+    return connection
+
+
+def prepare(seed_families: int) -> list[str]:
+    """Seed (idempotent) and return the usernames of 50 seeded facilitators."""
+    from django.core.management import call_command
+
+    from bench.seed import seed
+
+    call_command("migrate", verbosity=0)
+    seed(families=seed_families, region="34.02", log=lambda m: print(m, flush=True))
+    from accounts.models import Role, User
+
+    return list(
+        User.objects.filter(role=Role.FACILITATOR, is_active=True)
+        .order_by("username")
+        .values_list("username", flat=True)[:50]
+    )
+
+
+def delete_families(connection, prefix: str) -> None:
+    """Remove families (and everything of theirs) whose ID starts with ``prefix``."""
+    with connection.cursor() as c:
+        c.execute(
+            "CREATE TEMP TABLE gone AS SELECT id FROM households_household "
+            "WHERE id_keluarga LIKE %s",
+            [prefix + "%"],
+        )
+        c.execute("SELECT COUNT(*) FROM gone")
+        if c.fetchone()[0]:
+            c.execute(
+                "CREATE TEMP TABLE gone_m AS SELECT id FROM households_member "
+                "WHERE household_id IN (SELECT id FROM gone)"
+            )
+            for sql in (
+                "DELETE FROM households_historicalmember_components WHERE member_id IN "
+                "(SELECT id FROM gone_m)",
+                "DELETE FROM households_member_components WHERE member_id IN (SELECT id FROM gone_m)",
+                "DELETE FROM households_historicalmember WHERE id IN (SELECT id FROM gone_m)",
+                "DELETE FROM households_member WHERE id IN (SELECT id FROM gone_m)",
+                "DELETE FROM households_householdtransfer WHERE household_id IN (SELECT id FROM gone)",
+                "DELETE FROM households_historicalhousehold WHERE id IN (SELECT id FROM gone)",
+                "DELETE FROM households_household WHERE id IN (SELECT id FROM gone)",
+            ):
+                c.execute(sql)
+            c.execute("DROP TABLE gone_m")
+        c.execute("DROP TABLE gone")
+        c.execute("DELETE FROM imports_stagingrow")
+        c.execute("DELETE FROM imports_stagingfamily")
+    with connection.cursor() as c:
+        c.execute("VACUUM ANALYZE households_member")
+        c.execute("VACUUM ANALYZE households_household")
+
+
+def generate(path: str, families: int, *, part: int, prefix: str, facilitators: list[str]) -> int:
+    from bench.gen_roster import generate as gen
+
+    return gen(path, families, part=part, prefix=prefix, facilitator_names=facilitators)
+
+
+def copy_baseline(connection, path: str) -> float:
+    """Seconds PostgreSQL's COPY takes to load the CSV into a plain 20-column table."""
+    columns = ", ".join(f"c{i} text" for i in range(20))
+    with connection.cursor() as c:
+        c.execute(
+            f"DROP TABLE IF EXISTS bench_copy_baseline; CREATE TABLE bench_copy_baseline ({columns})"
+        )
+    with open(path, encoding="utf-8-sig") as f, connection.cursor() as c:
+        started = time.perf_counter()
+        c.copy_expert(
+            "COPY bench_copy_baseline FROM STDIN WITH (FORMAT csv, DELIMITER ';', HEADER true)", f
+        )
+        elapsed = time.perf_counter() - started
+    with connection.cursor() as c:
+        c.execute("DROP TABLE bench_copy_baseline")
+    return elapsed
+
+
+def run_import(path: str) -> dict:
+    """Run import_roster in its own process; wall time and that process's peak RSS."""
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SETTINGS_MODULE": "pkh.settings.base",
+        "DJANGO_LOG_LEVEL": "WARNING",
+    }
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "manage.py",
+            "import_roster",
+            path,
+            "--skip-invalid",
+            "--by",
+            "bench_admin",
+            "--json",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    out = proc.stdout.read()
+    err = proc.stderr.read()
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    try:
+        result = json.loads(out.decode().strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        sys.exit(f"import failed (status {status}):\n{out.decode()}\n{err.decode()}")
+    log = Path(path).with_suffix(f".{time.time_ns()}.stderr")
+    log.write_bytes(err)
+    result["stderr"] = str(log)
+    result["wall_seconds"] = wall
+    result["peak_rss_mb"] = usage.ru_maxrss / 1024
+    result["exit_status"] = os.waitstatus_to_exitcode(status)
+    return result
+
+
+def report(label: str, result: dict, copy_seconds: float | None = None) -> None:
+    rows = result["rows"]
+    line = (
+        f"{label}: {rows} rows in {result['wall_seconds']:.1f} s = "
+        f"{rows / result['wall_seconds']:,.0f} rows/s, peak RSS {result['peak_rss_mb']:.0f} MB; "
+        f"households +{result['households_created']} ~{result['households_updated']} "
+        f"={result['households_unchanged']} skipped {result['households_skipped']}, "
+        f"members +{result['members_created']} ~{result['members_updated']} "
+        f"={result['members_unchanged']}, rejected {result['rows_rejected']}, "
+        f"warnings {result['warnings']}, committed {result['committed']}"
+    )
+    if copy_seconds:
+        line += f"; COPY {copy_seconds:.2f} s, ratio {result['wall_seconds'] / copy_seconds:.1f}x"
+    print(line, flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Roster import benchmark (PostgreSQL)")
+    parser.add_argument("--families", type=int, default=100_000)
+    parser.add_argument("--seed-families", type=int, default=200_000)
+    parser.add_argument("--small", type=int, default=25_000)
+    args = parser.parse_args()
+    connection = django_setup()
+    facilitators = prepare(args.seed_families)
+    from households.models import Household, Member
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-import-"))
+    delete_families(connection, BIG_PREFIX)
+    delete_families(connection, SMALL_PREFIX)
+    print(
+        f"registry: {Household.objects.count()} families, {Member.objects.count()} members",
+        flush=True,
+    )
+    small, big = str(tmp / "small.csv"), str(tmp / "big.csv")
+    n_small = generate(small, args.small, part=2, prefix=SMALL_PREFIX, facilitators=facilitators)
+    n_big = generate(big, args.families, part=1, prefix=BIG_PREFIX, facilitators=facilitators)
+    print(
+        f"files: small {args.small} families / {n_small} rows / "
+        f"{os.path.getsize(small) / 1e6:.1f} MB; big {args.families} families / {n_big} rows / "
+        f"{os.path.getsize(big) / 1e6:.1f} MB",
+        flush=True,
+    )
+    copy_small = copy_baseline(connection, small)
+    report("small import", run_import(small), copy_small)
+    copy_big = copy_baseline(connection, big)
+    report("big import", run_import(big), copy_big)
+    report("big import again (all unchanged)", run_import(big), copy_big)
+    connection.close()
+
+
+if __name__ == "__main__":
+    main()

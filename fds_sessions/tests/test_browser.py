@@ -1,0 +1,62 @@
+"""The attendance screen on a 360-px phone screen, in headless Chromium."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from fds_sessions import services
+from fds_sessions.models import Attendance, FdsModule, FdsModuleSession, SessionStatus
+from fds_sessions.tests.factories import GroupFactory, add_families
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 360, "height": 740}
+
+
+def _overflow(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+def test_take_attendance_on_a_phone(browser, live_server, facilitator, tmp_path):
+    # Transactional tests start from an empty database: add one curriculum session.
+    module, _ = FdsModule.objects.get_or_create(number=1, defaults={"title": "Pengasuhan"})
+    item, _ = FdsModuleSession.objects.get_or_create(
+        module=module, order=1, defaults={"title": "Menjadi Orang Tua yang Lebih Baik"}
+    )
+    group = GroupFactory(facilitator=facilitator, name="Melati Patalan")
+    families = add_families(group, 25)
+    session = services.session_plan(
+        group=group, date=timezone.localdate(), module_session=item, by=facilitator
+    )
+    page = browser.new_page(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page.goto(live_server.url + reverse("login"))
+    page.fill("#id_username", "pendamping1")
+    page.fill("#id_password", "rahasia-123")
+    page.press("#id_password", "Enter")
+    page.wait_for_url(live_server.url + reverse("home"))
+
+    page.goto(live_server.url + reverse("fds_sessions:group_detail", args=[group.pk]))
+    assert _overflow(page) <= 0, "group page scrolls sideways on a phone"
+    page.goto(live_server.url + reverse("fds_sessions:session_attendance", args=[session.pk]))
+    assert _overflow(page) <= 0, "attendance screen scrolls sideways on a phone"
+    first = families[0]
+    for status in ("present", "sick", "excused", "absent"):
+        box = page.locator(f"label[for='a{first.pk}-{status}']").bounding_box()
+        assert box["height"] >= 44 and box["width"] >= 70, f"{status} too small to tap"
+    page.locator(f"label[for='a{families[1].pk}-absent']").tap()
+    page.locator(f"label[for='a{families[2].pk}-sick']").tap()
+    page.locator(f"label[for='a{families[3].pk}-excused']").tap()
+    page.click("#att-all-present")
+    assert "sudah ditandai" in page.locator("#att-count").inner_text()
+    page.screenshot(path=str(tmp_path / "attendance-360.png"), full_page=True)
+    page.click("button[type=submit][data-once]")
+    page.wait_for_url(live_server.url + reverse("fds_sessions:session_detail", args=[session.pk]))
+    assert "Kehadiran disimpan." in page.content()
+    marks = dict(Attendance.objects.values_list("household_id", "status"))
+    assert len(marks) == 25
+    assert marks[families[1].pk] == "absent"
+    assert marks[families[2].pk] == "sick"
+    assert marks[families[3].pk] == "excused"
+    assert marks[first.pk] == "present"
+    session.refresh_from_db()
+    assert session.status == SessionStatus.HELD

@@ -1,0 +1,192 @@
+"""The caseload's national-scale changes (households 0003, bench/RESULTS.md):
+
+* ``Household.pengurus_name_cache`` is kept by database triggers whoever writes members;
+* the caseload sorts by it, searches by NIK / name / No. KK / ID keluarga with the
+  right index, and costs the same number of queries for 10 or 300 families;
+* over a large area the village and FDS-group filter lists are narrowed to the chosen
+  facilitator's.
+"""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from accounts.tests.factories import FacilitatorFactory
+from fds_sessions.models import FdsGroup
+from households import services
+from households.models import Household, Member, Sex
+from households.tests.factories import HouseholdFactory, MemberFactory, household_with_members
+
+URL = reverse("households:caseload")
+
+
+def cached(household: Household) -> str | None:
+    return Household.objects.values_list("pengurus_name_cache", flat=True).get(pk=household.pk)
+
+
+def names_on_page(response) -> list[str]:
+    return [h.pengurus_name for h in response.context["page"]]
+
+
+@pytest.mark.django_db
+class TestPengurusNameCache:
+    def test_follows_create_rename_move_and_delete(self, facilitator):
+        household = HouseholdFactory(facilitator=facilitator)
+        assert cached(household) is None
+        mother = MemberFactory(household=household, name="Siti Rahayu", is_pengurus=True)
+        father = MemberFactory(household=household, name="Slamet", sex=Sex.MALE)
+        assert cached(household) == "Siti Rahayu"
+
+        services.member_save(household=household, by=facilitator, member=mother, name="Siti R.")
+        assert cached(household) == "Siti R."
+
+        # The flag moves to the father through the service (it clears the mother's).
+        services.member_save(household=household, by=facilitator, member=father, is_pengurus=True)
+        assert cached(household) == "Slamet"
+
+        # Rows of upper apps that point at the member (aid rows, ...) go first.
+        for rel in Member._meta.related_objects:
+            if rel.one_to_many and rel.field.remote_field.model is Member:
+                rel.related_model._base_manager.filter(**{rel.field.name: father}).delete()
+        Member.objects.filter(pk=father.pk).delete()
+        assert cached(household) is None
+
+    def test_bulk_writes_are_followed_too(self, facilitator):
+        first, second = (
+            HouseholdFactory(facilitator=facilitator),
+            HouseholdFactory(facilitator=facilitator),
+        )
+        Member.objects.bulk_create(
+            [
+                Member(
+                    household=h,
+                    nik=f"34020941038{i:05d}",
+                    name=name,
+                    name_normalized=name.upper(),
+                    sex=Sex.FEMALE,
+                    birth_date=datetime.date(1980, 3, 1),
+                    is_pengurus=True,
+                )
+                for i, (h, name) in enumerate([(first, "Painem"), (second, "Tukiyem")])
+            ]
+        )
+        assert (cached(first), cached(second)) == ("Painem", "Tukiyem")
+        Member.objects.filter(household=first).update(name="Painem Lestari")
+        # Moving the pengurus to another family updates both families.
+        Member.objects.filter(household=second).update(household=first, is_pengurus=False)
+        assert (cached(first), cached(second)) == ("Painem Lestari", None)
+
+
+@pytest.mark.django_db
+class TestCaseloadSortAndSearch:
+    def test_default_order_is_by_pengurus_name(self, client, facilitator):
+        for name in ["Wagiyem", "Ani", "Marsinah"]:
+            MemberFactory(
+                household=HouseholdFactory(facilitator=facilitator), name=name, is_pengurus=True
+            )
+        HouseholdFactory(facilitator=facilitator)  # no pengurus yet
+        client.force_login(facilitator)
+        names = names_on_page(client.get(URL))
+        # Where a family without pengurus goes is the database's NULL order.
+        assert [n for n in names if n] == ["Ani", "Marsinah", "Wagiyem"]
+        assert None in names
+
+    @pytest.mark.parametrize("field", ["nik", "name", "no_kk", "id_keluarga"])
+    def test_search_finds_the_family_by_each_key(self, client, facilitator, field):
+        wanted = household_with_members(facilitator=facilitator)
+        household_with_members(facilitator=facilitator)
+        pengurus = wanted.members.get(is_pengurus=True)
+        term = {
+            "nik": pengurus.nik,
+            "name": pengurus.name.lower(),  # case does not matter
+            "no_kk": wanted.no_kk,
+            "id_keluarga": wanted.id_keluarga,
+        }[field]
+        client.force_login(facilitator)
+        client.post(URL, {"q": term})
+        page = client.get(URL).context["page"]
+        assert [h.pk for h in page] == [wanted.pk]
+
+    def test_search_never_reaches_another_facilitators_family(
+        self, client, facilitator, other_facilitator
+    ):
+        theirs = household_with_members(facilitator=other_facilitator)
+        nik = theirs.members.get(is_pengurus=True).nik
+        client.force_login(facilitator)
+        client.post(URL, {"q": nik})
+        assert list(client.get(URL).context["page"]) == []
+
+
+def _families(facilitator, n):
+    for _ in range(n):
+        household_with_members(facilitator=facilitator)
+
+
+@pytest.mark.django_db
+def test_caseload_query_count_does_not_grow(
+    client, facilitator, admin_user, django_assert_max_num_queries
+):
+    """Same number of queries with 10 and 300 families, for a facilitator and an admin."""
+    pages = [URL, f"{URL}?urut=kunjungan", f"{URL}?status=active&komponen=SD&page=2"]
+    _families(facilitator, 10)
+    counts = {}
+    for user in (facilitator, admin_user):
+        client.force_login(user)
+        for page in pages:
+            with django_assert_max_num_queries(16) as ctx:
+                client.get(page)
+            counts[user.pk, page] = len(ctx.captured_queries)
+    _families(facilitator, 290)
+    for user in (facilitator, admin_user):
+        client.force_login(user)
+        for page in pages:
+            with django_assert_max_num_queries(counts[user.pk, page]):
+                assert client.get(page).status_code == 200
+
+
+@pytest.mark.django_db
+class TestFilterChoicesOverALargeArea:
+    @pytest.fixture
+    def two_facilitators(self, regions, supervisor, settings):
+        settings.PKH_FILTER_MAX_CHOICES = 1  # a few test villages stand for thousands
+        one = FacilitatorFactory(supervisor=supervisor)
+        two = FacilitatorFactory(supervisor=supervisor)
+        for fac, code in [(one, "34.02.09.2001"), (two, "34.02.09.2003")]:
+            group = FdsGroup.objects.create(facilitator=fac, name=f"Kelompok {code}")
+            for _ in range(2):
+                household_with_members(facilitator=fac, village_id=code, fds_group=group)
+        return one, two
+
+    def test_admin_gets_the_chosen_facilitators_villages_and_groups(
+        self, client, admin_user, two_facilitators
+    ):
+        one, _two = two_facilitators
+        client.force_login(admin_user)
+        form = client.get(URL).context["form"]
+        assert [c for c, _ in form.fields["desa"].choices] == [""]
+        assert form.fields["desa"].help_text
+
+        form = client.get(f"{URL}?pendamping={one.pk}").context["form"]
+        assert [c for c, _ in form.fields["desa"].choices] == ["", "34.02.09.2001"]
+        assert [n for _, n in form.fields["kelompok"].choices][1:] == ["Kelompok 34.02.09.2001"]
+
+    def test_a_chosen_village_still_filters_without_a_facilitator(
+        self, client, admin_user, two_facilitators
+    ):
+        client.force_login(admin_user)
+        response = client.get(f"{URL}?desa=34.02.09.2003")
+        assert response.context["form"].is_valid()
+        assert {h.village_id for h in response.context["page"]} == {"34.02.09.2003"}
+        assert response.context["page"].paginator.count == 2
+
+    def test_small_areas_list_everything(self, client, supervisor, two_facilitators, settings):
+        settings.PKH_FILTER_MAX_CHOICES = 500
+        client.force_login(supervisor)
+        form = client.get(URL).context["form"]
+        assert [c for c, _ in form.fields["desa"].choices] == [
+            "",
+            "34.02.09.2001",
+            "34.02.09.2003",
+        ]
+        assert not form.fields["desa"].help_text

@@ -1,0 +1,576 @@
+"""Cross-row validation and deduplication, set-based in SQL over the staging tables.
+
+Runs on PostgreSQL and SQLite (3.33+ for ``UPDATE ... FROM``) with the same SQL,
+except for a few spellings chosen by ``Dialect``. Two groups of checks:
+
+* ``check_file``: what the file alone can tell (duplicate NIK in the file, a family's
+  rows disagreeing, pengurus count, probable duplicates within the file). Run once.
+* ``check_registry``: what depends on the registry (NIK already in another family,
+  family registered outside the admin's region, probable duplicates of registered
+  members, and the diff: what would be created, updated or left unchanged). Run for
+  the preview and again under the import lock before writing, because the registry
+  may have changed in between.
+
+Probable duplicates use the ``member_dup_key`` index (name_normalized, birth_date) of
+``households_member``: a join on an indexed key, never a pairwise scan.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass
+
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from households.models import Household, Member
+from imports.columns import COMPONENT_BITS
+from imports.models import (
+    ImportIssue,
+    IssuePhase,
+    RosterImport,
+    StagingFamily,
+    StagingHousehold,
+    StagingMember,
+    StagingRow,
+)
+
+logger = logging.getLogger(__name__)
+SQL_TIMING = os.environ.get("IMPORTS_SQL_TIMING") == "1"
+R = StagingRow._meta.db_table
+F = StagingFamily._meta.db_table
+SH = StagingHousehold._meta.db_table
+SM = StagingMember._meta.db_table
+I = ImportIssue._meta.db_table  # noqa: E741
+H = Household._meta.db_table
+M = Member._meta.db_table
+MC = Member.components.through._meta.db_table
+ISSUE_COLUMNS = f'INSERT INTO {I} (roster_import_id, kind, phase, line, "column", value, reason)'
+
+
+class Dialect:
+    def __init__(self):
+        self.postgres = connection.vendor == "postgresql"
+
+    def agg(self, expr: str, order: str) -> str:
+        """Comma-separated list of ``expr`` values (ordered on PostgreSQL)."""
+        if self.postgres:
+            return f"string_agg(CAST({expr} AS TEXT), ', ' ORDER BY {order})"
+        return f"group_concat({expr}, ', ')"
+
+    @property
+    def distinct(self) -> str:
+        return "IS DISTINCT FROM" if self.postgres else "IS NOT"
+
+    @property
+    def not_distinct(self) -> str:
+        return "IS NOT DISTINCT FROM" if self.postgres else "IS"
+
+
+def run(sql: str, params=()) -> int:
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        n = cursor.rowcount
+    _timing(sql, started)
+    return n
+
+
+def fetch(sql: str, params=()) -> list:
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    _timing(sql, started)
+    return rows
+
+
+def _timing(sql: str, started: float) -> None:
+    """With IMPORTS_SQL_TIMING=1, each statement's time goes to the log (benchmarks)."""
+    if SQL_TIMING:
+        logger.warning("%.3f s  %s", time.perf_counter() - started, " ".join(sql.split())[:150])
+
+
+def tune_session() -> None:
+    """PostgreSQL: no JIT (compiling the big statements costs more than running them)
+    and room for the hash joins and aggregates over a whole roster."""
+    if connection.vendor == "postgresql":
+        run("SET jit = off")
+        run("SET work_mem = '64MB'")
+
+
+def analyze(*tables: str) -> None:
+    """Fresh planner statistics for freshly loaded tables (PostgreSQL): without them a
+    self-join of the staging rows can be planned as a nested loop."""
+    if connection.vendor == "postgresql":
+        for table in tables:
+            run(f"ANALYZE {table}")
+
+
+def split(template: str, key: str) -> tuple[str, str]:
+    """A translated message with one ``%(key)s`` cut into the text before and after it."""
+    before, _sep, after = template.partition(f"%({key})s")
+    return before, after
+
+
+def area_sql(codes: list[str], column: str) -> tuple[str, list[str]]:
+    """SQL condition: ``column`` (a village code) lies in one of ``codes``."""
+    if not codes:
+        return "1 = 0", []
+    parts, params = [], []
+    for code in codes:
+        parts.append(f"({column} = %s OR {column} LIKE %s)")
+        params += [code, f"{code}.%"]
+    return "(" + " OR ".join(parts) + ")", params
+
+
+def component_mask_sql(column: str) -> str:
+    whens = " ".join(f"WHEN '{code}' THEN {bit}" for code, bit in COMPONENT_BITS.items())
+    return f"CASE {column} {whens} ELSE 0 END"
+
+
+def component_bits_table() -> str:
+    return " UNION ALL ".join(
+        f"SELECT '{code}' AS code, {bit} AS bit" for code, bit in COMPONENT_BITS.items()
+    )
+
+
+# ---------------------------------------------------------------------------
+# File checks
+# ---------------------------------------------------------------------------
+def check_file(*, roster_import: RosterImport) -> None:
+    d = Dialect()
+    imp = roster_import.pk
+    file_phase = int(IssuePhase.FILE)
+    has_pengurus = "PENGURUS" in (roster_import.columns or [])
+    analyze(f"{R} (import_id, nik, id_keluarga, no_kk, name_normalized, birth_date)")
+
+    # 1. The same NIK on two or more rows: every such row is rejected.
+    before, after = split(
+        _(
+            "NIK ini muncul di lebih dari satu baris (%(lines)s); file tidak bisa menentukan yang benar."
+        ),
+        "lines",
+    )
+    run(
+        f"""{ISSUE_COLUMNS}
+        SELECT %s, 'rejection', %s, r.line, 'NIK', r.nik, %s || substr(d.lines, 1, 300) || %s
+        FROM {R} r JOIN (
+            SELECT nik, {d.agg("line", "line")} AS lines FROM {R}
+            WHERE import_id = %s AND nik IS NOT NULL AND line > 0
+            GROUP BY nik HAVING COUNT(*) > 1
+        ) d ON d.nik = r.nik
+        WHERE r.import_id = %s AND r.line > 0""",
+        [imp, file_phase, before, after, imp, imp],
+    )
+    run(
+        f"""UPDATE {R} SET rejected = (rejected | 1)
+        WHERE import_id = %s AND line > 0 AND nik IN (
+            SELECT nik FROM {R} WHERE import_id = %s AND nik IS NOT NULL AND line > 0
+            GROUP BY nik HAVING COUNT(*) > 1)""",
+        [imp, imp],
+    )
+
+    # 2. One row per family.
+    run(
+        f"""INSERT INTO {F} (import_id, id_keluarga, first_line, no_kk, village_code, address,
+            rt, rw, phone, facilitator_id, group_name, sembako, kks, n_no_kk, n_village,
+            n_sembako, n_kks, n_facilitator, n_group, pengurus_count, pengurus_line, rejected)
+        SELECT %s, id_keluarga, MIN(line), MIN(no_kk), MIN(village_code), MIN(address),
+            MIN(rt), MIN(rw), MIN(phone), MIN(facilitator_id), MIN(group_name), MAX(sembako),
+            MAX(kks), COUNT(DISTINCT no_kk), COUNT(DISTINCT village_code),
+            COUNT(DISTINCT sembako), COUNT(DISTINCT kks), COUNT(DISTINCT facilitator_id),
+            COUNT(DISTINCT group_name),
+            SUM(CASE WHEN pengurus = 1 THEN 1 ELSE 0 END),
+            COALESCE(MIN(CASE WHEN pengurus = 1 THEN line END),
+                     MIN(CASE WHEN relationship = 'ISTRI' THEN line END),
+                     MIN(CASE WHEN relationship = 'KEPALA_KELUARGA' THEN line END)),
+            MAX(rejected)
+        FROM {R} WHERE import_id = %s AND id_keluarga IS NOT NULL AND line > 0
+        GROUP BY id_keluarga""",
+        [imp, imp],
+    )
+
+    analyze(f"{F} (import_id, id_keluarga)")
+
+    # 3. The rows of one family disagree on NO_KK, village or a family-level flag.
+    flag_value = "CASE r.{c} WHEN 1 THEN 'Y' WHEN 0 THEN 'T' ELSE '' END"
+    for column, count, value in (
+        ("NO_KK", "n_no_kk", "COALESCE(r.no_kk, '')"),
+        ("KODE_WILAYAH", "n_village", "COALESCE(r.village_code, '')"),
+        ("SEMBAKO", "n_sembako", flag_value.format(c="sembako")),
+        ("KKS", "n_kks", flag_value.format(c="kks")),
+    ):
+        reason = _(
+            "Baris-baris keluarga ini berisi %(column)s yang berbeda; semua barisnya ditolak."
+        ) % {"column": column}
+        run(
+            f"""{ISSUE_COLUMNS}
+            SELECT %s, 'rejection', %s, r.line, %s, {value}, %s FROM {R} r
+            WHERE r.import_id = %s AND r.line > 0 AND r.id_keluarga IN (
+                SELECT id_keluarga FROM {F} WHERE import_id = %s AND {count} > 1)""",
+            [imp, file_phase, column, reason, imp, imp],
+        )
+    conflict = "(n_no_kk > 1 OR n_village > 1 OR n_sembako > 1 OR n_kks > 1)"
+    run(
+        f"""UPDATE {R} SET rejected = (rejected | 1)
+        WHERE import_id = %s AND line > 0 AND id_keluarga IN (
+            SELECT id_keluarga FROM {F} WHERE import_id = %s AND {conflict})""",
+        [imp, imp],
+    )
+    run(
+        f"""UPDATE {F} SET rejected = CASE WHEN rejected <> 0 OR {conflict} THEN 1 ELSE 0 END
+        WHERE import_id = %s""",
+        [imp],
+    )
+
+    # 4. Family-level values that differ between rows: a warning, the smallest is used.
+    for column, count in (("PENDAMPING", "n_facilitator"), ("KELOMPOK", "n_group")):
+        reason = _(
+            "Baris-baris keluarga ini berisi %(column)s yang berbeda; dipakai satu nilai saja. "
+            "Periksa kembali."
+        ) % {"column": column}
+        run(
+            f"""{ISSUE_COLUMNS}
+            SELECT %s, 'warning', %s, first_line, %s, '', %s FROM {F}
+            WHERE import_id = %s AND {count} > 1""",
+            [imp, file_phase, column, reason, imp],
+        )
+
+    # 5. Pengurus: exactly one per family.
+    if has_pengurus:
+        before, after = split(
+            _("Tidak ada pengurus yang ditandai; dipakai baris %(line)s."), "line"
+        )
+        run(
+            f"""{ISSUE_COLUMNS}
+            SELECT %s, 'warning', %s, first_line, 'PENGURUS', '', %s || pengurus_line || %s
+            FROM {F} WHERE import_id = %s AND pengurus_count = 0 AND pengurus_line IS NOT NULL""",
+            [imp, file_phase, before, after, imp],
+        )
+        run(
+            f"""{ISSUE_COLUMNS}
+            SELECT %s, 'warning', %s, first_line, 'PENGURUS', '', %s FROM {F}
+            WHERE import_id = %s AND pengurus_count = 0 AND pengurus_line IS NULL""",
+            [
+                imp,
+                file_phase,
+                _(
+                    "Tidak ada pengurus yang ditandai, dan tidak ada ISTRI atau KEPALA "
+                    "KELUARGA; pengurus tidak diubah."
+                ),
+                imp,
+            ],
+        )
+        before, after = split(
+            _("Lebih dari satu pengurus ditandai; dipakai yang pertama (baris %(line)s)."),
+            "line",
+        )
+        run(
+            f"""{ISSUE_COLUMNS}
+            SELECT %s, 'warning', %s, first_line, 'PENGURUS', '', %s || pengurus_line || %s
+            FROM {F} WHERE import_id = %s AND pengurus_count > 1""",
+            [imp, file_phase, before, after, imp],
+        )
+
+    # 6. Probable duplicates within the file: same person under another NIK.
+    before, after = split(
+        _("Kemungkinan orang yang sama (nama dan tanggal lahir sama, NIK lain): %(others)s."),
+        "others",
+    )
+    other = "'baris ' || b.line || ' (NIK ' || b.nik || ')'"
+    run(
+        f"""{ISSUE_COLUMNS}
+        SELECT %s, 'warning', %s, a.line, 'NAMA', a.name,
+            %s || substr({d.agg(other, "b.line")}, 1, 300) || %s
+        FROM {R} a JOIN {R} b ON b.import_id = a.import_id
+            AND b.name_normalized = a.name_normalized AND b.birth_date = a.birth_date
+            AND b.nik <> a.nik AND b.line > 0
+        WHERE a.import_id = %s AND a.line > 0
+        GROUP BY a.line, a.name""",
+        [imp, file_phase, before, after, imp],
+    )
+    # ... and the same name twice on one family card (No. KK) under different NIKs.
+    before, after = split(
+        _("Nama yang sama tercatat dua kali dalam satu No. KK dengan NIK lain: %(others)s."),
+        "others",
+    )
+    # Grouped first, so that only the (few) rows of such groups are paired.
+    same_name_rows = f"""(SELECT r.line, r.name, r.nik, r.no_kk, r.name_normalized, r.birth_date
+        FROM {R} r JOIN (
+            SELECT no_kk, name_normalized FROM {R}
+            WHERE import_id = %s AND line > 0 AND nik IS NOT NULL
+                AND no_kk IS NOT NULL AND name_normalized IS NOT NULL
+            GROUP BY no_kk, name_normalized HAVING COUNT(DISTINCT nik) > 1
+        ) g ON g.no_kk = r.no_kk AND g.name_normalized = r.name_normalized
+        WHERE r.import_id = %s AND r.line > 0)"""
+    run(
+        f"""{ISSUE_COLUMNS}
+        SELECT %s, 'warning', %s, a.line, 'NAMA', a.name,
+            %s || substr({d.agg(other, "b.line")}, 1, 300) || %s
+        FROM {same_name_rows} a JOIN {same_name_rows} b ON b.no_kk = a.no_kk
+            AND b.name_normalized = a.name_normalized AND b.nik <> a.nik
+            AND b.birth_date {d.distinct} a.birth_date
+        GROUP BY a.line, a.name""",
+        [imp, file_phase, before, after, imp, imp, imp, imp],
+    )
+
+
+# ---------------------------------------------------------------------------
+# Registry checks and the diff
+# ---------------------------------------------------------------------------
+def check_registry(*, roster_import: RosterImport, rerun: bool = False) -> None:
+    d = Dialect()
+    imp = roster_import.pk
+    phase = int(IssuePhase.REGISTRY)
+    area, area_params = area_sql(roster_import.created_by.area_codes, "h.village_id")
+    outside = _("di wilayah lain")
+    has_pengurus = "PENGURUS" in (roster_import.columns or [])
+
+    # 0. Forget the previous run (targeted: only the few rows it rejected).
+    if rerun:
+        ImportIssue.objects.filter(roster_import_id=imp, phase=IssuePhase.REGISTRY).delete()
+        StagingHousehold.objects.filter(import_id=imp).delete()
+        StagingMember.objects.filter(import_id=imp).delete()
+        run(
+            f"UPDATE {R} SET rejected = (rejected & 1) WHERE import_id = %s AND (rejected & 2) <> 0",
+            [imp],
+        )
+        run(
+            f"UPDATE {F} SET rejected = (rejected & 1) WHERE import_id = %s AND (rejected & 2) <> 0",
+            [imp],
+        )
+
+    # 1. A family registered in a village outside the admin's region: not theirs.
+    run(
+        f"""{ISSUE_COLUMNS}
+        SELECT %s, 'rejection', %s, r.line, 'ID_KELUARGA', r.id_keluarga, %s
+        FROM {F} f JOIN {H} h ON h.id_keluarga = f.id_keluarga
+            JOIN {R} r ON r.import_id = f.import_id AND r.id_keluarga = f.id_keluarga
+        WHERE f.import_id = %s AND r.line > 0 AND NOT {area}""",
+        [
+            imp,
+            phase,
+            _("ID keluarga ini sudah terdaftar di desa di luar wilayah Anda."),
+            imp,
+            *area_params,
+        ],
+    )
+    # 2. NIK already registered as a member of another family.
+    before, after = split(
+        _("NIK ini sudah terdaftar sebagai anggota keluarga lain (%(family)s)."), "family"
+    )
+    run(
+        f"""{ISSUE_COLUMNS}
+        SELECT %s, 'rejection', %s, r.line, 'NIK', r.nik,
+            %s || CASE WHEN {area} THEN 'ID ' || h.id_keluarga ELSE %s END || %s
+        FROM {R} r JOIN {M} m ON m.nik = r.nik JOIN {H} h ON h.id = m.household_id
+        WHERE r.import_id = %s AND r.line > 0 AND h.id_keluarga <> r.id_keluarga""",
+        [imp, phase, before, *area_params, outside, after, imp],
+    )
+    # 3. KELOMPOK needs a facilitator (from the file or the registered family).
+    run(
+        f"""{ISSUE_COLUMNS}
+        SELECT %s, 'rejection', %s, r.line, 'KELOMPOK', COALESCE(r.group_name, ''), %s
+        FROM {F} f LEFT JOIN {H} h ON h.id_keluarga = f.id_keluarga
+            JOIN {R} r ON r.import_id = f.import_id AND r.id_keluarga = f.id_keluarga
+        WHERE f.import_id = %s AND r.line > 0 AND f.group_name IS NOT NULL
+            AND f.facilitator_id IS NULL AND h.facilitator_id IS NULL""",
+        [imp, phase, _("KELOMPOK hanya bisa diisi bila keluarga punya PENDAMPING."), imp],
+    )
+    # Mark the rows and families these rejected (few rows: targeted updates).
+    run(
+        f"""UPDATE {R} SET rejected = (rejected | 2)
+        WHERE import_id = %s AND line IN (
+            SELECT line FROM {I} WHERE roster_import_id = %s AND phase = %s
+                AND kind = 'rejection')""",
+        [imp, imp, phase],
+    )
+    run(
+        f"""UPDATE {F} SET rejected = (rejected | 2)
+        WHERE import_id = %s AND id_keluarga IN (
+            SELECT id_keluarga FROM {R} WHERE import_id = %s AND (rejected & 2) <> 0)""",
+        [imp, imp],
+    )
+
+    # 4. The plan of every accepted family, in one pass: its household, facilitator
+    # (from the file, else the family's), FDS group (named in the file; else the
+    # family keeps its group unless it moves to another facilitator) and action.
+    run(
+        f"""INSERT INTO {SH} (import_id, id_keluarga, household_id, facilitator_final,
+            fds_group_id, pengurus_line, action)
+        SELECT x.import_id, x.id_keluarga, x.household_id, x.facilitator_final,
+            x.fds_group_id, x.pengurus_line,
+            CASE WHEN x.household_id IS NULL THEN 1 WHEN
+                x.h_no_kk <> x.no_kk OR x.h_village <> x.village_code
+                OR (x.address IS NOT NULL AND x.h_address <> x.address)
+                OR (x.rt IS NOT NULL AND x.h_rt <> x.rt)
+                OR (x.rw IS NOT NULL AND x.h_rw <> x.rw)
+                OR (x.phone IS NOT NULL AND x.h_phone <> x.phone)
+                OR x.h_facilitator {d.distinct} x.facilitator_final
+                OR x.h_group {d.distinct} x.fds_group_id
+                OR (x.group_name IS NOT NULL AND x.fds_group_id IS NULL)
+            THEN 2 ELSE 0 END
+        FROM (
+            SELECT y.*, CASE
+                WHEN y.group_name IS NOT NULL THEN (
+                    SELECT g.id FROM fds_sessions_fdsgroup g
+                    WHERE g.facilitator_id = y.facilitator_final AND g.name = y.group_name)
+                WHEN y.h_facilitator {d.not_distinct} y.facilitator_final THEN y.h_group
+                ELSE NULL END AS fds_group_id
+            FROM (
+                SELECT f.import_id, f.id_keluarga, f.no_kk, f.village_code, f.address, f.rt,
+                    f.rw, f.phone, f.group_name, h.id AS household_id, h.no_kk AS h_no_kk,
+                    h.village_id AS h_village, h.address AS h_address, h.rt AS h_rt,
+                    h.rw AS h_rw, h.phone AS h_phone, h.facilitator_id AS h_facilitator,
+                    h.fds_group_id AS h_group,
+                    COALESCE(f.facilitator_id, h.facilitator_id) AS facilitator_final,
+                    CASE WHEN %s AND h.id IS NOT NULL THEN NULL
+                        ELSE f.pengurus_line END AS pengurus_line
+                FROM {F} f LEFT JOIN {H} h ON h.id_keluarga = f.id_keluarga
+                WHERE f.import_id = %s AND f.rejected = 0
+            ) y
+        ) x""",
+        [not has_pengurus, imp],
+    )
+    analyze(f"{SH} (import_id, id_keluarga)")
+
+    # 5. The plan of every member of an accepted family, in one pass.
+    mask = component_mask_sql("mc.component_id")
+    run(
+        f"""INSERT INTO {SM} (import_id, line, nik, id_keluarga, member_id,
+            is_pengurus_final, action)
+        SELECT r.import_id, r.line, r.nik, r.id_keluarga, m.id,
+            CASE WHEN sh.pengurus_line IS NULL THEN NULL
+                WHEN r.line = sh.pengurus_line THEN 1 ELSE 0 END,
+            CASE WHEN m.id IS NULL THEN 1 WHEN
+                m.name <> r.name OR m.sex <> r.sex OR m.birth_date <> r.birth_date
+                OR (r.relationship IS NOT NULL AND m.relationship <> r.relationship)
+                OR (sh.pengurus_line IS NOT NULL
+                    AND m.is_pengurus <> (r.line = sh.pengurus_line))
+                OR (r.components IS NOT NULL AND r.components <> COALESCE((
+                    SELECT SUM({mask}) FROM {MC} mc WHERE mc.member_id = m.id), 0))
+            THEN 2 ELSE 0 END
+        FROM {SH} sh JOIN {R} r ON r.import_id = sh.import_id AND r.id_keluarga = sh.id_keluarga
+            LEFT JOIN {M} m ON m.nik = r.nik
+        WHERE sh.import_id = %s AND r.line > 0""",
+        [imp],
+    )
+    # Registered members not in the file who hold the pengurus flag lose it.
+    run(
+        f"""INSERT INTO {SM} (import_id, line, nik, id_keluarga, member_id,
+            is_pengurus_final, action)
+        SELECT sh.import_id, 0, m.nik, sh.id_keluarga, m.id, 0, 2
+        FROM {SH} sh JOIN {M} m ON m.household_id = sh.household_id
+        WHERE sh.import_id = %s AND sh.pengurus_line IS NOT NULL AND m.is_pengurus = TRUE
+            AND NOT EXISTS (
+                SELECT 1 FROM {R} r WHERE r.import_id = sh.import_id AND r.nik = m.nik
+                    AND r.line > 0)""",
+        [imp],
+    )
+
+    analyze(f"{SM} (import_id, nik, action)")
+
+    # 6. Probable duplicates of registered members (indexed on member_dup_key).
+    before, after = split(
+        _(
+            "Kemungkinan orang yang sama dengan anggota terdaftar (nama dan tanggal lahir sama, "
+            "NIK lain): %(other)s."
+        ),
+        "other",
+    )
+    run(
+        f"""{ISSUE_COLUMNS}
+        SELECT %s, 'warning', %s, r.line, 'NAMA', r.name,
+            %s || CASE WHEN {area} THEN 'NIK ' || m.nik || ', ID keluarga ' || h.id_keluarga
+                ELSE %s END || %s
+        FROM {R} r JOIN {M} m ON m.name_normalized = r.name_normalized
+            AND m.birth_date = r.birth_date
+            JOIN {H} h ON h.id = m.household_id
+        WHERE r.import_id = %s AND r.line > 0 AND m.nik <> r.nik""",
+        [imp, phase, before, *area_params, outside, after, imp],
+    )
+    # ... and the same name registered under another NIK on the same family card.
+    before, after = split(
+        _("Nama yang sama sudah terdaftar dalam No. KK ini dengan NIK lain: %(other)s."),
+        "other",
+    )
+    run(
+        f"""{ISSUE_COLUMNS}
+        SELECT %s, 'warning', %s, r.line, 'NAMA', r.name,
+            %s || CASE WHEN {area} THEN 'NIK ' || m.nik ELSE %s END || %s
+        FROM {F} f JOIN {H} h ON h.id_keluarga = f.id_keluarga
+            JOIN {M} m ON m.household_id = h.id
+            JOIN {R} r ON r.import_id = f.import_id AND r.id_keluarga = f.id_keluarga
+                AND r.name_normalized = m.name_normalized
+        WHERE f.import_id = %s AND r.line > 0 AND m.nik <> r.nik
+            AND m.birth_date <> r.birth_date""",
+        [imp, phase, before, *area_params, outside, after, imp],
+    )
+
+
+@dataclass
+class Counts:
+    rows: int = 0
+    rows_rejected: int = 0
+    warnings: int = 0
+    households_created: int = 0
+    households_updated: int = 0
+    households_unchanged: int = 0
+    households_skipped: int = 0
+    members_created: int = 0
+    members_updated: int = 0
+    members_unchanged: int = 0
+
+    def as_fields(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+def count(*, roster_import: RosterImport) -> Counts:
+    imp = roster_import.pk
+    c = Counts()
+    c.rows, c.rows_rejected = fetch(
+        f"""SELECT COUNT(*), COALESCE(SUM(CASE WHEN rejected <> 0 THEN 1 ELSE 0 END), 0)
+        FROM {R} WHERE import_id = %s AND line > 0""",
+        [imp],
+    )[0]
+    c.warnings = ImportIssue.objects.filter(roster_import_id=imp, kind="warning").count()
+    c.households_skipped = fetch(
+        f"SELECT COUNT(*) FROM {F} WHERE import_id = %s AND rejected <> 0", [imp]
+    )[0][0]
+    for action, n in fetch(
+        f"SELECT action, COUNT(*) FROM {SH} WHERE import_id = %s GROUP BY action", [imp]
+    ):
+        if action == 1:
+            c.households_created += n
+        elif action == 2:
+            c.households_updated += n
+        else:
+            c.households_unchanged += n
+    for action, n in fetch(
+        f"SELECT action, COUNT(*) FROM {SM} WHERE import_id = %s GROUP BY action", [imp]
+    ):
+        if action == 1:
+            c.members_created += n
+        elif action == 2:
+            c.members_updated += n
+        else:
+            c.members_unchanged += n
+    return c
+
+
+def registry_signature() -> str:
+    """Changes whenever a family, a member or a member's components change (every write
+    to them leaves a history row or a through row): if it is the same as at preview
+    time, the registry checks need not run again."""
+    hh = Household.history.model._meta.db_table
+    hm = Member.history.model._meta.db_table
+    row = fetch(
+        f"""SELECT (SELECT MAX(history_id) FROM {hh}), (SELECT MAX(history_id) FROM {hm}),
+            (SELECT MAX(id) FROM {MC}),
+            (SELECT MAX(id) FROM {H}), (SELECT MAX(id) FROM {M}),
+            (SELECT MAX(id) FROM fds_sessions_fdsgroup)"""
+    )[0]
+    return ":".join(str(v or 0) for v in row)

@@ -1,0 +1,30 @@
+"""Reads of roster imports: an admin sees only the imports they ran ("not yours" is 404)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from accounts.models import Role, User
+from imports.models import ImportIssue, IssueKind, RosterImport
+
+
+def roster_import_list(*, user: User) -> QuerySet[RosterImport]:
+    if user.role != Role.ADMIN or not user.is_active:
+        return RosterImport.objects.none()
+    return RosterImport.objects.filter(created_by=user).select_related("created_by")
+
+
+def roster_import_get(*, user: User, pk: int) -> RosterImport:
+    return get_object_or_404(roster_import_list(user=user), pk=pk)
+
+
+def roster_import_issues(
+    *, roster_import: RosterImport, kind: str = IssueKind.REJECTION, limit: int = 20
+) -> list[ImportIssue]:
+    """The first issues of a kind, in line order (the preview shows them)."""
+    return list(
+        ImportIssue.objects.filter(roster_import=roster_import, kind=kind).order_by("line", "id")[
+            :limit
+        ]
+    )

@@ -1,0 +1,270 @@
+"""The import pages through the real HTTP stack, as the roles that use (or may not use) them."""
+
+import csv
+import io
+
+import openpyxl
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from households.models import Household, Member
+from imports.models import ImportMode, ImportStatus, RosterImport
+from imports.services import roster_import_create, roster_import_run, roster_import_validate
+from imports.tests.roster import csv_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def upload(client, data: bytes, *, name="roster.csv", mode=ImportMode.ALL_OR_NOTHING, follow=False):
+    return client.post(
+        reverse("imports:create"),
+        {"file": SimpleUploadedFile(name, data, content_type="text/csv"), "mode": mode},
+        follow=follow,
+    )
+
+
+def make_import(by, data: bytes, *, validate=True, mode=ImportMode.ALL_OR_NOTHING):
+    roster_import = roster_import_create(
+        by=by, file=ContentFile(data, name="r.csv"), file_name="r.csv", mode=mode, enqueue=False
+    )
+    if validate:
+        roster_import = roster_import_validate(roster_import_id=roster_import.pk)
+    return roster_import
+
+
+def test_upload_preview_confirm_and_history(
+    client, admin_user, builder, django_capture_on_commit_callbacks
+):
+    families = list(builder.families(3))
+    client.force_login(admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, csv_bytes(families))
+    roster_import = RosterImport.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("imports:detail", args=[roster_import.pk])
+    roster_import.refresh_from_db()
+    assert roster_import.status == ImportStatus.AWAITING_CONFIRMATION
+    assert Household.objects.count() == 0  # a preview writes nothing
+
+    page = client.get(response.url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Pratinjau" in text and "Konfirmasi dan impor" in text
+    assert "hx-trigger" not in text  # nothing runs: no polling
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("imports:confirm", args=[roster_import.pk]), {"mode": "all_or_nothing"}
+        )
+    assert response.status_code == 302
+    roster_import.refresh_from_db()
+    assert roster_import.status == ImportStatus.DONE and roster_import.committed
+    assert Household.objects.count() == 3
+    assert Member.objects.count() == sum(len(f) for f in families)
+    assert "Hasil impor" in client.get(response.url).content.decode()
+
+    history = client.get(reverse("imports:list"))
+    assert history.status_code == 200
+    assert "roster.csv" in history.content.decode()
+
+
+def test_running_import_page_polls_and_survives_a_reload(client, admin_user, builder):
+    roster_import = make_import(admin_user, csv_bytes([builder.family(1)]), validate=False)
+    RosterImport.objects.filter(pk=roster_import.pk).update(
+        status=ImportStatus.VALIDATING,
+        progress_phase="Memeriksa baris",
+        progress_done=40,
+        progress_total=100,
+    )
+    client.force_login(admin_user)
+    for _reload in range(2):
+        page = client.get(reverse("imports:detail", args=[roster_import.pk])).content.decode()
+        assert 'hx-trigger="every 1s"' in page
+        assert reverse("imports:status", args=[roster_import.pk]) in page
+        assert "40%" in page and "Memeriksa baris" in page
+    partial = client.get(reverse("imports:status", args=[roster_import.pk]), HTTP_HX_REQUEST="true")
+    assert partial.status_code == 200
+    assert "<html" not in partial.content.decode()
+    assert 'id="import-status"' in partial.content.decode()
+
+
+def test_preview_lists_the_first_rejected_rows(client, admin_user, builder):
+    families = list(builder.families(2))
+    families[1][0]["JK"] = "X"
+    roster_import = make_import(admin_user, csv_bytes(families))
+    client.force_login(admin_user)
+    page = client.get(reverse("imports:detail", args=[roster_import.pk])).content.decode()
+    assert "Harus L atau P." in page
+    assert "Impor tanpa keluarga yang ditolak" in page
+    assert "Konfirmasi dan impor" not in page
+
+
+def test_confirm_all_or_nothing_with_rejections_is_refused_with_a_message(
+    client, admin_user, builder
+):
+    families = list(builder.families(2))
+    families[1][0]["JK"] = "X"
+    roster_import = make_import(admin_user, csv_bytes(families))
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("imports:confirm", args=[roster_import.pk]),
+        {"mode": "all_or_nothing"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "ditolak" in response.content.decode()
+    roster_import.refresh_from_db()
+    assert roster_import.status == ImportStatus.AWAITING_CONFIRMATION
+    assert Household.objects.count() == 0
+
+
+def test_cancel(client, admin_user, builder):
+    roster_import = make_import(admin_user, csv_bytes([builder.family(1)]))
+    client.force_login(admin_user)
+    client.post(reverse("imports:cancel", args=[roster_import.pk]))
+    roster_import.refresh_from_db()
+    assert roster_import.status == ImportStatus.CANCELLED
+    assert Household.objects.count() == 0
+
+
+def test_unreadable_upload_gets_a_clear_message_not_a_500(
+    client, admin_user, django_capture_on_commit_callbacks
+):
+    client.force_login(admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, b"%PDF-1.4 fake", name="roster.csv")
+    page = client.get(response.url)
+    assert page.status_code == 200
+    assert "File ini adalah PDF" in page.content.decode()
+    empty = upload(client, b"", name="kosong.csv")
+    assert empty.status_code == 200
+    assert "kosong" in empty.content.decode().lower()
+    assert Household.objects.count() == 0
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_rejection_report_with_original_rows_and_neutralised_cells(
+    client, admin_user, builder, fmt
+):
+    families = list(builder.families(2))
+    families[0][1]["NAMA ART"] = '=HYPERLINK("http://x")'
+    families[0][1]["JK"] = "X"
+    families[1][2]["TGL LAHIR"] = "@SUM(A1)"
+    roster_import = make_import(admin_user, csv_bytes(families))
+    client.force_login(admin_user)
+    response = client.get(reverse("imports:report", args=[roster_import.pk, "ditolak", fmt]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    body = b"".join(response.streaming_content)
+    if fmt == "csv":
+        text = body.decode("utf-8-sig")
+        rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    else:
+        sheet = openpyxl.load_workbook(io.BytesIO(body)).active
+        rows = [
+            ["" if c is None else str(c) for c in row] for row in sheet.iter_rows(values_only=True)
+        ]
+    header = rows[0]
+    assert header[:4] == ["BARIS", "KOLOM", "ALASAN", "NILAI"]
+    assert "NIK KTP" in header
+    body_rows = rows[1:]
+    second_line = 1 + len(families[0]) + 3  # header = line 1
+    assert [r[0] for r in body_rows] == ["3", str(second_line)]
+    assert body_rows[0][1] == "JENIS_KELAMIN"
+    nik_col = header.index("NIK KTP")
+    assert body_rows[0][nik_col] == families[0][1]["NIK KTP"]  # the original row
+    name_col = header.index("NAMA ART")
+    assert body_rows[0][name_col].startswith("'=")  # never a live formula
+    assert body_rows[1][header.index("NILAI")].startswith("'@")
+
+
+def test_warning_report(client, admin_user, builder):
+    family = builder.family(1)
+    family[1]["JK"] = "L"  # disagrees with the NIK: a warning
+    roster_import = make_import(admin_user, csv_bytes([family]))
+    client.force_login(admin_user)
+    response = client.get(reverse("imports:report", args=[roster_import.pk, "peringatan", "csv"]))
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "Jenis kelamin di NIK" in text
+    assert client.get(f"/impor/{roster_import.pk}/laporan/lainnya.csv").status_code == 404
+
+
+# -- permissions ---------------------------------------------------------------------
+@pytest.mark.parametrize("role", ["facilitator", "supervisor"])
+def test_other_roles_are_refused(client, request, role, admin_user, builder):
+    roster_import = make_import(admin_user, csv_bytes([builder.family(1)]))
+    client.force_login(request.getfixturevalue(role))
+    pk = roster_import.pk
+    for url in (
+        reverse("imports:list"),
+        reverse("imports:create"),
+        reverse("imports:detail", args=[pk]),
+        reverse("imports:status", args=[pk]),
+        reverse("imports:report", args=[pk, "ditolak", "csv"]),
+    ):
+        assert client.get(url).status_code == 403, url
+    assert client.post(reverse("imports:confirm", args=[pk])).status_code == 403
+    assert upload(client, csv_bytes([builder.family(2)])).status_code == 403
+    assert RosterImport.objects.count() == 1
+
+
+def test_another_admins_import_is_not_found(client, admin_user, other_region_admin, builder):
+    roster_import = make_import(admin_user, csv_bytes([builder.family(1)]))
+    client.force_login(other_region_admin)
+    pk = roster_import.pk
+    for url in (
+        reverse("imports:detail", args=[pk]),
+        reverse("imports:status", args=[pk]),
+        reverse("imports:report", args=[pk, "ditolak", "csv"]),
+        reverse("imports:report", args=[pk, "peringatan", "xlsx"]),
+    ):
+        assert client.get(url).status_code == 404, url
+    for name in ("imports:confirm", "imports:cancel", "imports:retry"):
+        assert client.post(reverse(name, args=[pk])).status_code == 404
+    assert "r.csv" not in client.get(reverse("imports:list")).content.decode()
+    roster_import.refresh_from_db()
+    assert roster_import.status == ImportStatus.AWAITING_CONFIRMATION
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get(reverse("imports:list"))
+    assert response.status_code == 302 and "masuk" in response.url
+
+
+def test_history_page_query_count_does_not_grow(
+    client, admin_user, builder, django_assert_max_num_queries
+):
+    client.force_login(admin_user)
+    data = csv_bytes([builder.family(1)])
+    roster_import_run(roster_import=make_import(admin_user, data, validate=False))
+    with django_assert_max_num_queries(8) as few:
+        client.get(reverse("imports:list"))
+    for _ in range(12):
+        make_import(admin_user, data, validate=False, mode=ImportMode.DRY_RUN)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(reverse("imports:list"))
+    assert page.content.decode().count("r.csv") == 13
+
+
+def test_detail_page_query_count_does_not_grow_with_issues(
+    client, admin_user, builder, django_assert_max_num_queries
+):
+    client.force_login(admin_user)
+    small = make_import(admin_user, csv_bytes([builder.family(1)]))
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("imports:detail", args=[small.pk]))
+    families = list(builder.families(40, start=100))
+    for rows in families:
+        rows[0]["JK"] = "?"
+    big = make_import(admin_user, csv_bytes(families))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("imports:detail", args=[big.pk]))
+
+
+def test_menu_entry_for_admins_only(client, admin_user, facilitator):
+    client.force_login(admin_user)
+    assert reverse("imports:list") in client.get(reverse("home")).content.decode()
+    client.force_login(facilitator)
+    assert reverse("imports:list") not in client.get(reverse("home")).content.decode()

@@ -1,0 +1,169 @@
+"""Roster import pages: upload, preview and progress (htmx polling), history, reports.
+
+Admins only (403 for other roles); an import is visible only to the admin who ran it
+(404 for anyone else).
+"""
+
+from __future__ import annotations
+
+import os
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from imports import selectors, services
+from imports.forms import ConfirmForm, RosterUploadForm
+from imports.models import ImportMode, ImportStatus, IssueKind
+from imports.reports import csv_stream, report_rows, xlsx_file
+from pkh.forms import add_service_errors
+from pkh.permissions import role_required
+
+REPORT_KINDS = {"ditolak": IssueKind.REJECTION, "peringatan": IssueKind.WARNING}
+PAGE_SIZE = 25
+
+
+def _status_context(roster_import) -> dict:
+    context = {"imp": roster_import}
+    if roster_import.validated_at and roster_import.status not in (
+        ImportStatus.QUEUED,
+        ImportStatus.VALIDATING,
+    ):
+        context["rejections"] = selectors.roster_import_issues(
+            roster_import=roster_import, kind=IssueKind.REJECTION
+        )
+        context["warnings"] = selectors.roster_import_issues(
+            roster_import=roster_import, kind=IssueKind.WARNING
+        )
+    if roster_import.status == ImportStatus.AWAITING_CONFIRMATION:
+        context["can_import"] = services.writable_families(roster_import) > 0
+        context["modes"] = ImportMode
+    return context
+
+
+@role_required(Role.ADMIN)
+def import_list(request):
+    services.roster_imports_fail_stale()
+    imports = selectors.roster_import_list(user=request.user)
+    page = Paginator(imports, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "imports/list.html", {"page": page})
+
+
+@role_required(Role.ADMIN)
+def import_create(request):
+    form = RosterUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            roster_import = services.roster_import_create(
+                by=request.user,
+                file=upload,
+                file_name=upload.name,
+                mode=form.cleaned_data["mode"],
+                sheet=form.cleaned_data["sheet"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect("imports:detail", pk=roster_import.pk)
+    return render(
+        request,
+        "imports/create.html",
+        {"form": form, "max_upload_mb": getattr(settings, "IMPORTS_MAX_UPLOAD_MB", 200)},
+    )
+
+
+@role_required(Role.ADMIN)
+def import_detail(request, pk: int):
+    services.roster_imports_fail_stale()
+    roster_import = selectors.roster_import_get(user=request.user, pk=pk)
+    return render(request, "imports/detail.html", _status_context(roster_import))
+
+
+@role_required(Role.ADMIN)
+def import_status(request, pk: int):
+    """The status card alone: the detail page polls it with htmx while the import runs."""
+    services.roster_imports_fail_stale()
+    roster_import = selectors.roster_import_get(user=request.user, pk=pk)
+    return render(request, "imports/_status.html", _status_context(roster_import))
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def import_confirm(request, pk: int):
+    roster_import = selectors.roster_import_get(user=request.user, pk=pk)
+    form = ConfirmForm(request.POST)
+    mode = form.cleaned_data["mode"] if form.is_valid() else None
+    try:
+        services.roster_import_confirm(roster_import=roster_import, by=request.user, mode=mode)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Impor dimulai. Halaman ini menampilkan kemajuannya."))
+    return redirect("imports:detail", pk=roster_import.pk)
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def import_cancel(request, pk: int):
+    roster_import = selectors.roster_import_get(user=request.user, pk=pk)
+    try:
+        services.roster_import_cancel(roster_import=roster_import, by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.info(request, _("Impor dibatalkan. Tidak ada data yang diubah."))
+    return redirect("imports:detail", pk=roster_import.pk)
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def import_retry(request, pk: int):
+    roster_import = selectors.roster_import_get(user=request.user, pk=pk)
+    try:
+        services.roster_import_retry(roster_import=roster_import, by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.info(request, _("Impor diulang."))
+    return redirect("imports:detail", pk=roster_import.pk)
+
+
+@role_required(Role.ADMIN)
+def import_report(request, pk: int, kind: str, fmt: str):
+    """Rejections or warnings with the original rows, as CSV (streamed) or XLSX."""
+    roster_import = selectors.roster_import_get(user=request.user, pk=pk)
+    if kind not in REPORT_KINDS or fmt not in ("csv", "xlsx"):
+        raise Http404
+    if not roster_import.validated_at:
+        raise Http404
+    base = os.path.splitext(roster_import.file_name)[0][:60] or "roster"
+    filename = f"{base}-{kind}-{roster_import.pk}.{fmt}"
+    rows = report_rows(roster_import, kind=REPORT_KINDS[kind])
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            (chunk.encode("utf-8") for chunk in csv_stream(rows)),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    else:
+        path = xlsx_file(rows)
+        handle = open(path, "rb")  # noqa: SIM115 - FileResponse closes it
+        os.unlink(path)  # the open handle keeps the data until the response is sent
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=filename,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,129 @@
+"""The household registry "as it was" at an instant, read from django-simple-history.
+
+The state of a row at instant ``t`` is its latest historical record with
+``history_date < t`` (ties broken by ``history_id``), unless that record is a deletion.
+Rows that have no historical record at all (e.g. written by a bulk path that skipped
+history) fall back to their current values if they were created before ``t``.
+
+Each function costs one query whatever the number of families.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+
+from django.apps import apps
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from households.models import Household, HouseholdStatus, Member
+
+HistoricalHousehold = Household.history.model
+HistoricalMember = Member.history.model
+
+# Statuses in which a family is still a KPM (counted for components).
+IN_PROGRAMME = (HouseholdStatus.ACTIVE, HouseholdStatus.SUSPENDED)
+
+
+def _historical_component_model():
+    # simple-history's model for Member.components as it was at each historical record.
+    return apps.get_model("households", "HistoricalMember_components")
+
+
+def latest_as_of(model, at: datetime.datetime) -> QuerySet:
+    """Historical rows of ``model`` that are the latest record of their object before ``at``."""
+    later = model.objects.filter(id=OuterRef("id"), history_date__lt=at).filter(
+        Q(history_date__gt=OuterRef("history_date"))
+        | Q(history_date=OuterRef("history_date"), history_id__gt=OuterRef("history_id"))
+    )
+    return (
+        model.objects.filter(history_date__lt=at)
+        .exclude(history_type="-")
+        .exclude(Exists(later))
+        .order_by()
+    )
+
+
+def caseloads_as_of(
+    *, facilitator_id: int, instants: list[datetime.datetime]
+) -> tuple[list[dict[int, str]], dict[int, datetime.datetime]]:
+    """For each instant, ``{household id: status}`` of the facilitator's families then;
+    and ``{household id: created_at}`` of all of them.
+
+    One query per instant (families with history), plus one for families without any
+    history record (their current values count from their ``created_at`` on).
+    """
+    created: dict[int, datetime.datetime] = {}
+    out = []
+    for at in instants:
+        rows = {}
+        for pk, status, created_at in (
+            latest_as_of(HistoricalHousehold, at)
+            .filter(facilitator_id=facilitator_id)
+            .values_list("id", "status", "created_at")
+        ):
+            rows[pk] = status
+            created[pk] = created_at
+        out.append(rows)
+    without_history = list(
+        Household.objects.filter(facilitator_id=facilitator_id, created_at__lt=max(instants))
+        .exclude(Exists(HistoricalHousehold.objects.filter(id=OuterRef("pk"))))
+        .order_by()
+        .values_list("pk", "status", "created_at")
+    )
+    for at, rows in zip(instants, out, strict=True):
+        for pk, status, created_at in without_history:
+            if created_at < at:
+                rows[pk] = status
+                created[pk] = created_at
+    return out, created
+
+
+def components_as_of(*, households: list[tuple[list[int], datetime.datetime]]) -> list[Counter]:
+    """For each ``(household ids, instant)``: how many members of these families counted
+    as each component at that instant.
+
+    Members who had left the family by then (``left_on`` before the instant's date) do not
+    count. One query per instant (members with history) plus one for members without.
+    """
+    component_history = _historical_component_model()
+    out = []
+    for household_ids, at in households:
+        if not household_ids:
+            out.append(Counter())
+            continue
+        day = at.date()
+        member_rows = (
+            latest_as_of(HistoricalMember, at)
+            .filter(Q(left_on__isnull=True) | Q(left_on__gte=day), household_id__in=household_ids)
+            .values("history_id")
+        )
+        out.append(
+            Counter(
+                dict(
+                    component_history.objects.filter(history_id__in=member_rows)
+                    .order_by()
+                    .values("component_id")
+                    .annotate(n=Count("*"))
+                    .values_list("component_id", "n")
+                )
+            )
+        )
+    every_household = {pk for ids, _ in households for pk in ids}
+    if not every_household:
+        return out
+    latest = max(at for _, at in households)
+    without_history = Member.components.through.objects.filter(
+        member_id__in=Member.objects.filter(household_id__in=every_household, created_at__lt=latest)
+        .exclude(Exists(HistoricalMember.objects.filter(id=OuterRef("pk"))))
+        .values("pk")
+    ).values_list("component_id", "member__household_id", "member__created_at", "member__left_on")
+    rows = list(without_history.order_by())
+    for counts, (household_ids, at) in zip(out, households, strict=True):
+        ids, day = set(household_ids), at.date()
+        counts.update(
+            component
+            for component, household_id, created, left_on in rows
+            if household_id in ids and created < at and (left_on is None or left_on >= day)
+        )
+    return out

@@ -1,0 +1,111 @@
+"""Turn a stored snapshot into what pages and exports show: translated labels, changes.
+
+The snapshot keeps Indonesian source strings; they are translated here, at display time,
+into the reader's language (an old report keeps the definitions it was computed with).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+
+@dataclass
+class FigureView:
+    key: str
+    label: str
+    definition: str
+    value: Any
+    previous: Any
+    change: Any
+    unit: str
+
+
+@dataclass
+class TableView:
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list[Any]]
+
+
+@dataclass
+class SectionView:
+    key: str
+    title: str
+    available: bool
+    reason: str = ""
+    figures: list[FigureView] = field(default_factory=list)
+    tables: list[TableView] = field(default_factory=list)
+
+
+def unit_label(unit: str) -> str:
+    labels = {
+        "keluarga": _("keluarga"),
+        "kunjungan": _("kunjungan"),
+        "komponen": _("komponen"),
+        "%": "%",
+    }
+    return labels.get(unit, unit)
+
+
+def sections_view(snapshot: dict) -> list[SectionView]:
+    out = []
+    for section in snapshot.get("sections", []):
+        view = SectionView(
+            key=section["key"],
+            title=_(section["title"]),
+            available=section.get("available", False),
+            reason=_(section.get("reason", "")) if section.get("reason") else "",
+        )
+        for f in section.get("figures", []):
+            view.figures.append(
+                FigureView(
+                    key=f["key"],
+                    label=_(f["label"]),
+                    definition=_(f["definition"]),
+                    value=f["value"],
+                    previous=f.get("previous"),
+                    change=f.get("change"),
+                    unit=f.get("unit", ""),
+                )
+            )
+        for t in section.get("tables", []):
+            translate = t.get("translate_labels", True)
+            view.tables.append(
+                TableView(
+                    key=t["key"],
+                    title=_(t["title"]),
+                    columns=[_(c) for c in t["columns"]],
+                    rows=[[_(r[0]) if translate and r[0] else r[0], *r[1:]] for r in t["rows"]],
+                )
+            )
+        out.append(view)
+    return out
+
+
+def chart_data(snapshot: dict) -> dict:
+    """Series for the report page's charts (Chart.js), from the snapshot's tables."""
+    tables = {t["key"]: t for s in snapshot.get("sections", []) for t in s.get("tables", [])}
+    charts = {}
+    component = tables.get("caseload.by_component")
+    if component:
+        charts["components"] = {
+            "labels": [r[0] for r in component["rows"]],
+            "series": [
+                {"label": _("Awal triwulan"), "data": [r[1] for r in component["rows"]]},
+                {"label": _("Akhir triwulan"), "data": [r[2] for r in component["rows"]]},
+            ],
+        }
+    purpose = tables.get("visits.by_purpose")
+    if purpose:
+        charts["visits"] = {
+            "labels": [_(r[0]) for r in purpose["rows"]],
+            "series": [
+                {"label": _("Triwulan sebelumnya"), "data": [r[2] for r in purpose["rows"]]},
+                {"label": _("Triwulan ini"), "data": [r[1] for r in purpose["rows"]]},
+            ],
+        }
+    return charts

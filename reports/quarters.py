@@ -1,0 +1,99 @@
+"""Reporting quarters: labels such as ``2026Q3``, their dates and their instants.
+
+A quarter is a block of three months counted from ``settings.PKH_QUARTER_FIRST_MONTH``
+(1 = calendar quarters). Its boundaries are midnight in ``settings.PKH_REPORT_TIME_ZONE``
+(Asia/Jakarta): ``start`` is the first instant of the quarter, ``end`` the first instant of
+the next one (exclusive), so the state "at the end of Q" is the state "at the start of Q+1".
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import zoneinfo
+from dataclasses import dataclass
+from functools import total_ordering
+
+from django.conf import settings
+from django.utils import timezone
+
+LABEL_RE = re.compile(r"^\s*(\d{4})\s*[-/ ]?\s*[Qq]\s*([1-4])\s*$")
+
+
+def report_tz() -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(settings.PKH_REPORT_TIME_ZONE)
+
+
+@total_ordering
+@dataclass(frozen=True)
+class Quarter:
+    year: int
+    number: int  # 1..4
+
+    @classmethod
+    def parse(cls, label: str) -> Quarter:
+        """``2026Q3`` (also ``2026-Q3``, ``2026 q3``); ValueError otherwise."""
+        match = LABEL_RE.match(label or "")
+        if not match:
+            raise ValueError(f"not a quarter: {label!r} (expected e.g. 2026Q3)")
+        return cls(int(match.group(1)), int(match.group(2)))
+
+    @classmethod
+    def containing(cls, day: datetime.date) -> Quarter:
+        offset = (day.month - settings.PKH_QUARTER_FIRST_MONTH) % 12
+        year = day.year if day.month >= settings.PKH_QUARTER_FIRST_MONTH else day.year - 1
+        return cls(year, offset // 3 + 1)
+
+    @classmethod
+    def last_ended(cls, now: datetime.datetime | None = None) -> Quarter:
+        """The most recent quarter that has ended at ``now`` (in the report time zone)."""
+        now = now or timezone.now()
+        return cls.containing(now.astimezone(report_tz()).date()).previous
+
+    def __str__(self) -> str:
+        return f"{self.year}Q{self.number}"
+
+    def __lt__(self, other: Quarter) -> bool:
+        return (self.year, self.number) < (other.year, other.number)
+
+    @property
+    def label(self) -> str:
+        return str(self)
+
+    @property
+    def first_day(self) -> datetime.date:
+        month0 = settings.PKH_QUARTER_FIRST_MONTH - 1 + 3 * (self.number - 1)
+        return datetime.date(self.year + month0 // 12, month0 % 12 + 1, 1)
+
+    @property
+    def next(self) -> Quarter:
+        return Quarter(self.year + (self.number == 4), self.number % 4 + 1)
+
+    @property
+    def previous(self) -> Quarter:
+        return Quarter(self.year - (self.number == 1), (self.number - 2) % 4 + 1)
+
+    @property
+    def last_day(self) -> datetime.date:
+        return self.next.first_day - datetime.timedelta(days=1)
+
+    @property
+    def start(self) -> datetime.datetime:
+        """First instant of the quarter (aware)."""
+        return datetime.datetime.combine(self.first_day, datetime.time(), tzinfo=report_tz())
+
+    @property
+    def end(self) -> datetime.datetime:
+        """First instant after the quarter (aware, exclusive)."""
+        return self.next.start
+
+    def has_ended(self, now: datetime.datetime | None = None) -> bool:
+        return (now or timezone.now()) >= self.end
+
+
+def recent_quarters(count: int = 8, now: datetime.datetime | None = None) -> list[Quarter]:
+    """The last ``count`` ended quarters, newest first (for quarter pickers)."""
+    quarters = [Quarter.last_ended(now)]
+    while len(quarters) < count:
+        quarters.append(quarters[-1].previous)
+    return quarters

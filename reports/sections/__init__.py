@@ -1,0 +1,208 @@
+"""The report as a list of sections, each computed by one function from one app's data.
+
+A section either has a ``compute(ctx) -> SectionResult`` or is *not available yet* (its
+capability has not landed in this installation): the report then says so instead of
+showing zeros. To add a section (graduation, FDS, aid), write ``reports/sections/<x>.py``
+with a ``compute`` function that reads that app's selectors for ``ctx.facilitator`` and
+``ctx.quarter`` in a fixed number of queries, and put it in ``SECTIONS`` below in place of
+its placeholder (see docs/reports.md, "Adding a section").
+
+Figures are stored in the snapshot with their label and definition as Indonesian source
+strings (marked with ``gettext_noop``) and translated when displayed, so an old report keeps
+the definitions it was computed with.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from django.utils.translation import gettext_noop
+
+from reports.quarters import Quarter
+
+
+@dataclass
+class ReportContext:
+    """What a section needs: whose report, which quarter, and shared, cached reads."""
+
+    facilitator: Any  # accounts.User
+    quarter: Quarter
+
+    @cached_property
+    def previous(self) -> Quarter:
+        return self.quarter.previous
+
+    @cached_property
+    def _caseloads(self) -> tuple[list[dict[int, str]], dict[int, datetime.datetime]]:
+        from reports.history import caseloads_as_of
+
+        return caseloads_as_of(
+            facilitator_id=self.facilitator.pk, instants=[self.quarter.start, self.quarter.end]
+        )
+
+    @property
+    def caseload_start(self) -> dict[int, str]:
+        """``{household id: status}`` at the first instant of the quarter."""
+        return self._caseloads[0][0]
+
+    @property
+    def caseload_end(self) -> dict[int, str]:
+        """``{household id: status}`` at the end of the quarter (= start of the next)."""
+        return self._caseloads[0][1]
+
+    @property
+    def created_at(self) -> dict[int, datetime.datetime]:
+        """When each family of either caseload was first recorded."""
+        return self._caseloads[1]
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str  # "<section>.<name>", also the key in ProgressReport.summary
+    label: str  # Indonesian source string (gettext_noop)
+    definition: str  # Indonesian source string (gettext_noop)
+    value: int | float | None
+    previous: int | float | None = None
+    unit: str = ""  # "keluarga", "kunjungan", "%"...
+
+    def as_dict(self) -> dict:
+        change = None
+        if self.value is not None and self.previous is not None:
+            change = round(self.value - self.previous, 1)
+            if isinstance(self.value, int) and isinstance(self.previous, int):
+                change = int(change)
+        return {
+            "key": self.key,
+            "label": self.label,
+            "definition": self.definition,
+            "value": self.value,
+            "previous": self.previous,
+            "change": change,
+            "unit": self.unit,
+        }
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    title: str  # Indonesian source string
+    columns: list[str]  # Indonesian source strings; the first column is the row label
+    rows: list[list[Any]]  # [label, number, number, ...]; labels translated on display
+    translate_labels: bool = True  # False when labels come from data (component names)
+
+    def as_dict(self) -> dict:
+        return {
+            "key": self.key,
+            "title": self.title,
+            "columns": self.columns,
+            "rows": self.rows,
+            "translate_labels": self.translate_labels,
+        }
+
+
+@dataclass(frozen=True)
+class SectionResult:
+    figures: list[Figure] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TeamColumn:
+    """A headline figure shown per facilitator on the team and district pages."""
+
+    key: str  # a Figure key
+    label: str  # Indonesian source string
+    higher_is_better: bool = True
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str  # Indonesian source string
+    compute: Callable[[ReportContext], SectionResult] | None
+    unavailable_reason: str = ""
+    team_columns: tuple[TeamColumn, ...] = ()
+
+    @property
+    def available(self) -> bool:
+        return self.compute is not None
+
+
+def _sections() -> list[Section]:
+    from reports.sections import caseload, roster, visits
+
+    not_yet = gettext_noop(
+        "Belum tersedia: modul ini belum terpasang di aplikasi. Bagian ini akan terisi "
+        "setelah modul tersebut tersedia (tidak ditampilkan sebagai nol)."
+    )
+    return [
+        Section(
+            "caseload",
+            gettext_noop("Jumlah dampingan"),
+            caseload.compute,
+            team_columns=(
+                TeamColumn("caseload.total_end", gettext_noop("Keluarga (akhir)"), unit="keluarga"),
+                TeamColumn("caseload.active_end", gettext_noop("Aktif (akhir)"), unit="keluarga"),
+            ),
+        ),
+        # Graduation: graduations against target, pipeline by stage. Placeholder until the
+        # graduation app lands: replace with Section("graduation", ..., graduation.compute,
+        # team_columns=(TeamColumn("graduation.behind_target", ...),)).
+        Section("graduation", gettext_noop("Graduasi terhadap target"), None, not_yet),
+        Section(
+            "visits",
+            gettext_noop("Kunjungan rumah"),
+            visits.compute,
+            team_columns=(
+                TeamColumn("visits.made", gettext_noop("Kunjungan"), unit="kunjungan"),
+                TeamColumn(
+                    "visits.not_visited_pct",
+                    gettext_noop("Belum dikunjungi (%)"),
+                    higher_is_better=False,
+                    unit="%",
+                ),
+            ),
+        ),
+        # FDS/P2K2: sessions per group, attendance, modules, repeated absence. Placeholder.
+        Section("fds", gettext_noop("Pertemuan P2K2 (FDS)"), None, not_yet),
+        # Complementary aid: coverage per aid, advocacy opened/resolved. Placeholder.
+        Section("aid", gettext_noop("Bantuan komplementer"), None, not_yet),
+        Section(
+            "roster",
+            gettext_noop("Perubahan daftar dampingan"),
+            roster.compute,
+            team_columns=(
+                TeamColumn("roster.added", gettext_noop("Keluarga baru"), unit="keluarga"),
+                TeamColumn("roster.moved_in", gettext_noop("Pindah masuk"), unit="keluarga"),
+                TeamColumn("roster.moved_out", gettext_noop("Pindah keluar"), unit="keluarga"),
+            ),
+        ),
+    ]
+
+
+SECTIONS: list[Section] = []
+
+
+def sections() -> list[Section]:
+    if not SECTIONS:
+        SECTIONS.extend(_sections())
+    return SECTIONS
+
+
+# The team page lists the facilitators most behind first. Until graduation targets exist,
+# "behind" is measured by the share of active families not visited in the quarter. When the
+# graduation section lands, point this at its "behind target" figure (descending).
+TEAM_DEFAULT_SORT = ("visits.not_visited_pct", "desc")
+TEAM_DEFAULT_SORT_NOTE = gettext_noop(
+    "Diurutkan dari persentase keluarga belum dikunjungi tertinggi. Urutan menurut "
+    "ketertinggalan dari target graduasi akan dipakai setelah modul graduasi tersedia."
+)
+
+
+def date_iso(value: datetime.date | datetime.datetime) -> str:
+    return value.isoformat()

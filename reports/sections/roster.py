@@ -1,0 +1,85 @@
+"""Roster changes: families added to the facilitator's list, families moved in and out."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext_noop
+
+from households.models import HouseholdTransfer
+from reports.sections import Figure, ReportContext, SectionResult, Table
+
+
+def compute(ctx: ReportContext) -> SectionResult:
+    """One query (plus the caseloads shared through ``ctx``)."""
+    q, prev = ctx.quarter, ctx.previous
+    end, start = ctx.caseload_end, ctx.caseload_start
+    created = ctx.created_at
+    added = sum(1 for pk in end if q.start <= created[pk] < q.end)
+    added_prev = sum(1 for pk in start if prev.start <= created[pk] < q.start)
+    me = ctx.facilitator.pk
+    current = Q(moved_at__gte=q.start)
+    moved = HouseholdTransfer.objects.filter(
+        Q(to_facilitator_id=me) | Q(from_facilitator_id=me),
+        moved_at__gte=prev.start,
+        moved_at__lt=q.end,
+    ).aggregate(
+        in_cur=Count("household_id", distinct=True, filter=current & Q(to_facilitator_id=me)),
+        in_prev=Count("household_id", distinct=True, filter=~current & Q(to_facilitator_id=me)),
+        out_cur=Count("household_id", distinct=True, filter=current & Q(from_facilitator_id=me)),
+        out_prev=Count("household_id", distinct=True, filter=~current & Q(from_facilitator_id=me)),
+    )
+    figures = [
+        Figure(
+            "roster.added",
+            gettext_noop("Keluarga baru"),
+            gettext_noop(
+                "Keluarga yang pertama kali tercatat di aplikasi (impor daftar atau input) "
+                "selama triwulan dan berada pada pendamping ini di akhir triwulan."
+            ),
+            added,
+            added_prev,
+            "keluarga",
+        ),
+        Figure(
+            "roster.moved_in",
+            gettext_noop("Keluarga pindah masuk"),
+            gettext_noop("Keluarga yang dipindahkan admin dari pendamping lain ke pendamping ini."),
+            moved["in_cur"],
+            moved["in_prev"],
+            "keluarga",
+        ),
+        Figure(
+            "roster.moved_out",
+            gettext_noop("Keluarga pindah keluar"),
+            gettext_noop("Keluarga yang dipindahkan admin dari pendamping ini ke pendamping lain."),
+            moved["out_cur"],
+            moved["out_prev"],
+            "keluarga",
+        ),
+        Figure(
+            "roster.net_change",
+            gettext_noop("Perubahan jumlah dampingan"),
+            gettext_noop(
+                "Keluarga di akhir triwulan dikurangi keluarga di awal triwulan (semua status)."
+            ),
+            len(end) - len(start),
+            None,
+            "keluarga",
+        ),
+    ]
+    table = Table(
+        "roster.summary",
+        gettext_noop("Perubahan daftar"),
+        [
+            gettext_noop("Keterangan"),
+            gettext_noop("Triwulan ini"),
+            gettext_noop("Triwulan sebelumnya"),
+            gettext_noop("Perubahan"),
+        ],
+        [
+            [f.label, f.value, f.previous, f.value - f.previous]
+            for f in figures
+            if f.previous is not None
+        ],
+    )
+    return SectionResult(figures=figures, tables=[table])
