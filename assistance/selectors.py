@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -203,6 +204,15 @@ def enrolment_scope_q(user: User) -> Q:
 MAX_VILLAGE_CHOICES = 1500
 
 
+def area_is_large(*, user: User) -> bool:
+    """An admin whose area holds more villages than one list can show (a province):
+    pages then work by district (kecamatan) instead of village."""
+    if user.role != Role.ADMIN:
+        return False
+    villages = Region.objects.filter(area_q(user.area_codes, village="code"), level=4)
+    return villages.count() > MAX_VILLAGE_CHOICES
+
+
 def gap_area_choices(*, user: User) -> list[tuple[str, str]]:
     """Regions to filter the gap page by, as ``(code, name)``.
 
@@ -211,10 +221,8 @@ def gap_area_choices(*, user: User) -> list[tuple[str, str]]:
     districts (kecamatan) when the area is too large for one list (a province)."""
     if user.role == Role.ADMIN:
         area = Region.objects.filter(area_q(user.area_codes, village="code"))
-        villages = area.filter(level=4)
-        if villages.count() > MAX_VILLAGE_CHOICES:
-            return list(area.filter(level=3).order_by("name").values_list("code", "name"))
-        return list(villages.order_by("name").values_list("code", "name"))
+        level = 3 if area_is_large(user=user) else 4
+        return list(area.filter(level=level).order_by("name").values_list("code", "name"))
     codes = list(
         AidEnrolment.objects.filter(enrolment_scope_q(user), in_programme=True)
         .order_by()
@@ -272,7 +280,7 @@ def aid_gap_rows(*, ids: list[int]) -> list[AidEnrolment]:
 # ---------------------------------------------------------------- coverage figures
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class AidCoverage:
     """One aid's figures for a group of subjects (families or members)."""
 
@@ -292,75 +300,108 @@ class AidCoverage:
         return round(100 * self.receiving / self.eligible, 1) if self.eligible else None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class CoverageRow:
     key: str | int | None  # facilitator pk, village code, or None (unassigned)
     label: str
     aids: dict[str, AidCoverage]
 
 
-def _coverage(*, user: User, group_by: str, aids: list[str] | None) -> dict:
+def _coverage(
+    *,
+    user: User,
+    group_by: str,
+    label_fields: tuple[str, ...],
+    aids: list[str] | None,
+    district: bool = False,
+) -> tuple[dict, dict]:
     """One aggregate over the rollup rows in scope (``CoverageCount``, kept by the
     services from the aid rows): tens of thousands of rows for a whole province
-    instead of a million enrolments. Counts only, no personal data."""
+    instead of a million enrolments; the group's labels come in the same query.
+    Counts only, no personal data. Returns ``({key: {aid: AidCoverage}}, {key: labels})``."""
     qs = CoverageCount.objects.filter(
         scope_q(user, facilitator="facilitator", village="village__code"),
         aid_id__in=_active_aids(),
     )
     if aids:
         qs = qs.filter(aid_id__in=aids)
+    if district:  # the district code is the village code's first 8 characters
+        qs = qs.annotate(district=Substr("village_id", 1, 8))
     rows = (
-        qs.values(group_by, "aid_id")
+        qs.values_list(group_by, *label_fields, "aid_id")
         .annotate(r=Sum("receiving"), n=Sum("not_receiving"), p=Sum("proposed"))
         .order_by()
     )
     grouped: dict = defaultdict(dict)
-    for row in rows:
-        grouped[row[group_by]][row["aid_id"]] = AidCoverage(
-            aid=row["aid_id"], receiving=row["r"], not_receiving=row["n"], proposed=row["p"]
-        )
-    return grouped
+    labels: dict = {}
+    width = len(label_fields)
+    for key, *rest in rows:
+        aid, r, n, p = rest[width:]
+        grouped[key][aid] = AidCoverage(aid, r, n, p)
+        labels[key] = rest[:width]
+    return grouped, labels
 
 
 def aid_coverage_by_facilitator(*, user: User, aids: list[str] | None = None) -> list[CoverageRow]:
     """Coverage per facilitator in the user's scope: for each aid, subjects receiving,
     eligible but not receiving, and proposed, and the percentage receiving.
 
-    Two queries (the aggregate and the facilitators' names). Families without a
-    facilitator form a row with ``key=None``. Ordered by facilitator name.
+    One query. Families without a facilitator form a row with ``key=None``. Ordered by
+    facilitator name.
     """
     from django.utils.translation import gettext as _
 
-    grouped = _coverage(user=user, group_by="facilitator_id", aids=aids)
-    names = {u.pk: str(u) for u in User.objects.filter(pk__in=[k for k in grouped if k])}
-    rows = [
-        CoverageRow(key=k, label=names.get(k, _("(tanpa pendamping)")), aids=v)
-        for k, v in grouped.items()
-    ]
+    grouped, labels = _coverage(
+        user=user,
+        group_by="facilitator_id",
+        label_fields=("facilitator__first_name", "facilitator__last_name", "facilitator__username"),
+        aids=aids,
+    )
+    rows = []
+    for key, figures in grouped.items():
+        first, last, username = labels[key]
+        label = " ".join(f"{first or ''} {last or ''}".split()) or username
+        rows.append(CoverageRow(key, label if key else _("(tanpa pendamping)"), figures))
     return sorted(rows, key=lambda r: (r.key is None, r.label.lower()))
 
 
 def aid_coverage_by_village(*, user: User, aids: list[str] | None = None) -> list[CoverageRow]:
     """Coverage per village in the user's scope (same figures as per facilitator).
 
-    Two queries. Ordered by village code.
+    One query. Ordered by village code.
     """
-    grouped = _coverage(user=user, group_by="village_id", aids=aids)
+    grouped, labels = _coverage(
+        user=user, group_by="village_id", label_fields=("village__name",), aids=aids
+    )
+    return [CoverageRow(k, labels[k][0], grouped[k]) for k in sorted(grouped)]
+
+
+def aid_coverage_by_district(*, user: User, aids: list[str] | None = None) -> list[CoverageRow]:
+    """Coverage per district (kecamatan) in the user's scope: the villages' figures
+    summed, for areas too large to list village by village (an admin's province).
+
+    Two queries. Ordered by district code.
+    """
+    grouped, _labels = _coverage(
+        user=user, group_by="district", label_fields=(), aids=aids, district=True
+    )
     names = dict(Region.objects.filter(code__in=list(grouped)).values_list("code", "name"))
-    return [CoverageRow(key=k, label=names.get(k, k), aids=grouped[k]) for k in sorted(grouped)]
+    return [CoverageRow(k, names.get(k, k), grouped[k]) for k in sorted(grouped)]
 
 
 def coverage_total(rows: list[CoverageRow]) -> dict[str, AidCoverage]:
     """Sum of coverage rows per aid (the "all" line of a table)."""
-    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    totals: dict[str, AidCoverage] = {}
     for row in rows:
         for code, c in row.aids.items():
-            t = totals[code]
-            t[0], t[1], t[2] = t[0] + c.receiving, t[1] + c.not_receiving, t[2] + c.proposed
-    return {
-        code: AidCoverage(aid=code, receiving=r, not_receiving=n, proposed=p)
-        for code, (r, n, p) in totals.items()
-    }
+            t = totals.get(code)
+            if t is None:
+                totals[code] = AidCoverage(code, c.receiving, c.not_receiving, c.proposed)
+            else:
+                t.receiving += c.receiving
+                t.not_receiving += c.not_receiving
+                t.proposed += c.proposed
+    return totals
 
 
 # ---------------------------------------------------------------- resource directory

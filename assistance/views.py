@@ -100,7 +100,14 @@ def aid_status_edit(request, pk: int, code: str, member_pk: int | None = None):
 
 def _gap_filters(request):
     user = request.user
-    facilitators = facilitator_list(user=user) if user.role != Role.FACILITATOR else None
+    facilitators = None
+    if user.role != Role.FACILITATOR:
+        facilitators = [
+            (pk, " ".join(f"{first} {last}".split()) or username)
+            for pk, first, last, username in facilitator_list(user=user)
+            .order_by("first_name", "last_name", "username")
+            .values_list("pk", "first_name", "last_name", "username")
+        ]
     form = GapFilterForm(
         request.GET or None,
         aids=selectors.aid_list(active_only=True),
@@ -207,19 +214,35 @@ def gap_export(request):
     )
 
 
+COVERAGE_PAGE_SIZE = 50
+
+
 @role_required(*EVERY_ROLE)
 def coverage(request):
-    """Percentage receiving per aid, per facilitator and per village."""
+    """Percentage receiving per aid, per facilitator and per village.
+
+    An admin's province has ~800 facilitators and ~8,500 villages: each table is
+    paginated on its own (``hal_pendamping``, ``hal_desa``); the "all" line sums the
+    whole scope."""
     aids = list(selectors.aid_list(active_only=True))
     by_facilitator = selectors.aid_coverage_by_facilitator(user=request.user)
-    by_village = selectors.aid_coverage_by_village(user=request.user)
+    by_district = selectors.area_is_large(user=request.user)
+    if by_district:
+        by_village = selectors.aid_coverage_by_district(user=request.user)
+    else:
+        by_village = selectors.aid_coverage_by_village(user=request.user)
+    facilitator_page = Paginator(by_facilitator, COVERAGE_PAGE_SIZE).get_page(
+        request.GET.get("hal_pendamping")
+    )
+    village_page = Paginator(by_village, COVERAGE_PAGE_SIZE).get_page(request.GET.get("hal_desa"))
     return render(
         request,
         "assistance/coverage.html",
         {
             "aids": aids,
-            "by_facilitator": by_facilitator,
-            "by_village": by_village,
+            "facilitator_page": facilitator_page,
+            "village_page": village_page,
+            "by_district": by_district,
             "total": selectors.coverage_total(by_village),
         },
     )

@@ -155,6 +155,8 @@ def test_gap_page_filters(client, facilitator, supervisor, admin_user):
     )
     rows = list(response.context["page"].object_list)
     assert [(r.household_id, r.aid_id) for r in rows] == [(household.pk, "KKS")]
+    html = response.content.decode()
+    assert 'value="KKS" selected' in html and f'value="{facilitator.pk}" selected' in html
     response = login(client, admin_user).get(reverse("assistance:gap"), {"desa": "34.02.09.2002"})
     assert response.context["form"].is_valid()
     assert response.context["page"].paginator.count == 0
@@ -258,6 +260,37 @@ def test_coverage_page(client, facilitator, supervisor, django_assert_max_num_qu
     _families(FacilitatorFactory(supervisor=supervisor), 3)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("assistance:coverage"))
+
+
+def test_coverage_per_district_for_admins_of_a_large_area(
+    client, facilitator, admin_user, monkeypatch
+):
+    from assistance import selectors
+
+    _families(facilitator, 2)
+    monkeypatch.setattr(selectors, "MAX_VILLAGE_CHOICES", 2)
+    response = login(client, admin_user).get(reverse("assistance:coverage"))
+    assert response.context["by_district"]
+    rows = list(response.context["village_page"].object_list)
+    assert [(r.key, r.label) for r in rows] == [("34.02.09", "Jetis")]
+    assert rows[0].aids["KKS"].not_receiving == 2
+    assert "Per kecamatan" in response.content.decode()
+
+
+def test_coverage_tables_paginate(client, facilitator, supervisor, monkeypatch):
+    from assistance import views
+
+    other = FacilitatorFactory(supervisor=supervisor, first_name="Zulaikha", last_name="Putri")
+    _families(facilitator, 1)
+    _families(other, 1)
+    monkeypatch.setattr(views, "COVERAGE_PAGE_SIZE", 1)
+    client = login(client, supervisor)
+    first = client.get(reverse("assistance:coverage")).context["facilitator_page"]
+    second = client.get(reverse("assistance:coverage"), {"hal_pendamping": 2}).context[
+        "facilitator_page"
+    ]
+    assert {first.object_list[0].key, second.object_list[0].key} == {facilitator.pk, other.pk}
+    assert first.paginator.num_pages == 2
 
 
 # ---------------------------------------------------------------- cases
