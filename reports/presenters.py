@@ -46,6 +46,13 @@ def unit_label(unit: str) -> str:
         "keluarga": _("keluarga"),
         "kunjungan": _("kunjungan"),
         "komponen": _("komponen"),
+        "usulan": _("usulan"),
+        "pertemuan": _("pertemuan"),
+        "kelompok": _("kelompok"),
+        "modul": _("modul"),
+        "kehadiran": _("kehadiran"),
+        "sasaran": _("sasaran"),
+        "kasus": _("kasus"),
         "%": "%",
     }
     return labels.get(unit, unit)

@@ -138,6 +138,14 @@ class SupervisorRow:
     totals: dict = field(default_factory=dict)
 
 
+# Percentage columns summed over a team: (numerator, denominator) figure keys.
+PERCENT_PARTS = {
+    "visits.not_visited_pct": ("visits.not_visited", "caseload.active_end"),
+    "fds.attendance_pct": ("fds.attendance_present", "fds.attendance_expected"),
+    "aid.coverage_pct": ("aid.receiving", "aid.eligible"),
+}
+
+
 def district_rows(*, user: User, quarter: Quarter) -> list[SupervisorRow]:
     """The admin's district by supervisor: facilitators, reports made and summed figures.
 
@@ -158,14 +166,12 @@ def district_rows(*, user: User, quarter: Quarter) -> list[SupervisorRow]:
         if summary is None:
             continue
         row.reports += 1
-        for key in [*count_keys, "visits.not_visited"]:
+        for key in [*count_keys, *(k for pair in PERCENT_PARTS.values() for k in pair)]:
             row.totals[key] = row.totals.get(key, 0) + (summary.get(key) or 0)
     for row in groups.values():
-        active = row.totals.get("caseload.active_end", 0)
-        if row.reports and active:
-            row.totals["visits.not_visited_pct"] = round(
-                100 * row.totals.get("visits.not_visited", 0) / active, 1
-            )
+        for key, (part, whole) in PERCENT_PARTS.items():
+            if row.reports and row.totals.get(whole):
+                row.totals[key] = round(100 * row.totals.get(part, 0) / row.totals[whole], 1)
     return sorted(groups.values(), key=lambda r: (r.supervisor is None, str(r.supervisor or "")))
 
 

@@ -205,12 +205,12 @@ def team(request):
         "labels": [str(r.facilitator) for r in chart_rows],
         "series": [
             {
-                "label": _("Triwulan sebelumnya"),
-                "data": [r.previous.get("visits.not_visited_pct") for r in chart_rows],
+                "label": _("Target graduasi mandiri"),
+                "data": [r.values.get("graduation.target") for r in chart_rows],
             },
             {
-                "label": _("Belum dikunjungi (%) triwulan ini"),
-                "data": [r.values.get("visits.not_visited_pct") for r in chart_rows],
+                "label": _("Graduasi mandiri disetujui"),
+                "data": [r.values.get("graduation.self_approved") for r in chart_rows],
             },
         ],
     }

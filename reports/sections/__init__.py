@@ -134,12 +134,8 @@ class Section:
 
 
 def _sections() -> list[Section]:
-    from reports.sections import caseload, roster, visits
+    from reports.sections import aid, caseload, fds, graduation, roster, visits
 
-    not_yet = gettext_noop(
-        "Belum tersedia: modul ini belum terpasang di aplikasi. Bagian ini akan terisi "
-        "setelah modul tersebut tersedia (tidak ditampilkan sebagai nol)."
-    )
     return [
         Section(
             "caseload",
@@ -150,10 +146,23 @@ def _sections() -> list[Section]:
                 TeamColumn("caseload.active_end", gettext_noop("Aktif (akhir)"), unit="keluarga"),
             ),
         ),
-        # Graduation: graduations against target, pipeline by stage. Placeholder until the
-        # graduation app lands: replace with Section("graduation", ..., graduation.compute,
-        # team_columns=(TeamColumn("graduation.behind_target", ...),)).
-        Section("graduation", gettext_noop("Graduasi terhadap target"), None, not_yet),
+        Section(
+            "graduation",
+            gettext_noop("Graduasi terhadap target"),
+            graduation.compute,
+            team_columns=(
+                TeamColumn(
+                    "graduation.behind_target",
+                    gettext_noop("Kurang dari target"),
+                    higher_is_better=False,
+                    unit="keluarga",
+                ),
+                TeamColumn("graduation.target", gettext_noop("Target graduasi"), unit="keluarga"),
+                TeamColumn(
+                    "graduation.self_approved", gettext_noop("Graduasi mandiri"), unit="keluarga"
+                ),
+            ),
+        ),
         Section(
             "visits",
             gettext_noop("Kunjungan rumah"),
@@ -168,10 +177,22 @@ def _sections() -> list[Section]:
                 ),
             ),
         ),
-        # FDS/P2K2: sessions per group, attendance, modules, repeated absence. Placeholder.
-        Section("fds", gettext_noop("Pertemuan P2K2 (FDS)"), None, not_yet),
-        # Complementary aid: coverage per aid, advocacy opened/resolved. Placeholder.
-        Section("aid", gettext_noop("Bantuan komplementer"), None, not_yet),
+        Section(
+            "fds",
+            gettext_noop("Pertemuan P2K2 (FDS)"),
+            fds.compute,
+            team_columns=(
+                TeamColumn("fds.attendance_pct", gettext_noop("Kehadiran P2K2 (%)"), unit="%"),
+            ),
+        ),
+        Section(
+            "aid",
+            gettext_noop("Bantuan komplementer"),
+            aid.compute,
+            team_columns=(
+                TeamColumn("aid.coverage_pct", gettext_noop("Cakupan bantuan (%)"), unit="%"),
+            ),
+        ),
         Section(
             "roster",
             gettext_noop("Perubahan daftar dampingan"),
@@ -185,6 +206,13 @@ def _sections() -> list[Section]:
     ]
 
 
+# The reason a placeholder section gives (kept for sections added later, and so reports
+# stored while a section was missing still translate their reason).
+NOT_YET = gettext_noop(
+    "Belum tersedia: modul ini belum terpasang di aplikasi. Bagian ini akan terisi "
+    "setelah modul tersebut tersedia (tidak ditampilkan sebagai nol)."
+)
+
 SECTIONS: list[Section] = []
 
 
@@ -194,13 +222,12 @@ def sections() -> list[Section]:
     return SECTIONS
 
 
-# The team page lists the facilitators most behind first. Until graduation targets exist,
-# "behind" is measured by the share of active families not visited in the quarter. When the
-# graduation section lands, point this at its "behind target" figure (descending).
-TEAM_DEFAULT_SORT = ("visits.not_visited_pct", "desc")
+# The team page lists the facilitators most behind first: the largest shortfall against
+# the quarter's self-graduation target.
+TEAM_DEFAULT_SORT = ("graduation.behind_target", "desc")
 TEAM_DEFAULT_SORT_NOTE = gettext_noop(
-    "Diurutkan dari persentase keluarga belum dikunjungi tertinggi. Urutan menurut "
-    "ketertinggalan dari target graduasi akan dipakai setelah modul graduasi tersedia."
+    "Diurutkan dari kekurangan terbesar terhadap target graduasi sejahtera mandiri triwulan "
+    "(target dikurangi graduasi mandiri yang disetujui)."
 )
 
 

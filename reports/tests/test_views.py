@@ -40,7 +40,10 @@ def test_facilitator_sees_own_reports_only(client, facilitator, other_facilitato
     own = _get(client, facilitator, "reports:detail", reports[facilitator.pk].pk)
     assert own.status_code == 200
     assert "Jumlah dampingan" in own.content.decode()
-    assert "Belum tersedia" in own.content.decode()  # graduation/FDS/aid not landed
+    body = own.content.decode()
+    assert "Belum tersedia" not in body  # every section has landed
+    for label in ["Kekurangan dari target", "Tingkat kehadiran", "Cakupan bantuan komplementer"]:
+        assert label in body
     other = _get(client, facilitator, "reports:detail", reports[other_facilitator.pk].pk)
     assert other.status_code == 404
     for name in ["reports:detail_xlsx", "reports:detail_pdf"]:
@@ -74,7 +77,8 @@ def test_supervisor_team_page_lists_own_team_with_previous_quarter(
     assert row.values["caseload.total_end"] == 2
     assert row.previous["caseload.total_end"] == 2  # from the report's own comparison
     body = response.content.decode()
-    assert "persentase keluarga belum dikunjungi" in body  # the default order says so
+    assert "kekurangan terbesar terhadap target graduasi" in body  # the default order says so
+    assert "Graduasi sejahtera mandiri terhadap target per pendamping" in body  # the chart
     assert "chart.umd.min.js" in body
 
 
@@ -185,6 +189,25 @@ def test_admin_sees_the_district_by_supervisor(
     assert [r.facilitator.username for r in team.context["rows"]] == ["pendamping9"]
 
 
+def test_district_percentages_are_recomputed_from_the_team_sums(
+    client, admin_user, supervisor, facilitator, other_facilitator, reports
+):
+    parts = {
+        facilitator.pk: {"fds.attendance_present": 9, "fds.attendance_expected": 10},
+        other_facilitator.pk: {"fds.attendance_present": 1, "fds.attendance_expected": 30},
+    }
+    parts[facilitator.pk] |= {"aid.receiving": 3, "aid.eligible": 4}
+    parts[other_facilitator.pk] |= {"aid.receiving": 0, "aid.eligible": 0}
+    for pk, values in parts.items():
+        report = reports[pk]
+        report.summary = {**report.summary, **values}
+        report.save(update_fields=["summary"])
+    response = _get(client, admin_user, "reports:district", triwulan=str(Q))
+    totals = next(r for r in response.context["rows"] if r.supervisor == supervisor).totals
+    assert totals["fds.attendance_pct"] == 25.0  # 10 / 40, not the mean of 90% and 3.3%
+    assert totals["aid.coverage_pct"] == 75.0
+
+
 def test_admin_of_another_region_sees_nothing(
     client, other_region_admin, supervisor, facilitator, reports
 ):
@@ -254,7 +277,10 @@ def test_report_xlsx_has_a_sheet_per_section_real_numbers_and_no_formulas(
     name_cells = [c for c in texts if "HYPERLINK" in c.value]
     assert name_cells and all(c.value.startswith("'=") and c.data_type == "s" for c in name_cells)
     assert not any(c.data_type == "f" for c in texts)
-    assert "Belum tersedia" in wb["Graduasi terhadap target"]["A8"].value
+    graduation = wb["Graduasi terhadap target"]
+    values = {row[0].value: row[1].value for row in graduation.iter_rows() if row[0].value}
+    assert isinstance(values["Target graduasi mandiri triwulan"], int)
+    assert values["Kekurangan dari target"] == values["Target graduasi mandiri triwulan"]
 
 
 def test_team_xlsx_neutralises_names_and_keeps_numbers(client, supervisor, evil_facilitator):
