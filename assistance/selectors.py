@@ -11,7 +11,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -29,7 +29,7 @@ from assistance.models import (
     Resource,
 )
 from households.models import Household, HouseholdStatus, Member, Region
-from households.selectors import household_scope
+from households.selectors import household_scope, pengurus_name
 from pkh.scoping import NOTHING, area_q, household_scope_q, scope_q
 
 COUNTED_STATUSES = (AidStatus.RECEIVING, AidStatus.ELIGIBLE, AidStatus.PROPOSED)
@@ -184,12 +184,6 @@ def enrolment_for(*, household: Household, aid: Aid, member: Member | None) -> A
 # ---------------------------------------------------------------- coverage gap
 
 
-def _pengurus_name(path: str = "household") -> Subquery:
-    return Subquery(
-        Member.objects.filter(household=OuterRef(path), is_pengurus=True).values("name")[:1]
-    )
-
-
 def _active_aids() -> QuerySet:
     return Aid.objects.filter(is_active=True).values("code")
 
@@ -265,7 +259,7 @@ def aid_gap_details(qs: QuerySet[AidEnrolment]) -> QuerySet[AidEnrolment]:
     """What the gap page and export show of each row, joined in the same query."""
     return qs.select_related(
         "aid", "member", "household__village", "household__facilitator"
-    ).annotate(pengurus_name=_pengurus_name())
+    ).annotate(pengurus_name=pengurus_name("household"))
 
 
 def aid_gap_rows(*, ids: list[int]) -> list[AidEnrolment]:
@@ -503,7 +497,7 @@ def case_list(
         qs = qs.filter(household_id=household)
     return (
         qs.select_related("household__village", "member", "aid", "resource", "opened_by")
-        .annotate(pengurus_name=_pengurus_name())
+        .annotate(pengurus_name=pengurus_name("household"))
         .order_by("next_step_due", "-opened_on", "-id")
     )
 
@@ -530,7 +524,7 @@ def cases_due(*, user: User, until: datetime.date) -> QuerySet[AdvocacyCase]:
         .exclude(status__in=CLOSED_CASE_STATUSES)
         .filter(Q(next_step_due__lte=until) | Q(next_step_due__isnull=True))
         .select_related("household", "aid")
-        .annotate(pengurus_name=_pengurus_name())
+        .annotate(pengurus_name=pengurus_name("household"))
         .order_by("next_step_due", "id")
     )
 

@@ -41,16 +41,10 @@ from fds_sessions.models import (
     SessionStatus,
 )
 from households.models import Household, HouseholdStatus, Member, VisitPurpose
-from households.selectors import facilitator_list, household_scope
+from households.selectors import facilitator_list, household_scope, pengurus_name
 from pkh.scoping import household_scope_q, scope_q
 
 FOLLOWUP_LOOKBACK_DAYS = 365
-
-
-def _pengurus_name(path: str = "pk") -> Subquery:
-    return Subquery(
-        Member.objects.filter(household=OuterRef(path), is_pengurus=True).values("name")[:1]
-    )
 
 
 # --- Scope ----------------------------------------------------------------------------
@@ -110,7 +104,7 @@ def group_families(*, group: FdsGroup) -> QuerySet[Household]:
     return (
         Household.objects.filter(fds_group=group)
         .select_related("village")
-        .annotate(pengurus_name=_pengurus_name())
+        .annotate(pengurus_name=pengurus_name())
         .order_by("pengurus_name", "pk")
     )
 
@@ -126,7 +120,7 @@ def group_families_on(*, group: FdsGroup, day: datetime.date) -> QuerySet[Househ
     return (
         Household.objects.filter(Exists(period))
         .select_related("village")
-        .annotate(pengurus_name=_pengurus_name())
+        .annotate(pengurus_name=pengurus_name())
         .order_by("pengurus_name", "pk")
     )
 
@@ -137,7 +131,7 @@ def family_choices_for(*, group: FdsGroup) -> QuerySet[Household]:
         Household.objects.filter(facilitator_id=group.facilitator_id, status=HouseholdStatus.ACTIVE)
         .exclude(fds_group=group)
         .select_related("village", "fds_group")
-        .annotate(pengurus_name=_pengurus_name())
+        .annotate(pengurus_name=pengurus_name())
         .order_by(F("fds_group_id").asc(nulls_first=True), "village__name", "pengurus_name", "pk")
     )
 
@@ -167,7 +161,7 @@ def group_sessions(*, group: FdsGroup) -> QuerySet[FdsSession]:
 def session_attendance(*, session: FdsSession) -> QuerySet[Attendance]:
     return (
         session.attendance.select_related("household")
-        .annotate(pengurus_name=_pengurus_name("household_id"))
+        .annotate(pengurus_name=pengurus_name("household_id"))
         .order_by("pengurus_name", "household_id")
     )
 
@@ -483,7 +477,7 @@ def fds_followups_due(*, user: User, today: datetime.date | None = None) -> list
     due = [
         hid for hid, last in candidates.items() if not (visited.get(hid) and visited[hid] >= last)
     ]
-    rows = Household.objects.filter(pk__in=due).annotate(pengurus_name=_pengurus_name())
+    rows = Household.objects.filter(pk__in=due).annotate(pengurus_name=pengurus_name())
     result = [
         FollowUp(
             household_id=h.pk,

@@ -63,18 +63,10 @@ from households.models import (
     Member,
     SchoolLevel,
 )
-from households.selectors import facilitator_list, household_scope
+from households.selectors import facilitator_list, household_scope, pengurus_name
 from pkh.scoping import household_scope_q
 
 # --- helpers -------------------------------------------------------------------------
-
-
-def _pengurus_name(path: str = "pk") -> Subquery:
-    return Subquery(
-        Member.objects.filter(household=OuterRef(path), is_pengurus=True)
-        .order_by()
-        .values("name")[:1]
-    )
 
 
 def quarter_of(day: datetime.date) -> tuple[int, int]:
@@ -240,7 +232,7 @@ def natural_graduation_candidates(
     return (
         natural_graduation_scope(household_scope(user=user), today=today)
         .select_related("village", "facilitator")
-        .annotate(pengurus_name=_pengurus_name())
+        .annotate(pengurus_name=pengurus_name())
         .order_by("village__name", "pengurus_name", "pk")
     )
 
@@ -262,7 +254,7 @@ def natural_graduation_rows(ids: list[int]) -> list[Household]:
         h.pk: h
         for h in Household.objects.filter(pk__in=ids)
         .select_related("village", "facilitator")
-        .annotate(pengurus_name=_pengurus_name())
+        .annotate(pengurus_name=pengurus_name())
     }
     return [rows[pk] for pk in ids if pk in rows]
 
@@ -337,7 +329,7 @@ def pipeline_list(
     return (
         qs.select_related("household__village", "household__facilitator")
         .annotate(
-            pengurus_name=_pengurus_name("household"),
+            pengurus_name=pengurus_name("household"),
             latest_score=Subquery(latest.values("score_pct")[:1]),
             latest_readiness=Subquery(latest.values("readiness")[:1]),
         )
@@ -375,7 +367,7 @@ def pipeline_board(
             "household__village__name",
         )
         .annotate(
-            pengurus_name=_pengurus_name("household"),
+            pengurus_name=pengurus_name("household"),
             latest_score=Subquery(latest.values("score_pct")[:1]),
         )
         .order_by("stage_since", "pk")
@@ -407,7 +399,7 @@ def proposal_list(*, user: User, status: str | None = None) -> QuerySet[Graduati
         qs = qs.filter(status=status)
     return qs.select_related(
         "household__village", "household__facilitator", "assessment", "submitted_by", "decided_by"
-    ).annotate(pengurus_name=_pengurus_name("household"))
+    ).annotate(pengurus_name=pengurus_name("household"))
 
 
 def proposal_get(*, user: User, pk: int) -> GraduationProposal:
@@ -442,7 +434,7 @@ def monitoring_due(*, user: User, until: datetime.date) -> QuerySet[MonitoringVi
         monitoring_scope(user=user)
         .filter(done_on__isnull=True, due_on__lte=until)
         .select_related("graduation__household")
-        .annotate(pengurus_name=_pengurus_name("graduation__household"))
+        .annotate(pengurus_name=pengurus_name("graduation__household"))
         .order_by("due_on", "pk")
     )
 

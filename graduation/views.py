@@ -39,7 +39,7 @@ from graduation.models import (
     ProposalStatus,
     Stage,
 )
-from households.selectors import facilitator_list, household_get
+from households.selectors import facilitator_list, household_get, pengurus_name
 from pkh.forms import add_service_errors
 from pkh.permissions import role_required
 
@@ -429,7 +429,7 @@ def monitoring_list(request):
     qs = selectors.monitoring_scope(user=request.user).filter(done_on__isnull=True)
     qs = (
         qs.select_related("graduation__household")
-        .annotate(pengurus_name=selectors._pengurus_name("graduation__household"))
+        .annotate(pengurus_name=pengurus_name("graduation__household"))
         .order_by("due_on", "pk")
     )
     return render(
@@ -542,7 +542,7 @@ def ready_list(request):
     qs = selectors.ready_not_targeted(user=request.user, facilitator=_facilitator_filter(request))
     qs = (
         qs.select_related("village", "facilitator")
-        .annotate(pengurus_name=selectors._pengurus_name())
+        .annotate(pengurus_name=pengurus_name())
         .order_by("facilitator__username", "pengurus_name", "pk")
     )
     return render(

@@ -33,6 +33,19 @@ def no_visit_cutoff(on: datetime.date | None = None) -> datetime.date:
     return (on or today()) - datetime.timedelta(days=settings.PKH_NO_VISIT_DAYS)
 
 
+def pengurus_name(path: str = "pk") -> Subquery:
+    """The name of the pengurus of the household at ``OuterRef(path)``, as a subquery.
+
+    For querysets of other models that point at a household (aid rows, attendance,
+    graduations ...); a Household queryset can read ``pengurus_name_cache`` instead.
+    """
+    return Subquery(
+        Member.objects.filter(household=OuterRef(path), is_pengurus=True)
+        .order_by()
+        .values("name")[:1]
+    )
+
+
 def household_scope(*, user: User) -> QuerySet[Household]:
     """Every household ``user`` may see, with nothing joined: the base of every read."""
     return Household.objects.filter(household_scope_q(user))
@@ -267,13 +280,7 @@ def visit_followups_due(*, user: User, until: datetime.date) -> QuerySet[Visit]:
         )
         .exclude(Exists(later))
         .select_related("household")
-        .annotate(
-            pengurus_name=Subquery(
-                Member.objects.filter(household=OuterRef("household"), is_pengurus=True).values(
-                    "name"
-                )[:1]
-            )
-        )
+        .annotate(pengurus_name=pengurus_name("household"))
         .order_by("follow_up_date")
     )
 
