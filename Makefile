@@ -6,7 +6,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint format messages bench clean
+.PHONY: run serve test lint format messages bench clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ run: $(VENV)/.runtime
 	$(PY) manage.py load_regions
 	$(PY) manage.py seed_demo
 	./scripts/serve.sh
+
+# The production setup on this machine: gunicorn + Celery worker + beat (Procfile),
+# DEBUG off, against PostgreSQL and Redis. docs/deployment.md.
+serve: $(VENV)/.runtime
+	./scripts/serve-prod.sh
 
 test: $(VENV)/.dev
 	$(PY) manage.py makemigrations --check --dry-run --settings=pkh.settings.test
