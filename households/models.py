@@ -63,12 +63,21 @@ class Component(models.Model):
     name = models.CharField(_("nama"), max_length=80)
     category = models.CharField(_("kategori"), max_length=16, choices=ComponentCategory.choices)
     order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+    # This component's bit in ``Household.component_mask`` (a power of two, fixed once
+    # given: migration 0004 numbers the seeded ones, ``save`` the next free bit).
+    flag = models.PositiveIntegerField(unique=True, editable=False)
 
     class Meta:
         ordering = ["order", "code"]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        if self.flag is None:
+            taken = set(Component.objects.values_list("flag", flat=True))
+            self.flag = next(1 << bit for bit in range(31) if 1 << bit not in taken)
+        super().save(*args, **kwargs)
 
 
 class BenefitRate(models.Model):
@@ -178,11 +187,15 @@ class Household(models.Model):
     # (migration 0003: every writer, ORM or bulk SQL, keeps it right). The caseload
     # sorts on it with an index instead of a per-row subquery. NULL: no pengurus.
     pengurus_name_cache = models.CharField(max_length=120, null=True, blank=True, editable=False)
+    # Denormalised OR of the ``Component.flag`` of the active members' components, kept
+    # by database triggers on members and their components (migration 0004). The
+    # caseload's component filter reads it instead of a semi-join per family.
+    component_mask = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(
-        excluded_fields=["last_visit_on", "pengurus_name_cache", "updated_at"]
+        excluded_fields=["last_visit_on", "pengurus_name_cache", "component_mask", "updated_at"]
     )
 
     class Meta:
@@ -211,6 +224,19 @@ class Household(models.Model):
 
     def __str__(self) -> str:
         return self.id_keluarga
+
+    # Written only by database triggers: a save of an instance read earlier must not
+    # put back the value it was read with.
+    TRIGGER_FIELDS = frozenset({"pengurus_name_cache", "component_mask"})
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in self.TRIGGER_FIELDS
+            ]
+        super().save(*args, **kwargs)
 
 
 class Sex(models.TextChoices):

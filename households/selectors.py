@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from households.models import (
+    Component,
     Household,
     HouseholdStatus,
     HouseholdTransfer,
@@ -85,12 +86,12 @@ def household_list(
     if village:
         qs = qs.filter(village_id=village)
     if component:
-        qs = qs.filter(
-            Exists(
-                Member.objects.filter(
-                    household=OuterRef("pk"), left_on__isnull=True, components=component
-                )
-            )
+        # The family's component bits (kept by triggers, migration 0004): a test on the
+        # row itself, where a semi-join over members and their components cost most of a
+        # filtered caseload page (bench/RESULTS.md).
+        flag = Component.objects.filter(code=component).values("flag")[:1]
+        qs = qs.alias(component_hit=F("component_mask").bitand(Subquery(flag))).filter(
+            component_hit__gt=0
         )
     if status:
         qs = qs.filter(status=status)

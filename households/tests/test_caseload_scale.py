@@ -1,6 +1,8 @@
 """The caseload's national-scale changes (households 0003, bench/RESULTS.md):
 
 * ``Household.pengurus_name_cache`` is kept by database triggers whoever writes members;
+* ``Household.component_mask`` (households 0004) likewise, from the active members'
+  components, and the caseload's component filter reads it;
 * the caseload sorts by it, searches by NIK / name / No. KK / ID keluarga with the
   right index, and costs the same number of queries for 10 or 300 families;
 * over a large area the village and FDS-group filter lists are narrowed to the chosen
@@ -15,7 +17,7 @@ from django.urls import reverse
 from accounts.tests.factories import FacilitatorFactory
 from fds_sessions.models import FdsGroup
 from households import services
-from households.models import Household, Member, Sex
+from households.models import Component, Household, Member, MemberExit, Sex
 from households.tests.factories import HouseholdFactory, MemberFactory, household_with_members
 
 URL = reverse("households:caseload")
@@ -76,6 +78,94 @@ class TestPengurusNameCache:
         # Moving the pengurus to another family updates both families.
         Member.objects.filter(household=second).update(household=first, is_pengurus=False)
         assert (cached(first), cached(second)) == ("Painem Lestari", None)
+
+
+def mask_codes(household: Household) -> set[str]:
+    mask = Household.objects.values_list("component_mask", flat=True).get(pk=household.pk)
+    return {c.code for c in Component.objects.all() if mask & c.flag}
+
+
+def true_codes(household: Household) -> set[str]:
+    """The components of the family's active members, computed without the mask."""
+    return set(
+        Member.components.through.objects.filter(
+            member__household=household, member__left_on__isnull=True
+        ).values_list("component_id", flat=True)
+    )
+
+
+@pytest.mark.django_db
+class TestComponentMask:
+    def test_components_have_distinct_single_bits(self):
+        flags = list(Component.objects.values_list("flag", flat=True))
+        assert len(flags) == len(set(flags)) >= 5
+        assert all(f > 0 and f & (f - 1) == 0 for f in flags)
+        # A component added later takes the next free bit.
+        new = Component.objects.create(code="UJI", name="Uji", category="kesehatan", order=99)
+        assert new.flag not in flags and new.flag & (new.flag - 1) == 0
+
+    def test_follows_components_exits_moves_and_deletes(self, facilitator):
+        household = HouseholdFactory(facilitator=facilitator)
+        other = HouseholdFactory(facilitator=facilitator)
+        mother = MemberFactory(household=household, is_pengurus=True)
+        child = MemberFactory(household=household, sex=Sex.MALE)
+        assert mask_codes(household) == set()
+
+        child.components.set(["SD"])
+        mother.components.add("IBU_HAMIL")
+        assert mask_codes(household) == true_codes(household) == {"SD", "IBU_HAMIL"}
+
+        child.components.set(["SMP"])  # SD removed, SMP added
+        assert mask_codes(household) == {"SMP", "IBU_HAMIL"}
+
+        # A member who left no longer counts, through the service ...
+        services.member_save(
+            household=household,
+            by=facilitator,
+            member=child,
+            left_on=datetime.date(2026, 1, 5),
+            left_reason=MemberExit.MOVED,
+        )
+        assert mask_codes(household) == true_codes(household) == {"IBU_HAMIL"}
+
+        # ... and a bulk move between families updates both.
+        Member.objects.filter(pk=child.pk).update(household=other, left_on=None)
+        assert mask_codes(household) == {"IBU_HAMIL"}
+        assert mask_codes(other) == true_codes(other) == {"SMP"}
+
+        mother.components.clear()
+        assert mask_codes(household) == set()
+        Member.components.through.objects.filter(member=child).update(component_id="SD")
+        assert mask_codes(other) == {"SD"}
+        # Rows of upper apps that point at the member (aid rows, ...) go first.
+        for rel in Member._meta.related_objects:
+            if rel.one_to_many and rel.field.remote_field.model is Member:
+                rel.related_model._base_manager.filter(**{rel.field.name: child}).delete()
+        Member.objects.filter(pk=child.pk).delete()
+        assert mask_codes(other) == set()
+
+    def test_a_stale_household_save_does_not_undo_the_triggers(self, facilitator):
+        household = HouseholdFactory(facilitator=facilitator)
+        stale = Household.objects.get(pk=household.pk)
+        MemberFactory(household=household, is_pengurus=True, name="Sumirah").components.set(
+            ["LANSIA"]
+        )
+        stale.address = "Jl. Parangtritis 5"
+        stale.save()
+        assert mask_codes(household) == {"LANSIA"}
+        assert cached(household) == "Sumirah"
+
+    def test_caseload_component_filter_reads_the_mask(self, client, facilitator):
+        with_sd = household_with_members(facilitator=facilitator)
+        without = household_with_members(facilitator=facilitator)
+        for member in Member.objects.filter(household__in=[with_sd, without]):
+            member.components.clear()
+        MemberFactory(household=with_sd, sex=Sex.MALE).components.set(["SD"])
+        gone = MemberFactory(household=without, sex=Sex.MALE, left_on=datetime.date(2025, 1, 1))
+        gone.components.set(["SD"])  # a member who left does not make the family an SD one
+        client.force_login(facilitator)
+        page = client.get(URL, {"komponen": "SD"}).context["page"]
+        assert [h.pk for h in page] == [with_sd.pk]
 
 
 @pytest.mark.django_db
