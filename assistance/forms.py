@@ -1,8 +1,6 @@
 """Forms of complementary aid: shape only; the rules live in ``assistance.services``."""
 
 from django import forms
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from assistance.models import (
@@ -16,44 +14,22 @@ from assistance.models import (
     ResourceKind,
 )
 from households.models import Component, Region
+from pkh.forms import DateInput, FastSelect
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
+class FilterSelectsForm(forms.Form):
+    """A GET filter form of selects only, rendered in Python (``FastSelect``): an
+    admin's filter can hold hundreds of districts and facilitators."""
 
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget = FastSelect(attrs={"class": "form-select"})
 
 
 class ResourceChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Resource) -> str:
         return f"{obj.name} ({obj.area.name})"
-
-
-class PlainSelectsMixin:
-    """Filter selects rendered in Python (one ``format_html_join`` per field): an
-    admin's filter form can hold hundreds of districts and facilitators, and Django's
-    template per option costs up to a second on such a page."""
-
-    def plain_selects(self) -> list[dict]:
-        fields = []
-        for bound in self:
-            current = "" if bound.value() is None else str(bound.value())
-            options = "".join(
-                f'<option value="{escape(value)}"'
-                f"{' selected' if str(value) == current else ''}>{escape(label)}</option>"
-                for value, label in bound.field.choices
-            )
-            fields.append(
-                {
-                    "id": bound.id_for_label,
-                    "name": bound.html_name,
-                    "label": bound.label,
-                    "options": mark_safe(options),  # noqa: S308 (every part escaped above)
-                    "errors": bound.errors,
-                }
-            )
-        return fields
 
 
 class AidStatusForm(forms.Form):
@@ -76,7 +52,7 @@ class AidStatusForm(forms.Form):
             del self.fields["card_number"]
 
 
-class GapFilterForm(PlainSelectsMixin, forms.Form):
+class GapFilterForm(FilterSelectsForm):
     """Filters of the coverage-gap page (GET)."""
 
     bantuan = forms.ChoiceField(label=_("Bantuan"), required=False)
@@ -157,7 +133,7 @@ class ResourceForm(forms.Form):
         self.fields["area"].queryset = areas
 
 
-class ResourceFilterForm(PlainSelectsMixin, forms.Form):
+class ResourceFilterForm(FilterSelectsForm):
     bantuan = forms.ChoiceField(label=_("Bantuan"), required=False)
     jenis = forms.ChoiceField(
         label=_("Jenis"), required=False, choices=[("", _("Semua"))] + ResourceKind.choices
@@ -246,7 +222,7 @@ class CaseCloseForm(forms.Form):
     )
 
 
-class CaseFilterForm(PlainSelectsMixin, forms.Form):
+class CaseFilterForm(FilterSelectsForm):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,

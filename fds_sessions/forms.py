@@ -7,13 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fds_sessions.models import AttendanceStatus
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+from pkh.forms import DateInput
 
 
 class ModuleForm(forms.Form):

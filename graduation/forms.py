@@ -18,13 +18,7 @@ from graduation.models import (
 )
 from graduation.services import answer_field
 from graduation.validators import validate_statement_file
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+from pkh.forms import DateInput
 
 
 def _today():

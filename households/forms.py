@@ -2,10 +2,7 @@ import uuid
 
 from django import forms
 from django.db.models import F
-from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from households.models import (
@@ -19,13 +16,7 @@ from households.models import (
     Sex,
     VisitPurpose,
 )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+from pkh.forms import DateInput, FastSelect
 
 
 class SortChoices:
@@ -47,34 +38,6 @@ class SortChoices:
         "-kunjungan": [F("last_visit_on").desc(nulls_last=True), "pk"],
         "desa": ["village__name", "pengurus_name", "pk"],
     }
-
-
-class FastSelect(forms.Select):
-    """A ``<select>`` whose options are written in Python.
-
-    Django renders one template per option: for a supervisor's or an admin's hundreds
-    of villages, groups and facilitators that was most of the caseload's CPU time
-    (bench/RESULTS.md). Same markup, same attributes, same selected option.
-    """
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (
-                    "" if option["value"] is None else option["value"],
-                    mark_safe(" selected") if option["selected"] else "",
-                    option["label"],
-                )
-                for _group, group_options, _index in widget["optgroups"]
-                for option in group_options
-            ),
-        )
-        return format_html(
-            '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options
-        )
 
 
 class CaseloadFilterForm(forms.Form):

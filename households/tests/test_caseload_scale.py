@@ -285,7 +285,7 @@ class TestFilterChoicesOverALargeArea:
 def test_fast_select_writes_what_djangos_select_writes():
     from django import forms
 
-    from households.forms import FastSelect
+    from pkh.forms import FastSelect
 
     choices = [("", "Semua"), ("1", "Sri & <Siti>"), (2, "Dua"), ("3", "Tiga")]
     for value in ["", "1", 2, None]:
