@@ -12,7 +12,6 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
@@ -32,6 +31,7 @@ from assistance.models import AidStatus, AidUnit, Resource
 from households.selectors import facilitator_list, household_get
 from pkh.exports import neutralise
 from pkh.forms import add_service_errors
+from pkh.pagination import CappedPaginator
 from pkh.permissions import role_required
 
 EVERY_ROLE = (Role.FACILITATOR, Role.SUPERVISOR, Role.ADMIN)
@@ -120,22 +120,6 @@ def _gap_filters(request):
         "village": filters.get("desa") or None,
         "facilitator": filters.get("pendamping"),
     }
-
-
-class CappedPaginator(Paginator):
-    """Counts at most ``cap + 1`` rows: an admin's region can hold 200,000 gaps, and an
-    exact count of them would cost more than the page itself. The page then says
-    "more than 10,000" (the exact figures are on the coverage page)."""
-
-    cap = 10_000
-
-    @cached_property
-    def count(self) -> int:
-        return self.object_list[: self.cap + 1].count()
-
-    @property
-    def capped(self) -> bool:
-        return self.count > self.cap
 
 
 @role_required(*EVERY_ROLE)

@@ -22,6 +22,7 @@ from households.models import Member
 from households.validators import nik_warnings
 from pkh import registry
 from pkh.forms import add_service_errors
+from pkh.pagination import CappedPaginator
 from pkh.permissions import role_required
 
 SEARCH_SESSION_KEY = "caseload_search"
@@ -68,7 +69,9 @@ def caseload(request):
         facilitator=filters.get("pendamping"),
         no_visit=bool(filters.get("belum_dikunjungi")),
     ).order_by(*SortChoices.ORDER_BY[filters.get("urut") or "nama"])
-    page = Paginator(households, settings.PKH_CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(households, settings.PKH_CASELOAD_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(

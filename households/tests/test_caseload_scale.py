@@ -293,3 +293,37 @@ def test_fast_select_writes_what_djangos_select_writes():
         fast = FastSelect(choices=choices).render("x", value, attrs=attrs)
         slow = forms.Select(choices=choices).render("x", value, attrs=attrs)
         assert fast == "".join(line.strip() for line in slow.splitlines())
+
+
+@pytest.mark.django_db
+class TestCappedCount:
+    """An admin's province-wide caseload counts at most ``cap + 1`` families."""
+
+    def test_beyond_the_cap_the_page_says_more_than_and_asks_for_a_filter(
+        self, client, admin_user, monkeypatch, settings
+    ):
+        from pkh.pagination import CappedPaginator
+
+        monkeypatch.setattr(CappedPaginator, "cap", 3)
+        settings.PKH_CASELOAD_PAGE_SIZE = 2
+        for _ in range(5):
+            HouseholdFactory()  # in the admin's regency (34.02)
+        client.force_login(admin_user)
+        response = client.get(URL)
+        assert response.context["page"].paginator.capped
+        content = response.content.decode()
+        assert "3+" in content and "Lebih dari 3 keluarga" in content
+        # Pages up to the cap stay reachable.
+        assert len(client.get(URL, {"page": 2}).context["page"].object_list) == 2
+
+    def test_under_the_cap_the_exact_count(self, client, facilitator, monkeypatch):
+        from pkh.pagination import CappedPaginator
+
+        monkeypatch.setattr(CappedPaginator, "cap", 3)
+        for _ in range(3):
+            HouseholdFactory(facilitator=facilitator)
+        client.force_login(facilitator)
+        response = client.get(URL)
+        assert not response.context["page"].paginator.capped
+        assert response.context["page"].paginator.count == 3
+        assert "Lebih dari" not in response.content.decode()
