@@ -1,25 +1,34 @@
 """Every environment variable the app reads is listed in .env.example, and nothing else.
 
-Read from the settings modules, the Celery and WSGI entry points, gunicorn.conf.py, the
-Procfile and the shell scripts (serve, backup, restore): Python through its syntax tree
+Read from the app's Python (settings, entry points, gunicorn.conf.py, every app module
+but tests and benchmarks), the Procfile and the shell scripts (serve, backup, restore):
+Python through its syntax tree
 (``env("X")``, ``env.int("X")``, ``os.environ.get("X")``, ``os.getenv("X")``, ...),
 shell through ``$X`` / ``${X...}`` (upper-case names; the scripts keep their own
 variables in lower case).
 """
 
 import ast
+import os
 import re
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
-PYTHON_SOURCES = [
-    *sorted((BASE_DIR / "pkh" / "settings").glob("*.py")),
-    BASE_DIR / "pkh" / "celery.py",
-    BASE_DIR / "pkh" / "wsgi.py",
-    BASE_DIR / "manage.py",
-    BASE_DIR / "gunicorn.conf.py",
-]
+# The app's own Python: settings, entry points, gunicorn.conf.py and every module of the
+# apps, but not the tests, the benchmarks or the virtualenv.
+_NOT_APP = {".venv", ".git", "tests", "bench", "migrations", "staticfiles", "node_modules"}
+
+
+def _app_python_files() -> list[Path]:
+    found = []
+    for folder, dirs, files in os.walk(BASE_DIR):
+        dirs[:] = [d for d in dirs if d not in _NOT_APP and not d.startswith(".")]
+        found.extend(Path(folder) / f for f in files if f.endswith(".py") and f != "conftest.py")
+    return sorted(found)
+
+
+PYTHON_SOURCES = _app_python_files()
 SHELL_SOURCES = [*sorted((BASE_DIR / "scripts").glob("*.sh")), BASE_DIR / "Procfile"]
 # Set by the shell or the system, not by whoever deploys the app.
 SHELL_OWN = {"PATH", "PWD", "HOME", "USER", "TMPDIR", "OPTIND", "OPTARG"}
@@ -149,7 +158,13 @@ i = other("NOT_ENV")
 
 def test_the_scanner_sees_the_known_settings():
     names = app_env_names()
-    for name in ("DATABASE_URL", "DJANGO_SECRET_KEY", "WEB_CONCURRENCY", "CELERY_CONCURRENCY"):
+    for name in (
+        "DATABASE_URL",
+        "DJANGO_SECRET_KEY",
+        "WEB_CONCURRENCY",
+        "CELERY_CONCURRENCY",
+        "IMPORTS_SQL_TIMING",
+    ):
         assert name in names
 
 
