@@ -91,6 +91,11 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+# Behind pgbouncer in transaction mode: .iterator() must not use server-side cursors
+# (a cursor would outlive the transaction's server connection). docs/deployment.md.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+    "DATABASE_DISABLE_SERVER_SIDE_CURSORS", default=False
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the dev server and an in-process worker read while another writes.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -194,6 +199,12 @@ CELERY_BEAT_SCHEDULE = {
     "progress-reports-watchdog": {
         "task": "reports.tasks.report_runs_resume_stalled",
         "schedule": crontab(minute="*/15"),
+    },
+    # Every night at 03:15: delete expired logins (sessions live in the database, which
+    # keeps them until someone deletes them).
+    "sessions-clear-expired": {
+        "task": "pkh.tasks.sessions_clear_expired",
+        "schedule": crontab(hour=3, minute=15),
     },
 }
 

@@ -36,6 +36,7 @@ BEAT_ENTRIES = {
     "quarterly-progress-reports",
     "progress-reports-watchdog",
     "assistance-eligibility-nightly",
+    "sessions-clear-expired",
 }
 
 
