@@ -9,7 +9,8 @@
 #
 # Stops with Ctrl-C (SIGINT) or SIGTERM to honcho: it sends SIGTERM to the process group
 # of each of the three (gunicorn finishes its requests, the worker its tasks) and SIGKILL
-# to whatever still runs 5 s later; a task cut short goes back to the queue (acks_late).
+# to whatever still runs 5 s later; a task cut short was never acknowledged (acks_late),
+# so Redis hands it out again after the visibility timeout (docs/deployment.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH"
