@@ -6,6 +6,11 @@
 # Every setting comes from the environment or .env (see .env.example); for a run on this
 # machine the defaults below point at the local PostgreSQL and Redis and plain http on
 # loopback. SEED_DEMO=1 also loads the demo data.
+#
+# Stops with Ctrl-C (SIGINT) or SIGTERM to honcho: it sends SIGTERM to the process group
+# of each of the three (gunicorn finishes its requests, the worker its tasks) and SIGKILL
+# to whatever still runs 5 s later; a task cut short was never acknowledged (acks_late),
+# so Redis hands it out again after the visibility timeout (docs/deployment.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH"
@@ -52,7 +57,11 @@ if url.scheme.startswith("postgres"):
 PY
 python manage.py migrate --noinput
 python manage.py collectstatic --noinput --verbosity 0
-python manage.py load_regions
+# The bundled Kemendagri regions (idempotent; LOAD_REGIONS=0 skips it when they are
+# loaded already: the smoke test, or a restart after a deploy that loaded them).
+if [ "${LOAD_REGIONS:-1}" != "0" ]; then
+  python manage.py load_regions
+fi
 if [ "${SEED_DEMO:-0}" = "1" ]; then
   python manage.py seed_demo
 fi

@@ -23,6 +23,8 @@ SECRET_KEY = env(
 )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# The load balancer probes /health/ over plain http (pkh/health.py).
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -50,6 +52,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # /health/ for the load balancer: before sessions, host checks and login (pkh/health.py).
+    "pkh.health.HealthCheckMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "pkh.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -87,6 +91,11 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+# Behind pgbouncer in transaction mode: .iterator() must not use server-side cursors
+# (a cursor would outlive the transaction's server connection). docs/deployment.md.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+    "DATABASE_DISABLE_SERVER_SIDE_CURSORS", default=False
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the dev server and an in-process worker read while another writes.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -147,7 +156,12 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 60 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+# Redis hands an unacknowledged task (acks_late) to another worker after this many
+# seconds: it must outlast the longest task's time limit (roster imports: 2 h) plus its
+# retry countdown, or a long task would run twice at once (pkh/tests/test_celery_config.py).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3 * 60 * 60)
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
@@ -185,6 +199,12 @@ CELERY_BEAT_SCHEDULE = {
     "progress-reports-watchdog": {
         "task": "reports.tasks.report_runs_resume_stalled",
         "schedule": crontab(minute="*/15"),
+    },
+    # Every night at 03:15: delete expired logins (sessions live in the database, which
+    # keeps them until someone deletes them).
+    "sessions-clear-expired": {
+        "task": "pkh.tasks.sessions_clear_expired",
+        "schedule": crontab(hour=3, minute=15),
     },
 }
 
