@@ -29,8 +29,14 @@ def worker_env() -> dict[str, str]:
         f"postgres://{db.get('USER') or ''}@{db.get('HOST') or '127.0.0.1'}:"
         f"{db.get('PORT') or 5432}/{connection.settings_dict['NAME']}"
     )
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "pkh.settings.worker_test"}
-    return env
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "pkh.settings.worker_test",
+        # The same storage as the test process (as workers share it with web servers).
+        "PKH_TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "PKH_TEST_PRIVATE_MEDIA_ROOT": str(settings.PKH_PRIVATE_MEDIA_ROOT),
+    }
 
 
 @contextmanager
