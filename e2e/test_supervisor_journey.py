@@ -55,7 +55,7 @@ def proposal(facilitator, migration_rows):
 
 
 def test_supervisor_approves_and_downloads_the_quarter(
-    browser, live_server, supervisor, facilitator, other_facilitator, quarter, proposal
+    browser, live_server, supervisor, facilitator, other_facilitator, quarter, proposal, tmp_path
 ):
     j = Journey(browser, live_server, device=DESKTOP, accept_downloads=True)
     page = j.page
@@ -122,7 +122,8 @@ def test_supervisor_approves_and_downloads_the_quarter(
         j.tap(page.get_by_role("link", name="Unduh XLSX"))
     download = download_info.value
     assert download.suggested_filename == f"laporan-tim-{quarter}-{supervisor.pk}.xlsx"
-    workbook = openpyxl.load_workbook(download.path())
+    download.save_as(tmp_path / download.suggested_filename)
+    workbook = openpyxl.load_workbook(tmp_path / download.suggested_filename)
     assert {"Jumlah dampingan", "Kunjungan rumah", "Graduasi terhadap target"} <= set(
         workbook.sheetnames
     )
