@@ -1,17 +1,15 @@
 """Fixtures shared by every app's tests: regions, the three roles, two teams, a real
 Celery worker and headless Chromium."""
 
-import contextlib
 import os
-import re
 import shutil
-from pathlib import Path
 
 import pytest
 
 from accounts.tests.factories import AdminFactory, FacilitatorFactory, SupervisorFactory
 from households.models import Region
 from households.tests.factories import OTHER_REGENCY_VILLAGE, ensure_components, ensure_regions
+from pkh.testing import WatchedBrowser, artifacts_folder, save_artifacts
 
 
 @pytest.fixture
@@ -116,7 +114,6 @@ def real_worker(transactional_db):
 # open in ``artifacts/browser/<test>/`` (kept by CI).
 
 CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts" / "browser"
 _REPORTS = pytest.StashKey[dict]()
 
 
@@ -134,75 +131,6 @@ def pytest_runtest_makereport(item, call):
     report = yield
     item.stash.setdefault(_REPORTS, {})[report.when] = report
     return report
-
-
-class WatchedBrowser:
-    """The shared Chromium as a test sees it: every context it opens is watched for
-    console errors and uncaught exceptions, and closed after the test."""
-
-    def __init__(self, browser):
-        self._browser = browser
-        self.contexts = []
-        self.problems: list[str] = []
-
-    def new_context(self, **kwargs):
-        context = self._browser.new_context(**kwargs)
-        context.on("console", self._console)
-        context.on("weberror", self._weberror)
-        self.contexts.append(context)
-        return context
-
-    def new_page(self, **kwargs):
-        return self.new_context(**kwargs).new_page()
-
-    def __getattr__(self, name):
-        return getattr(self._browser, name)
-
-    def _console(self, message) -> None:
-        if message.type == "error":
-            where = message.location or {}
-            self.problems.append(
-                f"console error: {message.text} "
-                f"({where.get('url', '?')}:{where.get('lineNumber', '?')})"
-            )
-
-    def _weberror(self, web_error) -> None:
-        url = web_error.page.url if web_error.page else "?"
-        self.problems.append(f"uncaught exception: {web_error.error} (page {url})")
-
-    def pages(self) -> list:
-        return [page for context in self.contexts for page in context.pages]
-
-    def assert_no_page_errors(self) -> None:
-        """Fail now if any page logged a console error or threw (a journey calls this
-        after each step, so the failure names the step)."""
-        if self.problems:
-            pytest.fail("page errors:\n" + "\n".join(self.problems), pytrace=False)
-
-    def close(self) -> None:
-        for context in self.contexts:
-            with contextlib.suppress(Exception):  # already gone with a crashed browser
-                context.close()
-        self.contexts = []
-
-
-def artifacts_folder(nodeid: str) -> Path:
-    return ARTIFACTS / re.sub(r"[^A-Za-z0-9_.-]+", "-", nodeid).strip("-")[:150]
-
-
-def _save_artifacts(folder: Path, watched: WatchedBrowser) -> None:
-    """A full-page screenshot and the HTML of every open page, and the page errors."""
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
-    index = []
-    for n, page in enumerate(watched.pages(), start=1):
-        index.append(f"page-{n}: {page.url}")
-        try:
-            page.screenshot(path=str(folder / f"page-{n}.png"), full_page=True, timeout=10_000)
-            (folder / f"page-{n}.html").write_text(page.content(), encoding="utf-8")
-        except Exception as exc:  # noqa: BLE001 - keep what can be kept
-            index.append(f"  not saved: {exc}")
-    (folder / "pages.txt").write_text("\n".join(index + watched.problems) + "\n")
 
 
 @pytest.fixture(scope="session")
@@ -233,7 +161,7 @@ def browser(request, _chromium):
     folder = artifacts_folder(request.node.nodeid)
     try:
         if failed or watched.problems:
-            _save_artifacts(folder, watched)
+            save_artifacts(folder, watched)
         else:
             shutil.rmtree(folder, ignore_errors=True)  # a stale one from an earlier run
     finally:
