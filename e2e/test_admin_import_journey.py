@@ -34,6 +34,7 @@ from imports.tests.roster import RosterBuilder, csv_bytes, spoil
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 FILE_NAME = "roster-jetis-november.csv"
+WORKER_TIMEOUT = 45_000  # ms: a worker on a loaded CI machine, polled every second
 # Families spoiled, and how (imports.tests.roster.spoil): their last row is rejected.
 SPOILED = {2: 0, 4: 1, 6: 4}  # NIK in scientific notation, 31 Feb, sex "X"
 EXPECTED = {  # kind -> (column, value, reason)
@@ -97,7 +98,7 @@ def test_admin_imports_a_roster_with_bad_rows(browser, live_server, admin_user, 
     # The preview (arriving by htmx polling when a worker checks the file).
     status = page.locator("#import-status")
     badge = status.locator(".badge").first
-    expect(badge).to_have_text("Menunggu konfirmasi")
+    expect(badge).to_have_text("Menunggu konfirmasi", timeout=WORKER_TIMEOUT)
     figures = _figures(page)
     assert figures["Baris dibaca"] == str(roster["rows"])
     assert figures["Baris ditolak"] == "3"
@@ -127,9 +128,15 @@ def test_admin_imports_a_roster_with_bad_rows(browser, live_server, admin_user, 
             expect(badge).to_have_text("Mengimpor")
             bar = status.get_by_role("progressbar")
             expect(bar).to_be_visible()
-            expect(status).to_contain_text("Menunggu giliran: impor lain sedang berjalan")
+            expect(status).to_contain_text(
+                "Menunggu giliran: impor lain sedang berjalan", timeout=WORKER_TIMEOUT
+            )
             assert RosterImport.objects.get().status == ImportStatus.IMPORTING
-        expect(bar).to_have_count(0)  # replaced by the result
+        expect(bar).to_have_count(0, timeout=WORKER_TIMEOUT)  # replaced by the result
+        for _ in range(50):  # the response handler may still be reading the last card
+            if seen and seen[-1]["done"]:
+                break
+            page.wait_for_timeout(100)
         assert seen, "the page never polled the import's status"
         running = [s for s in seen if s["percent"] is not None]
         assert running, "no poll showed the progress bar"
