@@ -137,6 +137,25 @@ def test_supervisor_approves_and_downloads_the_quarter(
     assert visits["rows"]["pendamping1"]["Kunjungan"] == 2
     assert visits["rows"]["pendamping2"]["Kunjungan"] == 1
     assert visits["rows"]["pendamping1"]["Pendamping"] == str(facilitator)
+
+    # pendamping1's own report for the quarter, and its XLSX.
+    j.tap(mine.get_by_role("link", name="Laporan", exact=True))
+    page.wait_for_url(lambda url: "/laporan/" in url and url.rstrip("/").split("/")[-1].isdigit())
+    expect(page.locator("main")).to_contain_text(str(facilitator))
+    with page.expect_download() as download_info:
+        j.tap(page.get_by_role("link", name="Unduh XLSX"))
+    download = download_info.value
+    assert download.suggested_filename == f"laporan-{quarter}-{facilitator.pk}.xlsx"
+    download.save_as(tmp_path / download.suggested_filename)
+    report = openpyxl.load_workbook(tmp_path / download.suggested_filename)
+    figures = {
+        row[0]: row[1] for row in report["Kunjungan rumah"].iter_rows(values_only=True) if row[0]
+    }
+    assert figures["Triwulan"] == str(quarter)
+    assert figures["Pendamping"] == str(facilitator)
+    assert figures["Kunjungan rumah dicatat"] == 2
+    assert figures["Keluarga yang dikunjungi"] == 2
+    assert figures["Keluarga aktif yang tidak dikunjungi"] == 1
     j.browser.assert_no_page_errors()
 
 
