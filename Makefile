@@ -6,7 +6,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run serve test lint format messages bench clean
+.PHONY: run serve test browser lint format messages bench clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ serve: $(VENV)/.runtime
 test: $(VENV)/.dev
 	$(PY) manage.py makemigrations --check --dry-run --settings=pkh.settings.test
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Only the tests that drive headless Chromium: the journeys in e2e/ and each app's
+# test_browser.py. A failure leaves screenshots and page HTML in artifacts/browser/.
+browser: $(VENV)/.dev
+	$(VENV)/bin/pytest -m browser $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

@@ -1,10 +1,15 @@
-"""Fixtures shared by every app's tests: regions, the three roles, and two teams."""
+"""Fixtures shared by every app's tests: regions, the three roles, two teams, a real
+Celery worker and headless Chromium."""
+
+import os
+import shutil
 
 import pytest
 
 from accounts.tests.factories import AdminFactory, FacilitatorFactory, SupervisorFactory
 from households.models import Region
 from households.tests.factories import OTHER_REGENCY_VILLAGE, ensure_components, ensure_regions
+from pkh.testing import WatchedBrowser, artifacts_folder, save_artifacts
 
 
 @pytest.fixture
@@ -73,8 +78,6 @@ def login(client, user):
 
 
 def _require(env_flag: str, reason: str):
-    import os
-
     if os.environ.get(env_flag) == "1":
         pytest.fail(f"{reason} ({env_flag}=1 makes this a failure)")
     pytest.skip(reason)
@@ -83,8 +86,6 @@ def _require(env_flag: str, reason: str):
 @pytest.fixture
 def real_worker(transactional_db):
     """A real Celery worker on the configured broker (Redis), against the test database."""
-    import os
-
     from django.db import connection
 
     from pkh.testing import celery_worker
@@ -105,21 +106,68 @@ def real_worker(transactional_db):
         app.conf.broker_url, app.conf.task_always_eager = previous
 
 
-@pytest.fixture
-def browser():
-    """Headless Debian Chromium driven by Playwright (never a downloaded browser)."""
-    import os
+# --- Headless Chromium ----------------------------------------------------------------
+# One Chromium for the whole run (launched by the first browser test), every browser test
+# run last (see ``pytest_collection_modifyitems``), each test in fresh browser contexts
+# that are closed after it. Console errors and uncaught exceptions of any page fail the
+# test; a failed test leaves a full-page screenshot and the HTML of every page it had
+# open in ``artifacts/browser/<test>/`` (kept by CI).
 
-    chromium = "/usr/bin/chromium"
-    if not os.path.exists(chromium):
-        _require("REQUIRE_BROWSER", "headless Chromium is not installed (/usr/bin/chromium)")
+CHROMIUM = "/usr/bin/chromium"
+_REPORTS = pytest.StashKey[dict]()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Browser tests last: they share one Chromium, whose event loop (sync Playwright)
+    then never overlaps another test; pytest-django's order is kept otherwise."""
+    items[:] = [i for i in items if not i.get_closest_marker("browser")] + [
+        i for i in items if i.get_closest_marker("browser")
+    ]
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    item.stash.setdefault(_REPORTS, {})[report.when] = report
+    return report
+
+
+@pytest.fixture(scope="session")
+def _chromium():
+    if not os.path.exists(CHROMIUM):
+        _require("REQUIRE_BROWSER", f"headless Chromium is not installed ({CHROMIUM})")
     from playwright.sync_api import sync_playwright
 
+    # Sync Playwright runs an event loop in this thread: Django's ORM must not refuse to
+    # run beside it (browser tests run last, see above).
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as p:
         instance = p.chromium.launch(
-            executable_path=chromium,
+            executable_path=CHROMIUM,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
         yield instance
         instance.close()
+
+
+@pytest.fixture
+def browser(request, _chromium):
+    """Headless Debian Chromium driven by Playwright (never a downloaded browser)."""
+    watched = WatchedBrowser(_chromium)
+    yield watched
+    reports = request.node.stash.get(_REPORTS, {})
+    failed = any(r.failed for r in reports.values())
+    folder = artifacts_folder(request.node.nodeid)
+    try:
+        if failed or watched.problems:
+            save_artifacts(folder, watched)
+        else:
+            shutil.rmtree(folder, ignore_errors=True)  # a stale one from an earlier run
+    finally:
+        watched.close()
+    if watched.problems and not failed:
+        pytest.fail(
+            "page errors (see " + str(folder) + "):\n" + "\n".join(watched.problems),
+            pytrace=False,
+        )

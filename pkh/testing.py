@@ -1,4 +1,5 @@
-"""Test helpers that need real services: a Celery worker process on Redis.
+"""Test helpers that need real services: a Celery worker process on Redis, and the
+watch over headless Chromium's pages (see the ``browser`` fixture in ``/conftest.py``).
 
 ``real_worker`` (a fixture in ``/conftest.py``) starts ``celery -A pkh worker`` in a
 subprocess against the test database and the broker in ``CELERY_BROKER_URL``, and turns
@@ -9,7 +10,10 @@ and a transactional test (``@pytest.mark.django_db(transaction=True)``).
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -17,10 +21,12 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.db import connection
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+ARTIFACTS = BASE_DIR / "artifacts" / "browser"
 
 
 def worker_env() -> dict[str, str]:
@@ -29,8 +35,14 @@ def worker_env() -> dict[str, str]:
         f"postgres://{db.get('USER') or ''}@{db.get('HOST') or '127.0.0.1'}:"
         f"{db.get('PORT') or 5432}/{connection.settings_dict['NAME']}"
     )
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "pkh.settings.worker_test"}
-    return env
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "pkh.settings.worker_test",
+        # The same storage as the test process (as workers share it with web servers).
+        "PKH_TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "PKH_TEST_PRIVATE_MEDIA_ROOT": str(settings.PKH_PRIVATE_MEDIA_ROOT),
+    }
 
 
 @contextmanager
@@ -85,3 +97,73 @@ def kill_worker(proc: subprocess.Popen) -> None:
     """Kill a worker and its children at once (SIGKILL), as a crash would."""
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
+
+
+class WatchedBrowser:
+    """The shared Chromium as a test sees it: every context it opens is watched for
+    console errors and uncaught exceptions, and closed after the test."""
+
+    def __init__(self, browser):
+        self._browser = browser
+        self.contexts = []
+        self.problems: list[str] = []
+
+    def new_context(self, **kwargs):
+        context = self._browser.new_context(**kwargs)
+        context.on("console", self._console)
+        context.on("weberror", self._weberror)
+        self.contexts.append(context)
+        return context
+
+    def new_page(self, **kwargs):
+        return self.new_context(**kwargs).new_page()
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+    def _console(self, message) -> None:
+        if message.type == "error":
+            where = message.location or {}
+            self.problems.append(
+                f"console error: {message.text} "
+                f"({where.get('url', '?')}:{where.get('lineNumber', '?')})"
+            )
+
+    def _weberror(self, web_error) -> None:
+        url = web_error.page.url if web_error.page else "?"
+        self.problems.append(f"uncaught exception: {web_error.error} (page {url})")
+
+    def pages(self) -> list:
+        return [page for context in self.contexts for page in context.pages]
+
+    def assert_no_page_errors(self) -> None:
+        """Fail now if any page logged a console error or threw (a journey calls this
+        after each step, so the failure names the step)."""
+        if self.problems:
+            pytest.fail("page errors:\n" + "\n".join(self.problems), pytrace=False)
+
+    def close(self) -> None:
+        for context in self.contexts:
+            with contextlib.suppress(Exception):  # already gone with a crashed browser
+                context.close()
+        self.contexts = []
+
+
+def artifacts_folder(nodeid: str) -> Path:
+    """``artifacts/browser/<test>/`` for a test's node id."""
+    return ARTIFACTS / re.sub(r"[^A-Za-z0-9_.-]+", "-", nodeid).strip("-")[:150]
+
+
+def save_artifacts(folder: Path, watched: WatchedBrowser) -> None:
+    """A full-page screenshot and the HTML of every open page, and the page errors."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    index = []
+    for n, page in enumerate(watched.pages(), start=1):
+        index.append(f"page-{n}: {page.url}")
+        try:
+            page.screenshot(path=str(folder / f"page-{n}.png"), full_page=True, timeout=10_000)
+            (folder / f"page-{n}.html").write_text(page.content(), encoding="utf-8")
+        except Exception as exc:  # noqa: BLE001 - keep what can be kept
+            index.append(f"  not saved: {exc}")
+    (folder / "pages.txt").write_text("\n".join(index + watched.problems) + "\n")

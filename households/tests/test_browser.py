@@ -30,6 +30,7 @@ def test_log_a_visit_on_a_phone(browser, live_server, facilitator, tmp_path):
     page.wait_for_url(live_server.url + reverse("households:detail", args=[household.pk]))
     assert _overflow(page) <= 0, "family page scrolls sideways on a phone"
     page.click("text=Catat kunjungan")
+    page.wait_for_url(live_server.url + reverse("households:visit_create", args=[household.pk]))
     assert _overflow(page) <= 0, "visit form scrolls sideways on a phone"
     save = page.locator("button[type=submit][data-once]")
     box = save.bounding_box()

@@ -4,8 +4,12 @@ It talks to the test database named in DATABASE_URL and to the broker for real.
 """
 
 from pkh.settings.test import *  # noqa: F403
-from pkh.settings.test import env
+from pkh.settings.test import MEDIA_ROOT, PKH_PRIVATE_MEDIA_ROOT, env
 
 CELERY_TASK_ALWAYS_EAGER = False
 # Crash-safety tests set this to hold a report task inside its write transaction.
 PKH_REPORT_PAUSE_BEFORE_COMMIT = env.float("PKH_REPORT_PAUSE_BEFORE_COMMIT", default=0.0)
+# The test process's media folders (pkh/testing.py passes them), not new temporary ones:
+# a file uploaded through the test server must be found by the worker.
+MEDIA_ROOT = env("PKH_TEST_MEDIA_ROOT", default=MEDIA_ROOT)
+PKH_PRIVATE_MEDIA_ROOT = env("PKH_TEST_PRIVATE_MEDIA_ROOT", default=PKH_PRIVATE_MEDIA_ROOT)
