@@ -20,6 +20,18 @@
     return axis;
   }
 
+  // Long names (aids, components, facilitators) on a narrow screen: break them into lines
+  // of at most `width` characters instead of letting the axis cut them off.
+  function wrap(label, width) {
+    var words = String(label).split(" "), lines = [], line = "";
+    words.forEach(function (word) {
+      if (line && (line + " " + word).length > width) { lines.push(line); line = word; }
+      else { line = line ? line + " " + word : word; }
+    });
+    if (line) { lines.push(line); }
+    return lines.length > 1 ? lines : lines[0];
+  }
+
   document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
     var source = document.getElementById(canvas.dataset.source);
     if (!source) { return; }
@@ -29,9 +41,14 @@
     var kind = canvas.dataset.chart;
     var horizontal = kind === "hbar";
     var line = kind === "line";
+    var narrow = canvas.parentElement.clientWidth < 500;
+    var labels = horizontal && narrow ? spec.labels.map(function (l) { return wrap(l, 16); }) : spec.labels;
     if (horizontal) {
+      var perLabel = labels.reduce(function (most, l) {
+        return Math.max(most, Array.isArray(l) ? l.length * 14 : 16, spec.series.length * 16);
+      }, 0);
       // CSSOM, not a style attribute: allowed by the Content-Security-Policy.
-      canvas.parentElement.style.height = Math.max(160, spec.labels.length * spec.series.length * 16 + 70) + "px";
+      canvas.parentElement.style.height = Math.max(160, labels.length * perLabel + 70) + "px";
     }
     var valueAxis = { beginAtZero: true, ticks: { autoSkip: true, maxTicksLimit: 6 } };
     var labelAxis = { ticks: { autoSkip: !horizontal, maxRotation: line ? 45 : 0 } };
@@ -40,7 +57,7 @@
     new Chart(canvas, {
       type: line ? "line" : "bar",
       data: {
-        labels: spec.labels,
+        labels: labels,
         datasets: spec.series.map(function (s, i) {
           var c = colour(spec, i);
           return line
