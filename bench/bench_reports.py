@@ -3,22 +3,36 @@
     createdb -h 127.0.0.1 -U postgres pkh_reports_bench
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/pkh_reports_bench
     export CELERY_BROKER_URL=redis://127.0.0.1:6379/7
-    .venv/bin/python -m bench.bench_reports                 # seeds if needed, then measures
+    .venv/bin/python manage.py migrate
+    .venv/bin/python -m bench.seed --families 200000 --visits-months 12   # optional: step 1
+    .venv/bin/python -m bench.bench_reports --workers 1 2   # seeds what is missing, measures
+    uptime                                                  # the load it ran under
+
+Never point it at a shared database (it writes: seeding, dating history back).
 
 What it does:
 
 1. ``bench.seed.seed(families=200_000, facilitators=800, visits_months=12)`` (idempotent):
    families, members, a year of visits and one "created" history row each.
-2. Its own preparation, once (marker table ``bench_reports_prep``): the seeded rows are
+2. A year of FDS/P2K2: ``bench.bench_fds.seed_fds(months=12)`` (groups' memberships, one
+   held session a month per group, attendance of every member family: ~87 % present).
+3. Complementary aid: ``bench.bench_assistance.seed_aid_rows`` (Sembako and KKS per active
+   family, KIS per member, KIP per school-age member), then their audit trail, which the
+   report reads "as it was": a "created" record (eligible, not receiving) when the family
+   was recorded, and a change to the row's status at its ``since`` date (so coverage moves
+   inside the quarter), plus advocacy cases opened and closed across both quarters.
+4. Its own preparation, once (marker table ``bench_reports_prep``): the seeded rows are
    dated back (created over the two years before the last quarter, 3 % of them during
    the previous two quarters), the members' components are written into the component
    history (the seeder skips it), and inside the reported quarter 3 % of the families
-   graduate and 1 % move to a colleague (history rows and ``HouseholdTransfer`` rows),
-   so "as it was" has real work to do.
-3. Queries and time per report, in-process, for the 400-family facilitator, the
+   exit and 1 % move to a colleague (history rows and ``HouseholdTransfer`` rows),
+   so "as it was" has real work to do. The graduations are written as an admin typing the
+   exit on the family page (a status change in the history, no ``Graduation`` row), which
+   the report counts as exits.
+5. Queries and time per report, in-process, for the 400-family facilitator, the
    10-family one and a typical one (the query count must be the same for all three).
-4. A baseline: 40 reports computed one after another in this process.
-5. The real thing: a Celery worker (``--concurrency`` 1, then 2) on Redis produces the
+6. A baseline: 40 reports computed one after another in this process.
+7. The real thing: a Celery worker (``--concurrency`` 1, then 2) on Redis produces the
    whole quarter's run (one task per active facilitator); wall time from the request to
    the run's status "done", as the status page would show it.
 """
@@ -84,26 +98,43 @@ def _prepare(quarter, say) -> None:
             "FROM households_member_components mc JOIN households_historicalmember hm "
             "ON hm.id = mc.member_id AND hm.history_type = '+'"
         )
-        # 3. Inside the quarter: 3 % graduate, 1 % move to the next facilitator.
+        # 3. Inside the quarter: 1 % of the families exit as an admin types it on the
+        #    family page (status change in the history, no Graduation row: self-graduation),
+        #    1 % graduate naturally through the graduation app (a Graduation row too), and
+        #    1 % move to the next facilitator.
         columns = [
             f.column
             for f in Household.history.model._meta.concrete_fields
-            if not f.column.startswith("history_") and f.column not in ("status", "facilitator_id")
+            if not f.column.startswith("history_")
         ]
         cols = ", ".join(columns)
         mid = quarter.start + (quarter.end - quarter.start) / 2
-        cursor.execute(
-            f"INSERT INTO households_historicalhousehold ({cols}, status, facilitator_id, "
-            "history_date, history_type, history_change_reason) "
-            f"SELECT {cols}, 'graduated', facilitator_id, %s, '~', 'bench graduation' "
-            "FROM households_household WHERE id %% 100 = 50 AND created_at < %s",
-            [mid, quarter.start],
-        )
-        cursor.execute(
-            "UPDATE households_household SET status = 'graduated', exit_type = 'mandiri', "
-            "status_date = %s WHERE id %% 100 = 50 AND created_at < %s",
-            [mid.date(), quarter.start],
-        )
+        admin_id = "(SELECT id FROM accounts_user WHERE role = 'admin' ORDER BY id LIMIT 1)"
+        for remainder, exit_type, reason in ((50, "mandiri", "admin"), (52, "alamiah", "app")):
+            cursor.execute(
+                "UPDATE households_household SET status = 'graduated', exit_type = %s, "
+                "status_date = %s, status_reason = 'bench' "
+                "WHERE id %% 100 = %s AND created_at < %s",
+                [exit_type, mid.date(), remainder, quarter.start],
+            )
+            cursor.execute(
+                f"INSERT INTO households_historicalhousehold ({cols}, "
+                "history_date, history_type, history_change_reason, history_user_id) "
+                f"SELECT {cols}, %s, '~', %s, {admin_id} "
+                "FROM households_household WHERE id %% 100 = %s AND created_at < %s",
+                [mid, f"bench graduation ({reason})", remainder, quarter.start],
+            )
+            if reason == "app":
+                cursor.execute(
+                    "INSERT INTO graduation_graduation (exit_type, date, reason, source, "
+                    "created_at, facilitator_id, household_id, recorded_by_id) "
+                    f"SELECT exit_type, status_date, 'bench', 'natural', %s, facilitator_id, id, "
+                    f"{admin_id} FROM households_household "
+                    "WHERE id %% 100 = %s AND created_at < %s",
+                    [mid, remainder, quarter.start],
+                )
+        columns = [c for c in columns if c != "facilitator_id"]
+        cols = ", ".join(columns)
         cursor.execute(
             "CREATE TEMP TABLE bench_moves ON COMMIT DROP AS "
             "SELECT h.id, h.facilitator_id AS old, nxt.id AS new FROM households_household h "
@@ -122,9 +153,9 @@ def _prepare(quarter, say) -> None:
             [moved_at],
         )
         cursor.execute(
-            f"INSERT INTO households_historicalhousehold ({cols}, status, facilitator_id, "
+            f"INSERT INTO households_historicalhousehold ({cols}, facilitator_id, "
             "history_date, history_type, history_change_reason) "
-            f"SELECT {', '.join('h.' + c for c in columns)}, h.status, m.new, %s, '~', 'transfer' "
+            f"SELECT {', '.join('h.' + c for c in columns)}, m.new, %s, '~', 'transfer' "
             "FROM households_household h JOIN bench_moves m ON m.id = h.id",
             [moved_at],
         )
@@ -132,10 +163,56 @@ def _prepare(quarter, say) -> None:
             "UPDATE households_household h SET facilitator_id = m.new FROM bench_moves m "
             "WHERE m.id = h.id"
         )
+        _aid_history(cursor, quarter)
         cursor.execute(f"INSERT INTO {PREP_TABLE} VALUES (%s)", [str(quarter)])
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    with connection.cursor() as cursor:  # as autovacuum leaves it: index-only scans work
+        cursor.execute("VACUUM ANALYZE")
     say(f"prepared the registry's history for {quarter} ({time.monotonic() - t0:.0f} s)")
+
+
+def _aid_history(cursor, quarter) -> None:
+    """The aid rows' audit trail, which the report reads "as it was", and advocacy cases.
+
+    ``seed_aid_rows`` writes the current statuses only. Every row gets a "created" record
+    when its family was recorded (eligible by the rules, not receiving), and rows that are
+    receiving or proposed now get a change to that status at their ``since`` date (spread
+    over four years back, so some change inside the reported quarters). Cases: 3 % of the
+    families have one opened in the previous or the reported quarter; a third resolved and
+    a third closed as unresolvable 20 days later.
+    """
+    prev = quarter.previous
+    common = (
+        "INSERT INTO assistance_historicalaidenrolment (id, status, since, card_number, note, "
+        "source, history_date, history_change_reason, history_type, aid_id, household_id, "
+        "member_id) "
+    )
+    cursor.execute(
+        common + "SELECT e.id, 'belum_menerima', h.created_at::date, '', '', 'aturan', "
+        "h.created_at, 'bench aid', '+', e.aid_id, e.household_id, e.member_id "
+        "FROM assistance_aidenrolment e JOIN households_household h ON h.id = e.household_id"
+    )
+    cursor.execute(
+        common + "SELECT e.id, e.status, e.since, e.card_number, e.note, e.source, "
+        "GREATEST(h.created_at + interval '1 day', e.since::timestamptz), 'bench aid', '~', "
+        "e.aid_id, e.household_id, e.member_id "
+        "FROM assistance_aidenrolment e JOIN households_household h ON h.id = e.household_id "
+        "WHERE e.status <> 'belum_menerima'"
+    )
+    cursor.execute(
+        """
+        INSERT INTO assistance_advocacycase (kind, description, opened_on, next_step, status,
+            closed_on, outcome, created_at, updated_at, household_id, opened_by_id, aid_id)
+        SELECT 'kks_blokir', 'KKS terblokir (bench)', o.opened_on, '',
+            CASE h.id %% 3 WHEN 0 THEN 'selesai' WHEN 1 THEN 'terbuka' ELSE 'tidak_selesai' END,
+            CASE WHEN h.id %% 3 <> 1 THEN o.opened_on + 20 END,
+            CASE WHEN h.id %% 3 <> 1 THEN 'bench' ELSE '' END,
+            now(), now(), h.id, h.facilitator_id, 'KKS'
+        FROM households_household h
+        CROSS JOIN LATERAL (SELECT %s::date + (h.id / 100 %% 180)::int AS opened_on) o
+        WHERE h.id %% 100 IN (60, 61, 62) AND h.facilitator_id IS NOT NULL
+        """,
+        [prev.first_day],
+    )
 
 
 def _seed(**params) -> dict:
@@ -158,6 +235,28 @@ def _seed(**params) -> dict:
         raise
 
 
+def _data_counts(say) -> None:
+    from django.db import connection
+
+    tables = {
+        "families": "households_household",
+        "members": "households_member",
+        "visits": "households_visit",
+        "FDS sessions": "fds_sessions_fdssession",
+        "attendance rows": "fds_sessions_attendance",
+        "aid rows": "assistance_aidenrolment",
+        "aid history rows": "assistance_historicalaidenrolment",
+        "advocacy cases": "assistance_advocacycase",
+        "graduations (app)": "graduation_graduation",
+    }
+    with connection.cursor() as cursor:
+        counts = []
+        for label, table in tables.items():
+            cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - fixed names
+            counts.append(f"{cursor.fetchone()[0]:,} {label}")
+    say("data: " + ", ".join(counts))
+
+
 def _per_report(facilitators, quarter) -> list[tuple[str, int, float, int]]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -177,6 +276,35 @@ def _per_report(facilitators, quarter) -> list[tuple[str, int, float, int]]:
         families = Household.objects.filter(facilitator_id=pk).count()
         rows.append((label, families, ms, len(ctx.captured_queries)))
     return rows
+
+
+def _per_section(pk: int, quarter, say) -> None:
+    """Where one report's time goes: each section's wall time, queries and its slowest
+    query (the shared caseload reads are timed first, as ``caseload (shared reads)``)."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import User
+    from reports.sections import ReportContext, sections
+    from reports.snapshot import _small_query_plans
+
+    user = User.objects.select_related("supervisor").get(pk=pk)
+    say(f"  {'section':<26}{'ms':>8}{'queries':>9}  slowest query")
+    with transaction.atomic():
+        _small_query_plans()
+        ctx = ReportContext(facilitator=user, quarter=quarter)
+        steps = [("caseload (shared reads)", lambda: ctx.caseload_end)]
+        steps += [(section.key, lambda s=section: s.compute(ctx)) for section in sections()]
+        for label, step in steps:
+            with CaptureQueriesContext(connection) as captured:
+                t0 = time.perf_counter()
+                step()
+                ms = (time.perf_counter() - t0) * 1000
+            slowest = max(captured.captured_queries, key=lambda q: float(q["time"]), default=None)
+            detail = (
+                f"{float(slowest['time']) * 1000:.1f} ms: {slowest['sql'][:70]}" if slowest else ""
+            )
+            say(f"  {label:<26}{ms:>8.1f}{len(captured.captured_queries):>9}  {detail}")
 
 
 def _baseline(quarter, n: int) -> float:
@@ -259,11 +387,16 @@ def main(argv: list[str] | None = None) -> int:
     def say(msg):
         print(msg, flush=True)
 
+    from bench.bench_assistance import seed_aid_rows
+    from bench.bench_fds import seed_fds
     from reports.quarters import Quarter
 
     info = _seed(families=args.families, facilitators=args.facilitators, visits_months=12)
+    seed_fds(info=info, months=12, log=say)
+    seed_aid_rows(say)
     quarter = Quarter.last_ended()
     _prepare(quarter, say)
+    _data_counts(say)
     say(f"quarter {quarter}: {info['families']:,} families, {args.facilitators} facilitators")
 
     from accounts.models import User
@@ -285,6 +418,8 @@ def main(argv: list[str] | None = None) -> int:
         quarter,
     ):
         say(f"  {label:<22}{families:>9}{ms:>9.1f}{queries:>9}")
+    say("\nper section, largest facilitator (in-process, warm):")
+    _per_section(info["facilitator"], quarter, say)
     per = _baseline(quarter, args.baseline)
     say(
         f"\nbaseline: {args.baseline} reports in one process, {per * 1000:.1f} ms each "

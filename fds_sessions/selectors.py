@@ -288,6 +288,68 @@ def attendance_rates(
     keep every attendance inside a membership period of its family in that group
     (``session_hold`` checks it; moves and ``memberships_sync`` never cut one off).
     """
+    return _attendance_counts(
+        per_day=False,
+        user=user,
+        by=by,
+        start=start,
+        end=end,
+        household_ids=household_ids,
+        group_ids=group_ids,
+        facilitator_ids=facilitator_ids,
+    )
+
+
+def attendance_rates_by_day(
+    *,
+    user: User,
+    by: Literal["household", "group", "facilitator"],
+    start: datetime.date,
+    end: datetime.date,
+    household_ids: Iterable[int] | None = None,
+    group_ids: Iterable[int] | None = None,
+    facilitator_ids: Iterable[int] | None = None,
+) -> dict[tuple[int, datetime.date], AttendanceRate]:
+    """:func:`attendance_rates` split by session date: keys are ``(key, date)``. Summing
+    the days of a period gives exactly :func:`attendance_rates` over that period (same
+    rule, same two queries), so one read serves several periods (months, quarters)."""
+    return _attendance_counts(
+        per_day=True,
+        user=user,
+        by=by,
+        start=start,
+        end=end,
+        household_ids=household_ids,
+        group_ids=group_ids,
+        facilitator_ids=facilitator_ids,
+    )
+
+
+def _counts(rows, per_day: bool) -> dict:
+    if not per_day:
+        return dict(rows)
+    out = {}
+    for key, day, n in rows:
+        if isinstance(day, str):  # SQLite hands dates back as text from a raw cursor
+            day = datetime.date.fromisoformat(day)
+        elif isinstance(day, datetime.datetime):
+            day = day.date()
+        out[(key, day)] = n
+    return out
+
+
+def _attendance_counts(
+    *,
+    per_day: bool,
+    user: User,
+    by: Literal["household", "group", "facilitator"],
+    start: datetime.date,
+    end: datetime.date,
+    household_ids: Iterable[int] | None = None,
+    group_ids: Iterable[int] | None = None,
+    facilitator_ids: Iterable[int] | None = None,
+) -> dict:
+    """Shared body of :func:`attendance_rates` and :func:`attendance_rates_by_day`."""
     m = GroupMembership._meta.db_table
     s = FdsSession._meta.db_table
     a = Attendance._meta.db_table
@@ -326,9 +388,11 @@ def attendance_rates(
         if by == "facilitator" or facilitator_ids is not None
         else ""
     )
+    day_of_session, day_of_attendance = (", s.date", ", a.session_date") if per_day else ("", "")
+    group_by = "1, 2" if per_day else "1"
     held_where, held_params = where("m")
     held_sql = f"""
-        SELECT {columns[by].format(hh="m")}, COUNT(*)
+        SELECT {columns[by].format(hh="m")}{day_of_session}, COUNT(*)
         FROM {m} m
         JOIN {s} s ON s.group_id = m.group_id
             AND s.status = %s
@@ -337,27 +401,27 @@ def attendance_rates(
             AND s.date >= %s AND s.date <= %s
         {join_group}
         WHERE {held_where}
-        GROUP BY 1
+        GROUP BY {group_by}
     """  # noqa: S608 - table names from _meta, values as parameters
     present_where, present_params = where("a")
     present_sql = f"""
-        SELECT {columns[by].format(hh="a")}, COUNT(*)
+        SELECT {columns[by].format(hh="a")}{day_of_attendance}, COUNT(*)
         FROM {a} a
         JOIN {s} s ON s.id = a.session_id
         {join_group}
         WHERE a.status = %s AND s.status = %s
             AND a.session_date >= %s AND a.session_date <= %s
             AND {present_where}
-        GROUP BY 1
+        GROUP BY {group_by}
     """  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(held_sql, [SessionStatus.HELD, start, end, *held_params])
-        held = dict(cursor.fetchall())
+        held = _counts(cursor.fetchall(), per_day)
         cursor.execute(
             present_sql,
             [AttendanceStatus.PRESENT, SessionStatus.HELD, start, end, *present_params],
         )
-        present = dict(cursor.fetchall())
+        present = _counts(cursor.fetchall(), per_day)
     return {
         key: AttendanceRate(present=int(present.get(key, 0)), held=int(n))
         for key, n in held.items()

@@ -64,24 +64,22 @@ from households.models import (
     SchoolLevel,
 )
 from households.selectors import facilitator_list, household_scope, pengurus_name
+from pkh import quarters
 from pkh.scoping import household_scope_q
 
 # --- helpers -------------------------------------------------------------------------
 
 
 def quarter_of(day: datetime.date) -> tuple[int, int]:
-    return day.year, (day.month - 1) // 3 + 1
+    """``(year, quarter)`` containing ``day``: quarters follow ``PKH_QUARTER_FIRST_MONTH``
+    (``pkh.quarters``), the same as the quarterly reports, so a target set here is the
+    target of the report of the same quarter."""
+    return quarters.quarter_of(day)
 
 
 def quarter_bounds(year: int, quarter: int) -> tuple[datetime.date, datetime.date]:
-    """First and last day of a quarter."""
-    first = datetime.date(year, 3 * (quarter - 1) + 1, 1)
-    last = (
-        datetime.date(year, 12, 31)
-        if quarter == 4
-        else datetime.date(year, 3 * quarter + 1, 1) - datetime.timedelta(days=1)
-    )
-    return first, last
+    """First and last day of a quarter (``pkh.quarters``)."""
+    return quarters.quarter_bounds(year, quarter)
 
 
 def years_before(day: datetime.date, years: int) -> datetime.date:

@@ -8,7 +8,8 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.models import Role
-        from pkh.registry import NavItem, register_nav_item
+        from pkh.registry import NavItem, register_demo_seeder, register_nav_item
+        from reports import demo
 
         register_nav_item(NavItem(_("Laporan"), "reports:list", (Role.FACILITATOR,), order=60))
         register_nav_item(
@@ -20,3 +21,4 @@ class ReportsConfig(AppConfig):
         register_nav_item(
             NavItem(_("Status laporan"), "reports:runs", (Role.SUPERVISOR, Role.ADMIN), order=62)
         )
+        register_demo_seeder(demo.seed_reports_demo)

@@ -6,9 +6,11 @@ into the reader's language (an old report keeps the definitions it was computed 
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 
@@ -115,4 +117,31 @@ def chart_data(snapshot: dict) -> dict:
                 {"label": _("Triwulan ini"), "data": [r[1] for r in purpose["rows"]]},
             ],
         }
+    trend = tables.get("fds.attendance_by_month")
+    if trend and any(r[1] is not None for r in trend["rows"]):
+        charts["attendance"] = {
+            "labels": [_month_label(r[0]) for r in trend["rows"]],
+            "series": [{"label": _("Kehadiran P2K2 (%)"), "data": [r[1] for r in trend["rows"]]}],
+            "percent": True,
+        }
+    aid = tables.get("aid.coverage")
+    if aid and any(r[4] is not None or r[5] is not None for r in aid["rows"]):
+        rows = [r for r in aid["rows"] if r[4] is not None or r[5] is not None]
+        charts["aid"] = {
+            "labels": [r[0] for r in rows],
+            "series": [
+                {"label": _("Awal triwulan"), "data": [r[5] for r in rows]},
+                {"label": _("Akhir triwulan"), "data": [r[4] for r in rows]},
+            ],
+            "percent": True,
+        }
     return charts
+
+
+def _month_label(value: str) -> str:
+    """``"2026-07"`` as the reader's short month and year ("Jul 2026")."""
+    try:
+        day = datetime.date.fromisoformat(f"{value}-01")
+    except ValueError:
+        return value
+    return date_format(day, "M Y")

@@ -1,7 +1,8 @@
 """Reporting quarters: labels such as ``2026Q3``, their dates and their instants.
 
 A quarter is a block of three months counted from ``settings.PKH_QUARTER_FIRST_MONTH``
-(1 = calendar quarters). Its boundaries are midnight in ``settings.PKH_REPORT_TIME_ZONE``
+(1 = calendar quarters; the rule is ``pkh.quarters``, shared with the graduation targets).
+Its boundaries are midnight in ``settings.PKH_REPORT_TIME_ZONE``
 (Asia/Jakarta): ``start`` is the first instant of the quarter, ``end`` the first instant of
 the next one (exclusive), so the state "at the end of Q" is the state "at the start of Q+1".
 """
@@ -16,6 +17,8 @@ from functools import total_ordering
 
 from django.conf import settings
 from django.utils import timezone
+
+from pkh.quarters import quarter_first_day, quarter_of
 
 LABEL_RE = re.compile(r"^\s*(\d{4})\s*[-/ ]?\s*[Qq]\s*([1-4])\s*$")
 
@@ -40,9 +43,7 @@ class Quarter:
 
     @classmethod
     def containing(cls, day: datetime.date) -> Quarter:
-        offset = (day.month - settings.PKH_QUARTER_FIRST_MONTH) % 12
-        year = day.year if day.month >= settings.PKH_QUARTER_FIRST_MONTH else day.year - 1
-        return cls(year, offset // 3 + 1)
+        return cls(*quarter_of(day))
 
     @classmethod
     def last_ended(cls, now: datetime.datetime | None = None) -> Quarter:
@@ -62,8 +63,7 @@ class Quarter:
 
     @property
     def first_day(self) -> datetime.date:
-        month0 = settings.PKH_QUARTER_FIRST_MONTH - 1 + 3 * (self.number - 1)
-        return datetime.date(self.year + month0 // 12, month0 % 12 + 1, 1)
+        return quarter_first_day(self.year, self.number)
 
     @property
     def next(self) -> Quarter:

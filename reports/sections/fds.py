@@ -17,7 +17,7 @@ from fds_sessions.models import (
     FdsSession,
     SessionStatus,
 )
-from fds_sessions.selectors import AttendanceRate, attendance_rates
+from fds_sessions.selectors import AttendanceRate, attendance_rates_by_day
 from reports.sections import Figure, ReportContext, SectionResult, Table
 
 
@@ -72,9 +72,32 @@ def _modules_completed_on(
     return done
 
 
+def _month_starts(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    months, day = [], first.replace(day=1)
+    while day <= last:
+        months.append(day)
+        day = (day + datetime.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _trend_months(
+    months: dict[datetime.date, AttendanceRate],
+    first: datetime.date,
+    quarter_first: datetime.date,
+    last: datetime.date,
+) -> list[tuple[datetime.date, AttendanceRate]]:
+    """The trend's months: from the first month with a held meeting (at most three
+    quarters before this one) to the quarter's last month; the quarter's own months are
+    always there, a month without a meeting has no rate."""
+    every = _month_starts(first, last)
+    with_data = [m for m in every if months.get(m, AttendanceRate()).held]
+    start = min([*with_data[:1], quarter_first.replace(day=1)])
+    return [(m, months.get(m, AttendanceRate())) for m in every if m >= start]
+
+
 def compute(ctx: ReportContext) -> SectionResult:
-    """Eight queries: the groups with their sessions (one), attendance for both quarters
-    (four), the modules completed (two), the attendance rows (one)."""
+    """Six queries: the groups with their sessions (one), attendance by session date over
+    the last four quarters (two), the modules completed (two), the attendance rows (one)."""
     q, prev = ctx.quarter, ctx.previous
     me = ctx.facilitator
     held = Q(sessions__status=SessionStatus.HELD)
@@ -86,10 +109,21 @@ def compute(ctx: ReportContext) -> SectionResult:
         .order_by("name", "pk")
     )
     ids = [g.pk for g in groups]
-    rates = attendance_rates(user=me, by="group", start=q.first_day, end=q.last_day, group_ids=ids)
-    rates_prev = attendance_rates(
-        user=me, by="group", start=prev.first_day, end=prev.last_day, group_ids=ids
+    # One read of the attendance by session date over the trend's four quarters gives the
+    # rates of both quarters (per group) and of every month (the attendance trend).
+    first_trend_day = q.previous.previous.previous.first_day
+    by_day = attendance_rates_by_day(
+        user=me, by="group", start=first_trend_day, end=q.last_day, group_ids=ids
     )
+    rates: dict[int, AttendanceRate] = defaultdict(AttendanceRate)
+    rates_prev: dict[int, AttendanceRate] = defaultdict(AttendanceRate)
+    months: dict[datetime.date, AttendanceRate] = defaultdict(AttendanceRate)
+    for (group_id, day), rate in by_day.items():
+        if q.first_day <= day:
+            rates[group_id] += rate
+        elif prev.first_day <= day:
+            rates_prev[group_id] += rate
+        months[day.replace(day=1)] += rate
     completed = _modules_completed_on(ids, until=q.last_day)
 
     def covered(group_id: int, first: datetime.date, last: datetime.date) -> int:
@@ -195,6 +229,21 @@ def compute(ctx: ReportContext) -> SectionResult:
             "keluarga",
         ),
     ]
+    trend = Table(
+        "fds.attendance_by_month",
+        gettext_noop("Kehadiran per bulan"),
+        [
+            gettext_noop("Bulan"),
+            gettext_noop("Kehadiran (%)"),
+            gettext_noop("Hadir"),
+            gettext_noop("Diharapkan"),
+        ],
+        [
+            [month.strftime("%Y-%m"), _pct(rate), rate.present, rate.held]
+            for month, rate in _trend_months(months, first_trend_day, q.first_day, q.last_day)
+        ],
+        translate_labels=False,
+    )
     table = Table(
         "fds.by_group",
         gettext_noop("Pertemuan menurut kelompok"),
@@ -219,4 +268,4 @@ def compute(ctx: ReportContext) -> SectionResult:
         ],
         translate_labels=False,
     )
-    return SectionResult(figures=figures, tables=[table])
+    return SectionResult(figures=figures, tables=[table, trend])

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+import datetime
+
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils.translation import gettext_noop
 
 from graduation.models import Graduation, QuarterlyTarget, Stage
 from graduation.selectors import pipeline_counts_by_stage, proposal_counts
 from graduation.services import default_quarter_target
-from households.models import ExitType
+from households.models import ExitType, Household, HouseholdStatus
+from reports.history import IN_PROGRAMME
 from reports.sections import Figure, ReportContext, SectionResult, Table
 
 STAGE_LABELS = {
@@ -20,13 +23,57 @@ STAGE_LABELS = {
     Stage.GRADUATED: gettext_noop("Graduasi"),
     Stage.MONITORED: gettext_noop("Dimonitor"),
 }
+HistoricalHousehold = Household.history.model
 SELF = ExitType.GRADUASI_MANDIRI
 NATURAL = ExitType.GRADUASI_ALAMIAH
 
 
+EXIT_STATUSES = (HouseholdStatus.GRADUATED, HouseholdStatus.EXITED)
+
+
+def admin_exits(
+    *, facilitator_id: int, first_day: datetime.date, last_day: datetime.date
+) -> list[dict]:
+    """Exits recorded on the family page (``households.services.household_update`` by an
+    admin), not through the graduation app: audit-trail records that change a family's
+    status from active or suspended to graduated or exited, with a status date in
+    ``first_day..last_day``, while the family was ``facilitator_id``'s, and no
+    ``Graduation`` of that family on that date (the graduation app writes one, and a
+    status change of its own, for every exit it records). Each change counts once, with
+    the exit type and status date typed with it. One query.
+    """
+    before = (
+        HistoricalHousehold.objects.filter(id=OuterRef("id"))
+        .filter(
+            Q(history_date__lt=OuterRef("history_date"))
+            | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
+        )
+        .order_by("-history_date", "-history_id")
+        .values("status")[:1]
+    )
+    return list(
+        HistoricalHousehold.objects.filter(
+            facilitator_id=facilitator_id,
+            history_type="~",
+            status__in=EXIT_STATUSES,
+            status_date__gte=first_day,
+            status_date__lte=last_day,
+        )
+        .annotate(before=Subquery(before))
+        .filter(before__in=IN_PROGRAMME)
+        .exclude(
+            Exists(
+                Graduation.objects.filter(household_id=OuterRef("id"), date=OuterRef("status_date"))
+            )
+        )
+        .order_by()
+        .values("id", "exit_type", "status_date")
+    )
+
+
 def compute(ctx: ReportContext) -> SectionResult:
-    """Five queries: the exits of both quarters (one), the targets (one), the proposals
-    (two) and the pipeline (one)."""
+    """Six queries: the exits of both quarters (two: the graduation app's and those typed
+    on the family page), the targets (one), the proposals (two) and the pipeline (one)."""
     q, prev = ctx.quarter, ctx.previous
     me = ctx.facilitator
     # Exits recorded through the graduation app, counted for the facilitator the family
@@ -42,6 +89,13 @@ def compute(ctx: ReportContext) -> SectionResult:
     for row in rows:
         exits["cur"][row["exit_type"]] = row["cur"]
         exits["prev"][row["exit_type"]] = row["prev"]
+    # Exits typed by an admin on the family page (a status change in the audit trail
+    # without a Graduation row): counted by their exit type and status date.
+    typed = {"cur": 0, "prev": 0}
+    for row in admin_exits(facilitator_id=me.pk, first_day=prev.first_day, last_day=q.last_day):
+        period = "cur" if row["status_date"] >= q.first_day else "prev"
+        exits[period][row["exit_type"]] = exits[period].get(row["exit_type"], 0) + 1
+        typed[period] += 1
 
     def split(period: str) -> tuple[int, int, int]:
         counts = exits[period]
@@ -75,8 +129,10 @@ def compute(ctx: ReportContext) -> SectionResult:
             "graduation.self_approved",
             gettext_noop("Graduasi sejahtera mandiri disetujui"),
             gettext_noop(
-                "Keluarga dampingan pendamping ini yang graduasi sejahtera mandiri (usulan "
-                "disetujui) dengan tanggal graduasi di dalam triwulan."
+                "Keluarga dampingan pendamping ini yang graduasi sejahtera mandiri dengan "
+                "tanggal graduasi di dalam triwulan: usulan yang disetujui melalui menu "
+                "graduasi, ditambah perubahan status ke graduasi sejahtera mandiri yang "
+                "dicatat admin di halaman keluarga."
             ),
             self_cur,
             self_prev,
@@ -109,7 +165,8 @@ def compute(ctx: ReportContext) -> SectionResult:
             gettext_noop("Graduasi alamiah"),
             gettext_noop(
                 "Keluarga yang graduasi alamiah (tidak ada lagi anggota yang memenuhi "
-                "komponen) dengan tanggal di dalam triwulan."
+                "komponen) dengan tanggal di dalam triwulan, dicatat melalui menu graduasi "
+                "atau oleh admin di halaman keluarga."
             ),
             natural_cur,
             natural_prev,
@@ -121,10 +178,25 @@ def compute(ctx: ReportContext) -> SectionResult:
             gettext_noop(
                 "Keluarga yang keluar dari PKH dalam triwulan karena alasan selain graduasi "
                 "(tidak memenuhi syarat, tidak memenuhi komitmen, pindah, meninggal, lainnya). "
-                "Hanya keluar yang dicatat melalui aplikasi (menu graduasi)."
+                "Termasuk keluar yang dicatat admin dengan mengubah status di halaman "
+                "keluarga (menurut jenis keluar dan tanggal status yang diisi)."
             ),
             other_cur,
             other_prev,
+            "keluarga",
+        ),
+        Figure(
+            "graduation.typed_exits",
+            gettext_noop("Keluar dicatat di halaman keluarga"),
+            gettext_noop(
+                "Dari graduasi dan keluar di atas: yang dicatat admin dengan mengubah status "
+                "keluarga (aktif atau ditangguhkan menjadi graduasi atau keluar) di halaman "
+                "keluarga, bukan melalui menu graduasi. Dihitung sekali per perubahan status, "
+                "dengan jenis keluar dan tanggal status yang diisi, untuk pendamping keluarga "
+                "pada saat itu."
+            ),
+            typed["cur"],
+            typed["prev"],
             "keluarga",
         ),
         Figure(

@@ -5,17 +5,37 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.utils.translation import gettext_noop
 
-from households.models import HouseholdTransfer
+from households.models import Household, HouseholdTransfer
 from reports.sections import Figure, ReportContext, SectionResult, Table
+
+HistoricalHousehold = Household.history.model
+# ``imports.models.RosterImport.change_reason`` starts every audit record an import writes
+# with this (reports reads it as data; it does not import the imports app).
+IMPORT_REASON_PREFIX = "Impor roster #"
 
 
 def compute(ctx: ReportContext) -> SectionResult:
-    """One query (plus the caseloads shared through ``ctx``)."""
+    """Two queries (plus the caseloads shared through ``ctx``): the transfers, and which
+    new families came from a roster import (none when no family is new)."""
     q, prev = ctx.quarter, ctx.previous
     end, start = ctx.caseload_end, ctx.caseload_start
     created = ctx.created_at
-    added = sum(1 for pk in end if q.start <= created[pk] < q.end)
-    added_prev = sum(1 for pk in start if prev.start <= created[pk] < q.start)
+    added = [pk for pk in end if q.start <= created[pk] < q.end]
+    added_prev = [pk for pk in start if prev.start <= created[pk] < q.start]
+    # Families whose first audit-trail record was written by a roster import.
+    imported = (
+        set(
+            HistoricalHousehold.objects.filter(
+                id__in=added + added_prev,
+                history_type="+",
+                history_change_reason__startswith=IMPORT_REASON_PREFIX,
+            ).values_list("id", flat=True)
+        )
+        if added or added_prev
+        else set()
+    )
+    by_import = sum(1 for pk in added if pk in imported)
+    by_import_prev = sum(1 for pk in added_prev if pk in imported)
     me = ctx.facilitator.pk
     current = Q(moved_at__gte=q.start)
     moved = HouseholdTransfer.objects.filter(
@@ -36,8 +56,30 @@ def compute(ctx: ReportContext) -> SectionResult:
                 "Keluarga yang pertama kali tercatat di aplikasi (impor daftar atau input) "
                 "selama triwulan dan berada pada pendamping ini di akhir triwulan."
             ),
-            added,
-            added_prev,
+            len(added),
+            len(added_prev),
+            "keluarga",
+        ),
+        Figure(
+            "roster.added_import",
+            gettext_noop("Keluarga baru dari impor daftar"),
+            gettext_noop(
+                "Dari keluarga baru: yang pertama kali tercatat melalui impor daftar "
+                '(riwayat pembuatannya bertanda "Impor roster #...").'
+            ),
+            by_import,
+            by_import_prev,
+            "keluarga",
+        ),
+        Figure(
+            "roster.added_typed",
+            gettext_noop("Keluarga baru diinput manual"),
+            gettext_noop(
+                "Dari keluarga baru: yang tidak berasal dari impor daftar (diinput di aplikasi "
+                "atau dengan cara lain)."
+            ),
+            len(added) - by_import,
+            len(added_prev) - by_import_prev,
             "keluarga",
         ),
         Figure(

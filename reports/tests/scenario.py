@@ -177,6 +177,19 @@ def expected(plans: list[Plan], *, facilitator: int, quarter: Quarter) -> dict:
     def added(q):
         return sum(1 for p in caseload(q.end) if q.start <= p.created < q.end)
 
+    def typed_exits(q, status=None):
+        """Status changes to graduated/exited, written as an admin's edit of the family
+        (no Graduation row), dated in ``q``, while the family was this facilitator's."""
+        return sum(
+            1
+            for p in plans
+            if p.status
+            and p.status[1] in (HouseholdStatus.GRADUATED, HouseholdStatus.EXITED)
+            and (status is None or p.status[1] == status)
+            and q.first_day <= p.status[0].astimezone(tz).date() <= q.last_day
+            and p.facilitator_at(p.status[0]) == facilitator
+        )
+
     end, start = quarter.end, quarter.start
     nv, active_end = not_visited(end, quarter)
     nv_prev, active_start = not_visited(start, prev)
@@ -200,5 +213,15 @@ def expected(plans: list[Plan], *, facilitator: int, quarter: Quarter) -> dict:
         "roster.moved_in__prev": moved(prev, into=True),
         "roster.moved_out": moved(quarter, into=False),
         "roster.moved_out__prev": moved(prev, into=False),
+        # status_at() writes graduations as self-graduations, exits without an exit type.
+        "graduation.self_approved": typed_exits(quarter, HouseholdStatus.GRADUATED),
+        "graduation.self_approved__prev": typed_exits(prev, HouseholdStatus.GRADUATED),
+        "graduation.other_exits": typed_exits(quarter, HouseholdStatus.EXITED),
+        "graduation.other_exits__prev": typed_exits(prev, HouseholdStatus.EXITED),
+        "graduation.natural": 0,
+        "graduation.typed_exits": typed_exits(quarter),
+        "graduation.typed_exits__prev": typed_exits(prev),
+        "roster.added_import": 0,
+        "roster.added_typed": added(quarter),
         "by_status_end": Counter(p.status_at(end) for p in caseload(end)),
     }

@@ -46,3 +46,62 @@ def test_report_and_team_pages_read_well_on_a_phone(browser, live_server, seeded
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     assert _charts(page) == 1
     page.screenshot(path=str(tmp_path / "team-360.png"), full_page=True)
+
+
+@pytest.fixture
+def catalogue_rows(component_rows):
+    """The P2K2 curriculum and the aid catalogue, seeded by data migrations and emptied by
+    a transactional test's flush: put them back (idempotent)."""
+    import importlib
+
+    from django.apps import apps
+
+    for name in (
+        "fds_sessions.migrations.0003_seed_curriculum",
+        "assistance.migrations.0002_seed_aid_catalogue",
+    ):
+        importlib.import_module(name).seed(apps, None)
+
+
+@pytest.mark.usefixtures("catalogue_rows")
+def test_attendance_trend_and_aid_charts_fit_a_phone(browser, live_server, seeded, tmp_path):
+    import datetime
+
+    from assistance.models import AidEnrolment, AidStatus
+    from fds_sessions.tests.factories import GroupFactory, add_families, held_session
+
+    facilitator = seeded[0]
+    group = GroupFactory(facilitator=facilitator)
+    families = add_families(group, 3)
+    for days in (-40, 10, 50):
+        day = Q.first_day + datetime.timedelta(days=days)
+        held_session(group, day, {h.pk: "present" for h in families[:2]})
+    for i, row in enumerate(AidEnrolment.objects.filter(household__facilitator=facilitator)):
+        row.status = [AidStatus.RECEIVING, AidStatus.ELIGIBLE][i % 2]
+        row._history_date = Q.start + datetime.timedelta(days=5)
+        row.save()
+    services.report_run_create(
+        quarter=Q, facilitators=[facilitator], by=None, trigger=Trigger.SCHEDULE
+    )
+    report = ProgressReport.objects.get(facilitator=facilitator)
+    errors = []
+    page = browser.new_page(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))  # a script that threw
+    _login(page, live_server, facilitator.username)
+    page.goto(live_server.url + reverse("reports:detail", args=[report.pk]))
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    assert _charts(page) == 4, "components, visits, attendance trend and aid coverage"
+    widths = page.evaluate(
+        "['chart-attendance', 'chart-aid'].map(id => document.querySelector("
+        '`canvas[data-source="${id}"]`).getBoundingClientRect().width)'
+    )
+    assert all(0 < w <= PHONE["width"] for w in widths), widths
+    assert (
+        page.evaluate(
+            "Chart.getChart(document.querySelector('canvas[data-source=\"chart-attendance\"]'))"
+            ".config.type"
+        )
+        == "line"
+    )
+    assert not errors, errors
+    page.screenshot(path=str(tmp_path / "report-charts-360.png"), full_page=True)

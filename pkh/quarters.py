@@ -1,0 +1,35 @@
+"""The one rule for reporting quarters, shared by every app (graduation targets, reports).
+
+A quarter is a block of three months counted from ``settings.PKH_QUARTER_FIRST_MONTH``
+(1 = calendar quarters Jan-Mar, Apr-Jun, ...; 4 = a year running April to March). A
+quarter is named by the year in which its year starts and its number 1..4: with
+``PKH_QUARTER_FIRST_MONTH = 4``, quarter (2026, 4) is January to March 2027.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+
+
+def quarter_of(day: datetime.date) -> tuple[int, int]:
+    """``(year, number)`` of the quarter that contains ``day``."""
+    first_month = settings.PKH_QUARTER_FIRST_MONTH
+    offset = (day.month - first_month) % 12
+    year = day.year if day.month >= first_month else day.year - 1
+    return year, offset // 3 + 1
+
+
+def quarter_first_day(year: int, number: int) -> datetime.date:
+    month0 = settings.PKH_QUARTER_FIRST_MONTH - 1 + 3 * (number - 1)
+    return datetime.date(year + month0 // 12, month0 % 12 + 1, 1)
+
+
+def quarter_bounds(year: int, number: int) -> tuple[datetime.date, datetime.date]:
+    """First and last day of the quarter."""
+    following = (year + 1, 1) if number == 4 else (year, number + 1)
+    return (
+        quarter_first_day(year, number),
+        quarter_first_day(*following) - datetime.timedelta(days=1),
+    )
