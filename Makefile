@@ -25,8 +25,10 @@ run: $(VENV)/.runtime
 
 # The production setup on this machine: gunicorn + Celery worker + beat (Procfile),
 # DEBUG off, against PostgreSQL and Redis. docs/deployment.md.
+# PROCESSES="web beat" starts only those Procfile entries (the fault script runs the
+# worker on its own so it can kill and restart it).
 serve: $(VENV)/.runtime
-	./scripts/serve-prod.sh
+	./scripts/serve-prod.sh $(PROCESSES)
 
 test: $(VENV)/.dev
 	$(PY) manage.py makemigrations --check --dry-run --settings=pkh.settings.test

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterable
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -41,6 +42,7 @@ from assistance.selectors import (
 )
 from households.models import Household, HouseholdStatus, Member
 from households.selectors import household_scope
+from pkh.queue import publish
 from pkh.scoping import area_q
 
 BATCH_SIZE = 2000
@@ -643,7 +645,8 @@ def aid_save(*, aid: Aid | None = None, code: str = "", components=(), by: User,
     aid.components.set(components)
     from assistance.tasks import aid_eligibility_refresh_all
 
-    transaction.on_commit(aid_eligibility_refresh_all.delay)
+    # If the broker is down the change stays saved; the nightly refresh catches up.
+    transaction.on_commit(partial(publish, aid_eligibility_refresh_all))
     return aid
 
 

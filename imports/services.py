@@ -23,6 +23,7 @@ import datetime
 import logging
 import os
 import time
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -50,6 +51,7 @@ from imports.models import (
 from imports.progress import Progress
 from imports.reader import RosterFileError
 from imports.staging import stage_roster
+from pkh.queue import publish
 
 logger = logging.getLogger(__name__)
 
@@ -69,10 +71,31 @@ def stale_after() -> datetime.timedelta:
 
 
 def _enqueue(task_name: str, roster_import_id: int) -> None:
+    transaction.on_commit(partial(roster_import_enqueue, task_name, roster_import_id))
+
+
+def roster_import_enqueue(task_name: str, roster_import_id: int) -> bool:
+    """Publish an import's task (after commit). If the broker (Redis) cannot be reached,
+    the import is marked failed with a clear message instead of waiting for a task that
+    never comes; the file is kept, nothing was written, and "Ulangi impor" queues it again.
+    """
     from imports import tasks
 
-    task = getattr(tasks, task_name)
-    transaction.on_commit(lambda: task.delay(roster_import_id))
+    if publish(getattr(tasks, task_name), roster_import_id):
+        return True
+    RosterImport.objects.filter(
+        pk=roster_import_id, status__in=(ImportStatus.QUEUED, ImportStatus.IMPORTING)
+    ).update(
+        status=ImportStatus.FAILED,
+        finished_at=timezone.now(),
+        progress_phase="",
+        error=_(
+            "Antrian tugas (Redis) tidak dapat dihubungi, jadi impor belum dijalankan. File "
+            "tersimpan dan tidak ada data yang berubah. Coba lagi beberapa saat lagi dengan "
+            "tombol Ulangi impor."
+        ),
+    )
+    return False
 
 
 def _update(roster_import: RosterImport, **fields) -> None:

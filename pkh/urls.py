@@ -20,3 +20,6 @@ urlpatterns = [
     path("laporan/", include("reports.urls")),
     path("sistem/", admin.site.urls),
 ]
+
+# A plain page for server errors; 503 with Retry-After when the database is unreachable.
+handler500 = "pkh.views.server_error"

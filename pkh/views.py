@@ -1,4 +1,9 @@
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 from django.utils import timezone
 
 from households.selectors import household_scope, no_visit_cutoff
@@ -20,3 +25,24 @@ def home(request):
         "no_visit_count": scope.filter(status="active").exclude(last_visit_on__gte=cutoff).count(),
     }
     return render(request, "home.html", context)
+
+
+# Seconds a browser (or a proxy) is told to wait before trying again when the database is
+# unreachable (restarting, failing over).
+DATABASE_RETRY_AFTER = 10
+
+
+def server_error(request):
+    """``handler500``: a plain error page, never a traceback.
+
+    When the error is the database being unreachable (PostgreSQL restarting or failing
+    over), the answer is 503 with ``Retry-After``: the request may be sent again in a
+    few seconds and nothing of it was half written (every write is one transaction).
+    The pages use no database and no context processors, so they render with the
+    database down.
+    """
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(DATABASE_RETRY_AFTER)
+        return response
+    return HttpResponseServerError(loader.render_to_string("500.html"))

@@ -72,4 +72,4 @@ cat <<TXT
   gunicorn (${WEB_CONCURRENCY:-$(( $(nproc) * 2 + 1 ))} workers) + Celery worker + Celery beat; Ctrl-C stops all three.
 
 TXT
-exec honcho start -f Procfile
+exec honcho start -f Procfile "$@"

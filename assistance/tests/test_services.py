@@ -464,3 +464,28 @@ def test_other_facilitators_family_is_untouched_by_refresh(family):
     services.aid_eligibility_refresh(household_ids=[family.pk])
     assert Member.objects.filter(household=other).count() == 1
     assert AidEnrolment.objects.filter(household=other).count() == 3  # KIS, Sembako, KKS
+
+
+def test_catalogue_change_is_kept_when_the_broker_is_down(
+    admin_user, django_capture_on_commit_callbacks
+):
+    """Redis unreachable after the commit: no error for the admin, the change stays saved
+    (the nightly refresh recomputes eligibility)."""
+    from unittest import mock
+
+    from kombu.exceptions import OperationalError as BrokerDown
+
+    from assistance.tasks import aid_eligibility_refresh_all
+
+    kip = Aid.objects.get(code="KIP")
+    data = {name: getattr(kip, name) for name in services.AID_FIELDS}
+    data["summary"] = "Diubah saat Redis mati."
+    down = BrokerDown("Connection refused.")
+    with (
+        mock.patch.object(aid_eligibility_refresh_all, "apply_async", side_effect=down) as sent,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.aid_save(aid=kip, components=list(kip.components.all()), by=admin_user, **data)
+    assert sent.called
+    kip.refresh_from_db()
+    assert kip.summary == "Diubah saat Redis mati."

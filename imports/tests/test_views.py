@@ -2,6 +2,7 @@
 
 import csv
 import io
+from unittest import mock
 
 import openpyxl
 import pytest
@@ -268,3 +269,66 @@ def test_menu_entry_for_admins_only(client, admin_user, facilitator):
     assert reverse("imports:list") in client.get(reverse("home")).content.decode()
     client.force_login(facilitator)
     assert reverse("imports:list") not in client.get(reverse("home")).content.decode()
+
+
+def test_upload_with_the_broker_down_fails_clearly_and_retries(
+    client, admin_user, builder, django_capture_on_commit_callbacks
+):
+    """Redis unreachable: the upload is kept, the import says so (not "queued" forever),
+    and "Ulangi impor" queues it once Redis is back."""
+    from kombu.exceptions import OperationalError as BrokerDown
+
+    from imports import tasks
+
+    families = list(builder.families(2))
+    client.force_login(admin_user)
+    down = BrokerDown("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+    with (
+        mock.patch.object(tasks.roster_import_validate_task, "apply_async", side_effect=down),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = upload(client, csv_bytes(families))
+    roster_import = RosterImport.objects.get()
+    assert response.status_code == 302
+    roster_import.refresh_from_db()
+    assert roster_import.status == ImportStatus.FAILED
+    page = client.get(response.url).content.decode()
+    assert "Antrian tugas (Redis) tidak dapat dihubungi" in page
+    assert "Ulangi impor" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("imports:retry", args=[roster_import.pk]))
+    roster_import.refresh_from_db()
+    assert roster_import.status == ImportStatus.AWAITING_CONFIRMATION
+    assert roster_import.error == ""
+
+
+def test_confirm_with_the_broker_down_writes_nothing_and_retry_imports(
+    client, admin_user, builder, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError as BrokerDown
+
+    from imports import tasks
+
+    families = list(builder.families(2))
+    roster_import = make_import(admin_user, csv_bytes(families))
+    client.force_login(admin_user)
+    down = BrokerDown("Connection refused.")
+    with (
+        mock.patch.object(tasks.roster_import_write_task, "apply_async", side_effect=down),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = client.post(
+            reverse("imports:confirm", args=[roster_import.pk]), {"mode": "all_or_nothing"}
+        )
+    assert response.status_code == 302
+    roster_import.refresh_from_db()
+    assert roster_import.status == ImportStatus.FAILED
+    assert "Redis" in roster_import.error
+    assert Household.objects.count() == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("imports:retry", args=[roster_import.pk]))
+    roster_import.refresh_from_db()
+    assert roster_import.status == ImportStatus.DONE
+    assert Household.objects.count() == 2
