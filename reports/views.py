@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -306,17 +304,15 @@ def district(request):
             "columns": selectors.team_columns(),
             "form": QuarterForm(initial={"triwulan": str(quarter)}),
             "start_form": RunStartForm(initial={"triwulan": str(quarter)}),
-            "chart": json.dumps(
-                {
-                    "labels": [str(r.supervisor or _("Tanpa supervisor")) for r in rows],
-                    "series": [
-                        {
-                            "label": _("Belum dikunjungi (%)"),
-                            "data": [r.totals.get("visits.not_visited_pct") for r in rows],
-                        }
-                    ],
-                }
-            ),
+            "chart": {
+                "labels": [str(r.supervisor or _("Tanpa supervisor")) for r in rows],
+                "series": [
+                    {
+                        "label": _("Belum dikunjungi (%)"),
+                        "data": [r.totals.get("visits.not_visited_pct") for r in rows],
+                    }
+                ],
+            },
         },
     )
 

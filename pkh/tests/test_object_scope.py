@@ -1,0 +1,221 @@
+"""Every URL that names an object refuses users of another team (or region): 404, or 403
+where the role is refused before any lookup; never the object.
+
+``OBJECTS`` maps every URL name whose pattern takes an object kwarg to how to build that
+kwarg from objects belonging to ANOTHER team; ``SHARED`` lists the ones whose objects
+belong to nobody's team (catalogues, with the reason). A new URL with an id kwarg that is
+in neither fails ``test_every_object_url_is_mapped``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from types import SimpleNamespace
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from django.utils import timezone
+
+from assistance.tests.factories import CaseFactory, ResourceFactory
+from fds_sessions.tests.factories import GroupFactory, add_families, held_session
+from graduation import services as graduation_services
+from graduation.models import Graduation
+from graduation.tests.factories import assess, ensure_default_form, pdf_upload
+from households.models import Region, RegionLevel
+from households.tests.factories import VisitFactory, household_with_members
+from imports.services import roster_import_create
+from pkh.tests.urlwalk import routes
+from reports.models import ProgressReport, Trigger
+from reports.quarters import Quarter
+from reports.services import report_run_create
+
+pytestmark = pytest.mark.django_db
+
+# kwargs that name an object (ids); other kwargs (a size, a format) are parameters.
+ID_KWARGS = {"pk", "member_pk", "group_pk", "indicator_pk", "object_id", "code", "id"}
+
+OBJECTS = {
+    "accounts:user_edit": lambda w: {"pk": w.facilitator.pk},
+    "households:detail": lambda w: {"pk": w.household.pk},
+    "households:edit": lambda w: {"pk": w.household.pk},
+    "households:member_create": lambda w: {"pk": w.household.pk},
+    "households:member_edit": lambda w: {"pk": w.household.pk, "member_pk": w.member.pk},
+    "households:visit_create": lambda w: {"pk": w.household.pk},
+    "households:visit_edit": lambda w: {"pk": w.visit.pk},
+    "assistance:status_edit": lambda w: {"pk": w.household.pk, "code": "KIS"},
+    "assistance:member_status_edit": lambda w: {
+        "pk": w.household.pk,
+        "code": "KIS",
+        "member_pk": w.member.pk,
+    },
+    "assistance:case_open": lambda w: {"pk": w.household.pk},
+    "assistance:case_detail": lambda w: {"pk": w.case.pk},
+    "assistance:resource_edit": lambda w: {"pk": w.resource.pk},
+    "fds_sessions:group_detail": lambda w: {"pk": w.group.pk},
+    "fds_sessions:group_edit": lambda w: {"pk": w.group.pk},
+    "fds_sessions:group_families": lambda w: {"pk": w.group.pk},
+    "fds_sessions:session_plan": lambda w: {"pk": w.group.pk},
+    "fds_sessions:session_detail": lambda w: {"pk": w.session.pk},
+    "fds_sessions:session_edit": lambda w: {"pk": w.session.pk},
+    "fds_sessions:session_cancel": lambda w: {"pk": w.session.pk},
+    "fds_sessions:session_attendance": lambda w: {"pk": w.session.pk},
+    "fds_sessions:session_photo": lambda w: {"pk": w.session.pk, "size": "besar"},
+    "graduation:assessment_history": lambda w: {"pk": w.household.pk},
+    "graduation:assessment_create": lambda w: {"pk": w.household.pk},
+    "graduation:assessment_detail": lambda w: {"pk": w.assessment.pk},
+    "graduation:natural_confirm": lambda w: {"pk": w.household.pk},
+    "graduation:pipeline_family": lambda w: {"pk": w.household.pk},
+    "graduation:pipeline_add": lambda w: {"pk": w.household.pk},
+    "graduation:pipeline_record": lambda w: {"pk": w.household.pk},
+    "graduation:proposal_create": lambda w: {"pk": w.household.pk},
+    "graduation:proposal_detail": lambda w: {"pk": w.proposal.pk},
+    "graduation:proposal_decide": lambda w: {"pk": w.proposal.pk},
+    "graduation:proposal_statement": lambda w: {"pk": w.proposal.pk},
+    "graduation:monitoring_record": lambda w: {"pk": w.monitoring.pk},
+    "imports:detail": lambda w: {"pk": w.roster_import.pk},
+    "imports:status": lambda w: {"pk": w.roster_import.pk},
+    "imports:confirm": lambda w: {"pk": w.roster_import.pk},
+    "imports:cancel": lambda w: {"pk": w.roster_import.pk},
+    "imports:retry": lambda w: {"pk": w.roster_import.pk},
+    "imports:report": lambda w: {"pk": w.roster_import.pk, "kind": "ditolak", "fmt": "csv"},
+    "reports:detail": lambda w: {"pk": w.report.pk},
+    "reports:detail_xlsx": lambda w: {"pk": w.report.pk},
+    "reports:detail_pdf": lambda w: {"pk": w.report.pk},
+    "reports:regenerate": lambda w: {"pk": w.report.pk},
+    "reports:run_detail": lambda w: {"pk": w.run.pk},
+    "reports:run_resume": lambda w: {"pk": w.run.pk},
+    "reports:item_rerun": lambda w: {"pk": w.run_item.pk},
+}
+
+# Objects that belong to no team or region: the same for every user by design.
+SHARED = {
+    "assistance:aid_edit": "the national aid catalogue (admins edit it)",
+    "fds_sessions:module_edit": "the national P2K2 curriculum (admins edit it)",
+    "fds_sessions:module_session_create": "the national P2K2 curriculum",
+    "fds_sessions:module_session_edit": "the national P2K2 curriculum",
+    "graduation:objection_detail": "the shared bank of answers to objections (no family data)",
+    "graduation:objection_edit": "the shared bank of answers to objections (supervisors curate)",
+    "graduation:objection_archive": "the shared bank of answers to objections",
+    "graduation:form_detail": "the national assessment form",
+    "graduation:form_edit": "the national assessment form (admins edit it)",
+    "graduation:group_create": "the national assessment form",
+    "graduation:group_edit": "the national assessment form",
+    "graduation:indicator_create": "the national assessment form",
+    "graduation:indicator_edit": "the national assessment form",
+    "graduation:indicator_remove": "the national assessment form",
+}
+
+
+def _object_routes():
+    return [
+        r
+        for r in routes()
+        if not r.is_admin_site and set(r.kwargs) & ID_KWARGS and r.name != "set_language"
+    ]
+
+
+def test_every_object_url_is_mapped():
+    unmapped = [r.name for r in _object_routes() if r.name not in OBJECTS and r.name not in SHARED]
+    assert not unmapped, (
+        f"URL patterns with an object id and no entry in OBJECTS or SHARED: {unmapped}. "
+        "Say how to build another team's object for them."
+    )
+    stale = (set(OBJECTS) | set(SHARED)) - {r.name for r in _object_routes()}
+    assert not stale, f"entries for URLs that no longer exist: {sorted(stale)}"
+
+
+@pytest.fixture
+def elsewhere(other_team_facilitator, other_supervisor, admin_user, regions):
+    """A full set of objects of another team (other_team_facilitator, other_supervisor)."""
+    ensure_default_form()
+    f = other_team_facilitator
+    village = Region.objects.get(code="34.02.09.2003")
+    household = household_with_members(facilitator=f, village=village)
+    graduated = household_with_members(facilitator=f, village=village)
+    assess(graduated)
+    approved = graduation_services.proposal_submit(
+        household=graduated, by=f, reason="Usaha warung sudah stabil.", statement=pdf_upload()
+    )
+    graduation_services.proposal_decide(
+        proposal=approved,
+        by=other_supervisor,
+        approve=True,
+        graduation_date=timezone.localdate() - datetime.timedelta(days=100),
+    )
+    assessment = assess(household)
+    proposal = graduation_services.proposal_submit(
+        household=household, by=f, reason="Penghasilan naik.", statement=pdf_upload()
+    )
+    group = GroupFactory(facilitator=f, village=village)
+    add_families(group, 2)
+    session = held_session(group, timezone.localdate() - datetime.timedelta(days=3), {})
+    quarter = Quarter.containing(timezone.localdate() - datetime.timedelta(days=95))
+    run = report_run_create(quarter=quarter, facilitators=[f], by=other_supervisor, enqueue=False)
+    report = ProgressReport.objects.create(
+        facilitator=f,
+        quarter=str(quarter),
+        snapshot={},
+        summary={},
+        generated_at=timezone.now(),
+        trigger=Trigger.SCHEDULE,
+    )
+    # Area-scoped objects live in a regency that none of the users under test covers.
+    malang = Region.objects.create(code="35.07", name="Kabupaten Malang", level=RegionLevel.REGENCY)
+    resource = ResourceFactory(area=malang)
+    roster_import = roster_import_create(
+        by=admin_user,
+        file=ContentFile(b"no_kk,nik\n", name="roster.csv"),
+        file_name="roster.csv",
+        enqueue=False,
+    )
+    return SimpleNamespace(
+        facilitator=f,
+        household=household,
+        member=household.members.first(),
+        visit=VisitFactory(household=household),
+        case=CaseFactory(household=household),
+        resource=resource,
+        group=group,
+        session=session,
+        assessment=assessment,
+        proposal=proposal,
+        monitoring=Graduation.objects.get(household=graduated).monitoring_visits.first(),
+        roster_import=roster_import,
+        report=report,
+        run=run,
+        run_item=run.items.get(),
+    )
+
+
+@pytest.mark.parametrize("role", ["facilitator", "supervisor", "other_region_admin"])
+def test_another_teams_objects_answer_404(role, request, client, elsewhere):
+    user = request.getfixturevalue(role)
+    client.force_login(user)
+    failures, refused = [], 0
+    for route in _object_routes():
+        if route.name not in OBJECTS:
+            continue
+        url = reverse(route.name, kwargs=OBJECTS[route.name](elsewhere))
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            if response.status_code == 405:  # the view does not take this method at all
+                continue
+            if response.status_code in (403, 404):
+                refused += 1
+                continue
+            failures.append(f"{method.upper()} {route.name} {url}: {response.status_code}")
+    assert not failures, f"{user.username} reached another team's objects:\n" + "\n".join(failures)
+    assert refused >= len(OBJECTS)
+
+
+def test_the_map_builds_objects_the_owner_can_open(client, elsewhere, other_team_facilitator):
+    """The control: the same URLs are not refused for the owning facilitator, so the
+    404s above come from scoping, not from objects that do not exist."""
+    client.force_login(other_team_facilitator)
+    for name in ("households:detail", "graduation:proposal_detail", "fds_sessions:session_detail"):
+        url = reverse(name, kwargs=OBJECTS[name](elsewhere))
+        assert client.get(url).status_code == 200, name
+    for name in ("graduation:monitoring_record", "assistance:case_detail"):
+        url = reverse(name, kwargs=OBJECTS[name](elsewhere))
+        assert client.get(url).status_code == 200, name
