@@ -9,26 +9,12 @@ in neither fails ``test_every_object_url_is_mapped``.
 
 from __future__ import annotations
 
-import datetime
-from types import SimpleNamespace
-
 import pytest
-from django.core.files.base import ContentFile
 from django.urls import reverse
-from django.utils import timezone
 
-from assistance.tests.factories import CaseFactory, ResourceFactory
-from fds_sessions.tests.factories import GroupFactory, add_families, held_session
-from graduation import services as graduation_services
-from graduation.models import Graduation
-from graduation.tests.factories import assess, ensure_default_form, pdf_upload
 from households.models import Region, RegionLevel
-from households.tests.factories import VisitFactory, household_with_members
-from imports.services import roster_import_create
 from pkh.tests.urlwalk import routes
-from reports.models import ProgressReport, Trigger
-from reports.quarters import Quarter
-from reports.services import report_run_create
+from pkh.tests.world import build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -127,64 +113,15 @@ def test_every_object_url_is_mapped():
 
 @pytest.fixture
 def elsewhere(other_team_facilitator, other_supervisor, admin_user, regions):
-    """A full set of objects of another team (other_team_facilitator, other_supervisor)."""
-    ensure_default_form()
-    f = other_team_facilitator
-    village = Region.objects.get(code="34.02.09.2003")
-    household = household_with_members(facilitator=f, village=village)
-    graduated = household_with_members(facilitator=f, village=village)
-    assess(graduated)
-    approved = graduation_services.proposal_submit(
-        household=graduated, by=f, reason="Usaha warung sudah stabil.", statement=pdf_upload()
-    )
-    graduation_services.proposal_decide(
-        proposal=approved,
-        by=other_supervisor,
-        approve=True,
-        graduation_date=timezone.localdate() - datetime.timedelta(days=100),
-    )
-    assessment = assess(household)
-    proposal = graduation_services.proposal_submit(
-        household=household, by=f, reason="Penghasilan naik.", statement=pdf_upload()
-    )
-    group = GroupFactory(facilitator=f, village=village)
-    add_families(group, 2)
-    session = held_session(group, timezone.localdate() - datetime.timedelta(days=3), {})
-    quarter = Quarter.containing(timezone.localdate() - datetime.timedelta(days=95))
-    run = report_run_create(quarter=quarter, facilitators=[f], by=other_supervisor, enqueue=False)
-    report = ProgressReport.objects.create(
-        facilitator=f,
-        quarter=str(quarter),
-        snapshot={},
-        summary={},
-        generated_at=timezone.now(),
-        trigger=Trigger.SCHEDULE,
-    )
-    # Area-scoped objects live in a regency that none of the users under test covers.
+    """A full set of objects of another team (other_team_facilitator, other_supervisor);
+    area-scoped ones in a regency that none of the users under test covers."""
     malang = Region.objects.create(code="35.07", name="Kabupaten Malang", level=RegionLevel.REGENCY)
-    resource = ResourceFactory(area=malang)
-    roster_import = roster_import_create(
-        by=admin_user,
-        file=ContentFile(b"no_kk,nik\n", name="roster.csv"),
-        file_name="roster.csv",
-        enqueue=False,
-    )
-    return SimpleNamespace(
-        facilitator=f,
-        household=household,
-        member=household.members.first(),
-        visit=VisitFactory(household=household),
-        case=CaseFactory(household=household),
-        resource=resource,
-        group=group,
-        session=session,
-        assessment=assessment,
-        proposal=proposal,
-        monitoring=Graduation.objects.get(household=graduated).monitoring_visits.first(),
-        roster_import=roster_import,
-        report=report,
-        run=run,
-        run_item=run.items.get(),
+    return build_world(
+        facilitator=other_team_facilitator,
+        supervisor=other_supervisor,
+        admin=admin_user,
+        village=Region.objects.get(code="34.02.09.2003"),
+        resource_area=malang,
     )
 
 
