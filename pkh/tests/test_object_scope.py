@@ -10,9 +10,10 @@ in neither fails ``test_every_object_url_is_mapped``.
 from __future__ import annotations
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from households.models import Region, RegionLevel
+from households.models import Household, Region, RegionLevel
 from pkh.tests.urlwalk import routes
 from pkh.tests.world import build_world
 
@@ -156,3 +157,30 @@ def test_the_map_builds_objects_the_owner_can_open(client, elsewhere, other_team
     for name in ("graduation:monitoring_record", "assistance:case_detail"):
         url = reverse(name, kwargs=OBJECTS[name](elsewhere))
         assert client.get(url).status_code == 200, name
+
+
+@pytest.mark.parametrize("role", ["facilitator", "supervisor", "other_region_admin"])
+def test_the_admin_site_object_pages_are_closed_to_app_roles(role, request, client, elsewhere):
+    """The Django admin site (/sistem/) is for superusers; no app role is staff, so every
+    admin page with an object id sends them to the admin login instead of the object."""
+    user = request.getfixturevalue(role)
+    assert not user.is_staff
+    client.force_login(user)
+    admin_login = reverse("admin:login")
+    values = {
+        "object_id": elsewhere.household.pk,
+        "app_label": "households",
+        "id": elsewhere.facilitator.pk,
+        "content_type_id": ContentType.objects.get_for_model(Household).pk,
+    }
+    checked = 0
+    for route in routes():
+        if not route.is_admin_site or not set(route.kwargs) & ID_KWARGS:
+            continue
+        url = route.path(values)
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            assert response.status_code == 302, f"{method} {url}: {response.status_code}"
+            assert response["Location"].startswith(admin_login), url
+        checked += 1
+    assert checked > 20
