@@ -6,7 +6,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run serve test browser lint format messages bench clean
+.PHONY: run serve test browser lint format messages audit bench clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ browser: $(VENV)/.dev
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# Known vulnerabilities in the pinned requirements (pip-audit; see docs/security.md).
+audit: $(VENV)/.dev
+	./scripts/audit_deps.sh
 
 format: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix .

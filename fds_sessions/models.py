@@ -16,26 +16,12 @@ while the family was in the group" is exact. ``fds_sessions.services`` maintains
 import datetime
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-
-class PrivateFileSystemStorage(FileSystemStorage):
-    """Files with no URL at all: asking for one is a programming error."""
-
-    def url(self, name):
-        raise ValueError("private files have no URL; serve them through a scoped view")
-
-
-def private_storage() -> FileSystemStorage:
-    """Session photos show families: they live outside MEDIA_ROOT and have no public URL.
-
-    They are served only by ``fds_sessions.views.session_photo`` to users in scope.
-    """
-    return PrivateFileSystemStorage(location=settings.PKH_PRIVATE_MEDIA_ROOT)
+from pkh.files import private_storage
 
 
 class FdsModule(models.Model):

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from fds_sessions.forms import (
 )
 from fds_sessions.models import AttendanceStatus, FdsModule, FdsModuleSession, SessionStatus
 from households.selectors import facilitator_list, village_choices
+from pkh.files import private_file_response
 from pkh.forms import add_service_errors
 from pkh.permissions import role_required
 
@@ -330,16 +331,13 @@ def session_photo(request, pk: int, size: str):
         raise Http404
     session = selectors.session_get(user=request.user, pk=pk)
     field = session.photo_thumbnail if size == "kecil" else session.photo
-    if not field:
-        raise Http404
-    try:
-        handle = field.open("rb")
-    except FileNotFoundError:
-        raise Http404
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    # Always a JPEG: photo_prepare re-encodes every upload.
+    return private_file_response(
+        field,
+        content_type="image/jpeg",
+        filename=f"p2k2-{session.pk}-{size}.jpg",
+        cache="private, max-age=3600",
+    )
 
 
 # --- Module catalogue -----------------------------------------------------------------

@@ -18,8 +18,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from graduation.storage import private_storage
 from households.models import ExitType
+from pkh.files import private_storage
 
 
 class AssessmentForm(models.Model):

@@ -43,7 +43,7 @@ from graduation.models import (
     Readiness,
     Stage,
 )
-from graduation.validators import validate_statement_file
+from graduation.validators import EXTENSIONS, validate_statement_file
 from households.models import ExitType, Household, HouseholdStatus
 
 MONITORING_MONTHS = (3, 6, 12)
@@ -528,7 +528,8 @@ def proposal_submit(
         statement_content_type=content_type,
         submitted_by=by,
     )
-    proposal.statement.save(statement.name or "surat", statement, save=False)
+    # The stored name's extension follows the checked content, not the client's file name.
+    proposal.statement.save(f"surat{EXTENSIONS[content_type]}", statement, save=False)
     proposal.save()
     today = timezone.localdate()
     entry = PipelineEntry.objects.filter(household=household).first()

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, When
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,7 +39,9 @@ from graduation.models import (
     ProposalStatus,
     Stage,
 )
+from graduation.validators import EXTENSIONS
 from households.selectors import facilitator_list, household_get, pengurus_name
+from pkh.files import private_file_response
 from pkh.forms import add_service_errors
 from pkh.permissions import role_required
 
@@ -401,24 +403,13 @@ def proposal_decide(request, pk: int):
 def proposal_statement(request, pk: int):
     """The signed statement, only to users who may see the family (never a public URL)."""
     proposal = selectors.proposal_get(user=request.user, pk=pk)
-    try:
-        handle = proposal.statement.open("rb")
-    except FileNotFoundError:
-        raise Http404
-    extension = {"application/pdf": "pdf", "image/png": "png", "image/webp": "webp"}.get(
-        proposal.statement_content_type, "jpg"
+    content_type = proposal.statement_content_type
+    extension = EXTENSIONS.get(content_type, ".bin")
+    return private_file_response(
+        proposal.statement,
+        content_type=content_type,
+        filename=f"surat-pernyataan-{proposal.pk}{extension}",
     )
-    response = FileResponse(
-        handle,
-        content_type=proposal.statement_content_type,
-        as_attachment=False,
-        filename=f"surat-pernyataan-{proposal.pk}.{extension}",
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    # An uploaded file is untrusted content: no scripts, no same-origin access.
-    response["Content-Security-Policy"] = "sandbox"
-    return response
 
 
 # --- monitoring ----------------------------------------------------------------------

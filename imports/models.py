@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pkh.files import private_storage
+
 
 class ImportMode(models.TextChoices):
     DRY_RUN = "dry_run", _("Uji coba (tidak menulis apa pun)")
@@ -40,7 +42,10 @@ class RosterImport(models.Model):
         on_delete=models.PROTECT,
         related_name="roster_imports",
     )
-    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", max_length=255)
+    # The roster itself is never downloadable: private storage, no URL, no view serves it.
+    file = models.FileField(
+        _("file"), upload_to="imports/%Y/%m/", max_length=255, storage=private_storage
+    )
     file_name = models.CharField(_("nama file"), max_length=255)
     file_size = models.BigIntegerField(_("ukuran file"), default=0)
     sheet = models.CharField(_("sheet"), max_length=100, blank=True)

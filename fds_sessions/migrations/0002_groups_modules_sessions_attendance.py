@@ -5,7 +5,7 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-import fds_sessions.models
+import pkh.files
 
 
 class Migration(migrations.Migration):
@@ -117,7 +117,7 @@ class Migration(migrations.Migration):
                     models.ImageField(
                         blank=True,
                         max_length=200,
-                        storage=fds_sessions.models.private_storage,
+                        storage=pkh.files.private_storage,
                         upload_to="",
                         verbose_name="foto",
                     ),
@@ -127,7 +127,7 @@ class Migration(migrations.Migration):
                     models.ImageField(
                         blank=True,
                         max_length=200,
-                        storage=fds_sessions.models.private_storage,
+                        storage=pkh.files.private_storage,
                         upload_to="",
                     ),
                 ),

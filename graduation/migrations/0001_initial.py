@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 import graduation.models
-import graduation.storage
+import pkh.files
 
 
 class Migration(migrations.Migration):
@@ -161,7 +161,7 @@ class Migration(migrations.Migration):
                 (
                     "statement",
                     models.FileField(
-                        storage=graduation.storage.private_storage,
+                        storage=pkh.files.private_storage,
                         upload_to=graduation.models.statement_upload_to,
                         verbose_name="surat pernyataan",
                     ),

@@ -5,10 +5,12 @@ Without ``DATABASE_URL`` the app uses SQLite in the project folder; without
 every variable.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -40,6 +42,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "django_celery_beat",
+    "axes",
     # Project apps; dependencies point down this list (households is the base).
     "accounts",
     "households",
@@ -61,9 +64,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "pkh.middleware.SessionIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "pkh.urls"
@@ -110,6 +117,11 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# AxesStandaloneBackend first: it refuses a locked-out username+IP before any password check.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -135,8 +147,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
-# Files showing families (P2K2 session photos): outside MEDIA_ROOT, never served by URL;
-# only scoped views read them.
+# Files about families (P2K2 session photos, signed graduation statements, uploaded
+# rosters): outside MEDIA_ROOT, never served by URL; only scoped views read them
+# (pkh/files.py). Nothing in the project serves MEDIA_URL.
 PKH_PRIVATE_MEDIA_ROOT = Path(
     env("PKH_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private_media"))
 )
@@ -150,7 +163,48 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# Security (docs/security.md). Sessions end after SESSION_COOKIE_AGE seconds in any case
+# and after PKH_SESSION_IDLE_TIMEOUT seconds without a request (0 turns the idle limit off).
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=60 * 60 * 12)
+PKH_SESSION_IDLE_TIMEOUT = env.int("PKH_SESSION_IDLE_TIMEOUT", default=60 * 60 * 2)
+# The last-request time in the session is rewritten at most this often (seconds), so
+# most requests do not write the session row.
+PKH_SESSION_ACTIVITY_RESOLUTION = 60
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# Login throttling (django-axes): after PKH_LOGIN_FAILURE_LIMIT wrong passwords for one
+# username from one address, that pair is refused for PKH_LOGIN_COOLOFF_MINUTES; other
+# users and the same user elsewhere are unaffected. Admins unlock early in the admin site
+# ("Axes" > access attempts) or with `manage.py axes_reset_username USERNAME`.
+AXES_ENABLED = env.bool("PKH_LOGIN_THROTTLE", default=True)
+AXES_FAILURE_LIMIT = env.int("PKH_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("PKH_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "pkh.security.login_locked_out"
+AXES_CLIENT_IP_CALLABLE = "pkh.security.client_ip"
+# Number of reverse proxies (load balancers) in front of the app that append to
+# X-Forwarded-For; 0 means the client is REMOTE_ADDR (the header is ignored, since a
+# client could forge it to dodge the lockout).
+PKH_TRUSTED_PROXY_COUNT = env.int("PKH_TRUSTED_PROXY_COUNT", default=0)
+
+# Content-Security-Policy (django-csp): no inline scripts or styles anywhere; the
+# templates keep scripts in static/js and styles in static/css/app.css.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    }
+}
 
 # Celery: no broker configured means tasks run in-process (eagerly).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
@@ -239,9 +293,6 @@ PKH_GRADUATION_ASSESSMENT_MAX_AGE_DAYS = env.int(
 )
 PKH_GRADUATION_STATEMENT_MAX_BYTES = env.int(
     "PKH_GRADUATION_STATEMENT_MAX_BYTES", default=5 * 1024 * 1024
-)
-PKH_PRIVATE_MEDIA_ROOT = Path(
-    env("PKH_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private_media"))
 )
 
 LOGGING = {

@@ -1,0 +1,89 @@
+"""One team's worth of objects of every kind, for the security tests (scope, CSP, logs)."""
+
+from __future__ import annotations
+
+import datetime
+from types import SimpleNamespace
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from assistance.tests.factories import CaseFactory, ResourceFactory
+from fds_sessions.tests.factories import GroupFactory, add_families, held_session
+from graduation import services as graduation_services
+from graduation.models import Graduation
+from graduation.tests.factories import assess, ensure_default_form, objection, pdf_upload
+from households.tests.factories import VisitFactory, household_with_members
+from imports.services import roster_import_create
+from reports.models import ProgressReport, Trigger
+from reports.quarters import Quarter
+from reports.services import report_run_create
+
+
+def build_world(*, facilitator, supervisor, admin, village, resource_area=None) -> SimpleNamespace:
+    """Families, a visit, an advocacy case, a P2K2 group and held session, assessments, a
+    pending and an approved proposal (with its monitoring visits), a progress report, a
+    report run, a resource and a roster import, all belonging to ``facilitator``'s team
+    (``supervisor``) and ``admin``."""
+    ensure_default_form()
+    household = household_with_members(facilitator=facilitator, village=village)
+    graduated = household_with_members(facilitator=facilitator, village=village)
+    assess(graduated)
+    approved = graduation_services.proposal_submit(
+        household=graduated,
+        by=facilitator,
+        reason="Usaha warung sudah stabil.",
+        statement=pdf_upload(),
+    )
+    graduation_services.proposal_decide(
+        proposal=approved,
+        by=supervisor,
+        approve=True,
+        graduation_date=timezone.localdate() - datetime.timedelta(days=100),
+    )
+    assessment = assess(household)
+    proposal = graduation_services.proposal_submit(
+        household=household, by=facilitator, reason="Penghasilan naik.", statement=pdf_upload()
+    )
+    group = GroupFactory(facilitator=facilitator, village=village)
+    add_families(group, 2)
+    session = held_session(group, timezone.localdate() - datetime.timedelta(days=3), {})
+    quarter = Quarter.containing(timezone.localdate() - datetime.timedelta(days=95))
+    run = report_run_create(
+        quarter=quarter, facilitators=[facilitator], by=supervisor, enqueue=False
+    )
+    report = ProgressReport.objects.create(
+        facilitator=facilitator,
+        quarter=str(quarter),
+        snapshot={},
+        summary={},
+        generated_at=timezone.now(),
+        trigger=Trigger.SCHEDULE,
+    )
+    resource = ResourceFactory(area=resource_area or village)
+    roster_import = roster_import_create(
+        by=admin,
+        file=ContentFile(b"no_kk,nik\n", name="roster.csv"),
+        file_name="roster.csv",
+        enqueue=False,
+    )
+    return SimpleNamespace(
+        facilitator=facilitator,
+        household=household,
+        graduated=graduated,
+        member=household.members.first(),
+        visit=VisitFactory(household=household),
+        case=CaseFactory(household=household),
+        resource=resource,
+        group=group,
+        session=session,
+        assessment=assessment,
+        proposal=proposal,
+        monitoring=Graduation.objects.get(household=graduated).monitoring_visits.first(),
+        roster_import=roster_import,
+        report=report,
+        quarter=quarter,
+        run=run,
+        run_item=run.items.get(),
+        objection=objection(supervisor),
+    )
