@@ -15,11 +15,11 @@ from collections.abc import Iterable
 from functools import partial
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from accounts.models import Role, User
 from assistance.models import (
@@ -144,12 +144,16 @@ def aid_eligibility_refresh(
     else:
         ids = sorted(set(household_ids))
     written = 0
+    touched: set[Pair] = set()
     for batch in _chunks(ids, batch_size):
-        written += _refresh_batch(batch, aids, on)
+        written += _refresh_batch(batch, aids, on, touched)
+    if touched:
+        # Once for all batches: the families of a large call share most pairs.
+        coverage_counts_rebuild(pairs=touched)
     return written
 
 
-def _refresh_batch(batch: list[int], aids: list[Aid], on: datetime.date) -> int:
+def _refresh_batch(batch: list[int], aids: list[Aid], on: datetime.date, touched: set[Pair]) -> int:
     eligible, families, active_members = _rule_state(batch, aids, on)
     rule_aids = {a.code for a in aids}
     existing = {}
@@ -206,7 +210,7 @@ def _refresh_batch(batch: list[int], aids: list[Aid], on: datetime.date) -> int:
         if (aid, household, member) not in existing
     ]
     if new:
-        bulk_create_with_history(new, AidEnrolment, batch_size=1000, default_date=timezone.now())
+        _create_with_history(new)
     if status_changed:
         bulk_update_with_history(
             status_changed,
@@ -221,11 +225,46 @@ def _refresh_batch(batch: list[int], aids: list[Aid], on: datetime.date) -> int:
         )
     if new or status_changed or copy_changed:
         # Pairs before (as loaded) and after (the families' current ones).
-        touched = {(f, v) for f, v in old_pairs} | {
+        touched |= {(f, v) for f, v in old_pairs} | {
             (f, v) for _a, f, v in families.values() if v is not None
         }
-        coverage_counts_rebuild(pairs=touched)
     return len(new) + len(status_changed) + len(copy_changed)
+
+
+def _create_with_history(objs: list[AidEnrolment], *, by: User | None = None) -> None:
+    """``bulk_create_with_history`` for many new rows: the rows by ``bulk_create``, their
+    "created" audit rows by one ``INSERT ... SELECT`` per chunk, copied from the rows
+    just written (no historical instance built in Python)."""
+    AidEnrolment.objects.bulk_create(objs, batch_size=2000)
+    history = AidEnrolment.history.model
+    when = timezone.now()
+    columns, exprs, params = [], [], []
+    for field in history._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        columns.append(connection.ops.quote_name(field.column))
+        if field.name == "history_date":
+            exprs.append("%s")
+            params.append(field.get_db_prep_save(when, connection))
+        elif field.name == "history_type":
+            exprs.append("'+'")
+        elif field.name == "history_user":
+            exprs.append("%s")
+            params.append(by.pk if by else None)
+        elif field.name.startswith("history_"):
+            exprs.append("%s")
+            params.append(None)
+        else:
+            exprs.append(f"e.{connection.ops.quote_name(field.column)}")
+    ids = [obj.pk for obj in objs]
+    with connection.cursor() as cursor:
+        for chunk in _chunks(ids, 1000):
+            cursor.execute(
+                f"INSERT INTO {history._meta.db_table} ({', '.join(columns)}) "  # noqa: S608
+                f"SELECT {', '.join(exprs)} FROM {AidEnrolment._meta.db_table} e "
+                f"WHERE e.id IN ({', '.join(['%s'] * len(chunk))})",
+                [*params, *chunk],
+            )
 
 
 @transaction.atomic
@@ -449,19 +488,32 @@ def aid_status_set(
 # ---------------------------------------------------------------- roster import
 
 
-def roster_aid_problems(*, member_flags: dict[int, dict[str, bool]]) -> dict[int, str]:
+def roster_aid_problems(
+    *,
+    member_flags: dict,
+    birth_dates: dict | None = None,
+) -> dict:
     """Members whose roster says they receive an aid they cannot have (outside its age
-    limits): ``{member_pk: reason}``. For the importer's validation step (warnings)."""
+    limits): ``{key: reason}``. For the importer's validation step (warnings).
+
+    Keys of ``member_flags`` are Member pks, whose birth dates are read from the
+    registry; or, with ``birth_dates`` (same keys, e.g. roster lines), any key: the
+    birth dates given are used (the roster's, for members not registered yet).
+    """
     aids = {a.code: a for a in Aid.objects.filter(code__in=ROSTER_AIDS)}
-    wanted = [pk for pk, flags in member_flags.items() if any(flags.values())]
+    wanted = [key for key, flags in member_flags.items() if any(flags.values())]
+    if birth_dates is None:
+        dates = Member.objects.filter(pk__in=wanted).values_list("pk", "birth_date")
+    else:
+        dates = ((key, birth_dates[key]) for key in wanted if birth_dates.get(key))
     problems = {}
     today = _today()
-    for pk, birth_date in Member.objects.filter(pk__in=wanted).values_list("pk", "birth_date"):
-        for code, receiving in member_flags[pk].items():
+    for key, birth_date in dates:
+        for code, receiving in member_flags[key].items():
             if receiving and code in aids:
                 problem = age_limit_problem(aid=aids[code], birth_date=birth_date, on=today)
                 if problem:
-                    problems[pk] = problem
+                    problems[key] = problem
                     break
     return problems
 
@@ -473,6 +525,7 @@ def roster_aid_apply(
     household_flags: dict[int, dict[str, bool]],
     by: User,
     on: datetime.date,
+    refresh: bool = True,
 ) -> int:
     """Apply the roster's KIP/KIS (per member) and SEMBAKO/KKS (per family) columns.
 
@@ -482,6 +535,12 @@ def roster_aid_apply(
     (advocacy in process is not undone by a roster). Unknown aid codes are ignored.
     Returns the number of rows created or changed. Set-based: a fixed number of
     queries per batch of families, whatever the number of rows.
+
+    The families' rule rows are refreshed first (``aid_eligibility_refresh``) unless
+    ``refresh`` is False: for a caller that refreshes them right after in the same
+    transaction (the roster import, through ``households_changed``). The roster's rows
+    are then created with their status at once instead of being created "eligible"
+    and updated; roster statuses are never overwritten by a refresh.
     """
     member_flags = {
         pk: {c: v for c, v in flags.items() if c in ("KIP", "KIS")}
@@ -497,7 +556,8 @@ def roster_aid_apply(
     household_ids = set(member_households.values()) | set(
         Household.objects.filter(pk__in=list(household_flags)).values_list("pk", flat=True)
     )
-    aid_eligibility_refresh(household_ids=household_ids, on=on)
+    if refresh:
+        aid_eligibility_refresh(household_ids=household_ids, on=on)
     aids = {a.code: a for a in Aid.objects.filter(code__in=ROSTER_AIDS)}
     wanted: dict[tuple, bool] = {}
     for pk, flags in member_flags.items():
@@ -510,14 +570,23 @@ def roster_aid_apply(
             for code, value in flags.items():
                 if code in aids and aids[code].unit == AidUnit.FAMILY:
                     wanted[(code, pk, None)] = bool(value)
+    by_household: dict[int, dict[tuple, bool]] = {}
+    for key, value in wanted.items():
+        by_household.setdefault(key[1], {})[key] = value
     changed = 0
+    touched: set[Pair] = set()
     for batch in _chunks(sorted(household_ids), BATCH_SIZE):
-        changed += _roster_batch(batch, wanted, on=on, by=by)
+        batch_wanted = {k: v for h in batch for k, v in by_household.get(h, {}).items()}
+        changed += _roster_batch(batch, batch_wanted, on=on, by=by, touched=touched)
+    if touched:
+        coverage_counts_rebuild(pairs=touched)  # once for all batches
     return changed
 
 
-def _roster_batch(batch: list[int], wanted: dict[tuple, bool], *, on, by) -> int:
-    batch_set = set(batch)
+def _roster_batch(
+    batch: list[int], wanted: dict[tuple, bool], *, on, by, touched: set[Pair]
+) -> int:
+    """``wanted``: the flags of this batch's families only."""
     eligible, families, active_members = _rule_state(
         batch, list(Aid.objects.filter(code__in=ROSTER_AIDS).prefetch_related("components")), on
     )
@@ -527,8 +596,6 @@ def _roster_batch(batch: list[int], wanted: dict[tuple, bool], *, on, by) -> int
     }
     to_update, to_create = [], []
     for key, receiving in wanted.items():
-        if key[1] not in batch_set:
-            continue
         row = existing.get(key)
         if receiving:
             if row is not None and row.status == AidStatus.RECEIVING:
@@ -563,7 +630,7 @@ def _roster_batch(batch: list[int], wanted: dict[tuple, bool], *, on, by) -> int
             )
             to_update.append(row)
     if to_create:
-        bulk_create_with_history(to_create, AidEnrolment, batch_size=1000, default_user=by)
+        _create_with_history(to_create, by=by)
     if to_update:
         bulk_update_with_history(
             to_update,
@@ -574,7 +641,7 @@ def _roster_batch(batch: list[int], wanted: dict[tuple, bool], *, on, by) -> int
             default_change_reason="roster",
         )
     if to_create or to_update:
-        coverage_counts_rebuild(pairs={(f, v) for _a, f, v in families.values()})
+        touched |= {(f, v) for _a, f, v in families.values()}
     return len(to_create) + len(to_update)
 
 

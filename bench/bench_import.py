@@ -5,6 +5,9 @@
         .venv/bin/python bench/bench_import.py [--families 100000] [--small 25000]
         [--seed-families 200000]
 
+With ``IMPORTS_SQL_TIMING=1`` in the environment each import logs the time of every
+statement and step; the log of each run is written next to its CSV (``*.stderr``).
+
 1. Seeds the registry with ``bench/seed.py`` (200,000 families, ~800,000 members, with
    their audit trail, in Kabupaten Bantul 34.02; idempotent).
 2. Generates two rosters of new families with ``bench/gen_roster.py``: ``--small`` and
@@ -82,6 +85,12 @@ def delete_families(connection, prefix: str) -> None:
                 "WHERE household_id IN (SELECT id FROM gone)"
             )
             for sql in (
+                # What the upper apps wrote for these families (aid rows, FDS periods).
+                "DELETE FROM assistance_historicalaidenrolment WHERE household_id IN "
+                "(SELECT id FROM gone)",
+                "DELETE FROM assistance_aidenrolment WHERE household_id IN (SELECT id FROM gone)",
+                "DELETE FROM fds_sessions_groupmembership WHERE household_id IN "
+                "(SELECT id FROM gone)",
                 "DELETE FROM households_historicalmember_components WHERE member_id IN "
                 "(SELECT id FROM gone_m)",
                 "DELETE FROM households_member_components WHERE member_id IN (SELECT id FROM gone_m)",
@@ -96,6 +105,11 @@ def delete_families(connection, prefix: str) -> None:
         c.execute("DROP TABLE gone")
         c.execute("DELETE FROM imports_stagingrow")
         c.execute("DELETE FROM imports_stagingfamily")
+        c.execute("DELETE FROM imports_staginghousehold")
+        c.execute("DELETE FROM imports_stagingmember")
+    from assistance.services import coverage_counts_rebuild
+
+    coverage_counts_rebuild()  # the aid rollup without the deleted families
     with connection.cursor() as c:
         c.execute("VACUUM ANALYZE households_member")
         c.execute("VACUUM ANALYZE households_household")
@@ -180,6 +194,8 @@ def report(label: str, result: dict, copy_seconds: float | None = None) -> None:
     )
     if copy_seconds:
         line += f"; COPY {copy_seconds:.2f} s, ratio {result['wall_seconds'] / copy_seconds:.1f}x"
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    line += f"; load average {load}; log {result['stderr']}"
     print(line, flush=True)
 
 
@@ -187,7 +203,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Roster import benchmark (PostgreSQL)")
     parser.add_argument("--families", type=int, default=100_000)
     parser.add_argument("--seed-families", type=int, default=200_000)
-    parser.add_argument("--small", type=int, default=25_000)
+    parser.add_argument("--small", type=int, default=25_000, help="0: skip the small file")
     args = parser.parse_args()
     connection = django_setup()
     facilitators = prepare(args.seed_families)
@@ -201,16 +217,21 @@ def main() -> None:
         flush=True,
     )
     small, big = str(tmp / "small.csv"), str(tmp / "big.csv")
-    n_small = generate(small, args.small, part=2, prefix=SMALL_PREFIX, facilitators=facilitators)
+    n_small = (
+        generate(small, args.small, part=2, prefix=SMALL_PREFIX, facilitators=facilitators)
+        if args.small
+        else 0
+    )
     n_big = generate(big, args.families, part=1, prefix=BIG_PREFIX, facilitators=facilitators)
     print(
         f"files: small {args.small} families / {n_small} rows / "
-        f"{os.path.getsize(small) / 1e6:.1f} MB; big {args.families} families / {n_big} rows / "
+        f"{os.path.getsize(small) / 1e6 if n_small else 0:.1f} MB; big {args.families} families / {n_big} rows / "
         f"{os.path.getsize(big) / 1e6:.1f} MB",
         flush=True,
     )
-    copy_small = copy_baseline(connection, small)
-    report("small import", run_import(small), copy_small)
+    if args.small:
+        copy_small = copy_baseline(connection, small)
+        report("small import", run_import(small), copy_small)
     copy_big = copy_baseline(connection, big)
     report("big import", run_import(big), copy_big)
     report("big import again (all unchanged)", run_import(big), copy_big)

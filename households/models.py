@@ -141,17 +141,21 @@ class Household(models.Model):
     no_kk = models.CharField(
         _("No. KK"), max_length=16, validators=[validate_sixteen_digits], db_index=True
     )
+    # No index of its own: (village, status) below serves equality and, on PostgreSQL,
+    # ``household_village_prefix`` (migration 0002) the region prefixes (LIKE '34.02.%').
     village = models.ForeignKey(
         Region,
         verbose_name=_("desa/kelurahan"),
         on_delete=models.PROTECT,
         related_name="households",
         limit_choices_to={"level": RegionLevel.VILLAGE},
+        db_index=False,
     )
     address = models.CharField(_("alamat"), max_length=200, blank=True)
     rt = models.CharField(_("RT"), max_length=3, blank=True)
     rw = models.CharField(_("RW"), max_length=3, blank=True)
     phone = models.CharField(_("telepon"), max_length=20, blank=True)
+    # No index of its own: the (facilitator, ...) indexes below start with it.
     facilitator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("pendamping"),
@@ -160,6 +164,7 @@ class Household(models.Model):
         on_delete=models.PROTECT,
         related_name="households",
         limit_choices_to={"role": "facilitator"},
+        db_index=False,
     )
     fds_group = models.ForeignKey(
         "fds_sessions.FdsGroup",

@@ -117,6 +117,8 @@ def apply(*, roster_import: RosterImport, progress: Progress, now: datetime.date
     plan = f"JOIN {F} f ON f.import_id = sh.import_id AND f.id_keluarga = sh.id_keluarga"
     member_row = f"JOIN {R} r ON r.import_id = sm.import_id AND r.nik = sm.nik AND r.line = sm.line"
 
+    write_settings()
+
     # 1. New FDS groups (few): through the ORM, so FdsGroup's own defaults apply.
     progress.report(phase=_phase("groups"), done=0, total=steps)
     wanted = fetch(
@@ -287,6 +289,8 @@ def apply(*, roster_import: RosterImport, progress: Progress, now: datetime.date
         [when, reason],
     )
 
+    gin_flush()
+
     # 8. The households that changed (themselves or through their members).
     progress.report(phase=_phase("done"), done=8)
     ids = {
@@ -302,6 +306,29 @@ def apply(*, roster_import: RosterImport, progress: Progress, now: datetime.date
     }
     progress.report(done=steps)
     return ids
+
+
+# The caseload's trigram index on member names (households migration 0003).
+NAME_TRIGRAM_INDEX = "member_name_trgm"
+
+
+def write_settings() -> None:
+    """PostgreSQL, for this transaction only: a large pending list for the trigram GIN
+    index, so that new names are merged into it in a few large batches (in work_mem)
+    instead of one small merge every 4 MB of new entries."""
+    if connection.vendor == "postgresql":
+        run("SET LOCAL gin_pending_list_limit = '256MB'")
+        run("SET LOCAL work_mem = '256MB'")
+
+
+def gin_flush() -> None:
+    """Merge the trigram index's pending list before commit: a search scans the pending
+    list entry by entry, so it must not be left full for the caseload."""
+    if connection.vendor == "postgresql":
+        fetch(
+            "SELECT gin_clean_pending_list(to_regclass(%s)) WHERE to_regclass(%s) IS NOT NULL",
+            [NAME_TRIGRAM_INDEX, NAME_TRIGRAM_INDEX],
+        )
 
 
 def _phase(key: str) -> str:

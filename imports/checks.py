@@ -17,6 +17,8 @@ Probable duplicates use the ``member_dup_key`` index (name_normalized, birth_dat
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 import logging
 import os
 import time
@@ -91,6 +93,17 @@ def _timing(sql: str, started: float) -> None:
     """With IMPORTS_SQL_TIMING=1, each statement's time goes to the log (benchmarks)."""
     if SQL_TIMING:
         logger.warning("%.3f s  %s", time.perf_counter() - started, " ".join(sql.split())[:150])
+
+
+@contextlib.contextmanager
+def timed(label: str):
+    """With IMPORTS_SQL_TIMING=1, the time of a whole step (Python included) goes to the log."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        if SQL_TIMING:
+            logger.warning("%.3f s  [step] %s", time.perf_counter() - started, label)
 
 
 def tune_session() -> None:
@@ -316,6 +329,63 @@ def check_file(*, roster_import: RosterImport) -> None:
         GROUP BY a.line, a.name""",
         [imp, file_phase, before, after, imp, imp, imp, imp],
     )
+
+    # 7. Aids the row says the member receives but their age rules out.
+    check_aid_ages(roster_import=roster_import)
+
+
+# Roster columns that say a member receives a per-member aid, by aid code.
+AID_COLUMNS = {"KIP": "kip", "KIS": "kis"}
+AID_BATCH = 5_000
+
+
+def check_aid_ages(*, roster_import: RosterImport) -> None:
+    """Warnings: a row says the member receives an aid (KIP, KIS = Y) that the catalogue
+    limits to ages the member, by the file's birth date, is outside of. The rule is the
+    aid module's (``assistance.services.roster_aid_problems``); only rows flagged for an
+    aid that has an age limit are read, in batches."""
+    from assistance.models import Aid
+    from assistance.services import roster_aid_problems
+
+    imp = roster_import.pk
+    present = [code for code in AID_COLUMNS if code in (roster_import.columns or [])]
+    limited = set(
+        Aid.objects.filter(code__in=present)
+        .exclude(min_age__isnull=True, max_age__isnull=True)
+        .values_list("code", flat=True)
+    )
+    for code in present:
+        if code not in limited:
+            continue
+        column = AID_COLUMNS[code]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""SELECT line, birth_date FROM {R} WHERE import_id = %s AND line > 0
+                AND {column} = 1 AND birth_date IS NOT NULL ORDER BY line""",
+                [imp],
+            )
+            while rows := cursor.fetchmany(AID_BATCH):
+                dates = {
+                    line: day
+                    if isinstance(day, datetime.date)
+                    else datetime.date.fromisoformat(day)
+                    for line, day in rows
+                }
+                problems = roster_aid_problems(
+                    member_flags={line: {code: True} for line in dates}, birth_dates=dates
+                )
+                ImportIssue.objects.bulk_create(
+                    ImportIssue(
+                        roster_import_id=imp,
+                        kind="warning",
+                        phase=IssuePhase.FILE,
+                        line=line,
+                        column=code,
+                        value="Y",
+                        reason=reason,
+                    )
+                    for line, reason in problems.items()
+                )
 
 
 # ---------------------------------------------------------------------------

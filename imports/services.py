@@ -162,7 +162,8 @@ def roster_import_validate(*, roster_import_id: int, retryable: bool = False) ->
     checks.tune_session()
     try:
         try:
-            stage_roster(roster_import=roster_import, progress=progress)
+            with checks.timed("stage"):
+                stage_roster(roster_import=roster_import, progress=progress)
         except RosterFileError as exc:
             progress.stop()
             _update(
@@ -175,10 +176,12 @@ def roster_import_validate(*, roster_import_id: int, retryable: bool = False) ->
             return roster_import
         roster_import.refresh_from_db(fields=["columns", "headers", "header_line"])
         progress.report(phase=_("Memeriksa duplikat dan aturan antar-baris"))
-        checks.check_file(roster_import=roster_import)
+        with checks.timed("check_file"):
+            checks.check_file(roster_import=roster_import)
         progress.report(phase=_("Membandingkan dengan registri"))
         signature = checks.registry_signature()
-        checks.check_registry(roster_import=roster_import)
+        with checks.timed("check_registry"):
+            checks.check_registry(roster_import=roster_import)
         counts = checks.count(roster_import=roster_import)
     except OperationalError:
         progress.stop()
@@ -424,23 +427,31 @@ def roster_import_write(*, roster_import_id: int, retryable: bool = False) -> Ro
                     "ada yang disimpan."
                 )
             else:
-                ids = apply(roster_import=roster_import, progress=progress, now=now)
+                with checks.timed("apply"):
+                    ids = apply(roster_import=roster_import, progress=progress, now=now)
+                # The file's KIP/KIS/SEMBAKO/KKS columns set the aid statuses, also for
+                # families whose registry data did not change. Before the families' rule
+                # rows are refreshed (households_changed below), so that a roster status
+                # is written once, as it is, not as a rule row updated right after.
+                roster_import.committed = True  # written with the final status below
+                with checks.timed("roster_aid_apply"):
+                    member_flags, household_flags = roster_import_aid_flags(
+                        roster_import=roster_import
+                    )
+                    roster_aid_apply(
+                        member_flags=member_flags,
+                        household_flags=household_flags,
+                        by=roster_import.created_by,
+                        on=timezone.localdate(),
+                        refresh=False,
+                    )
                 if ids:
                     # Upper apps resync (FDS memberships, aid eligibility) in this
                     # transaction.
-                    households_changed.send(
-                        sender=Household, household_ids=ids, fields=set(CHANGED_FIELDS)
-                    )
-                # The file's KIP/KIS/SEMBAKO/KKS columns set the aid statuses, also for
-                # families whose registry data did not change.
-                roster_import.committed = True  # written with the final status below
-                member_flags, household_flags = roster_import_aid_flags(roster_import=roster_import)
-                roster_aid_apply(
-                    member_flags=member_flags,
-                    household_flags=household_flags,
-                    by=roster_import.created_by,
-                    on=timezone.localdate(),
-                )
+                    with checks.timed("households_changed"):
+                        households_changed.send(
+                            sender=Household, household_ids=ids, fields=set(CHANGED_FIELDS)
+                        )
                 committed = True
             progress.stop()
             # The final status is part of the transaction: "done" only if committed.

@@ -441,3 +441,22 @@ def test_a_changed_aid_column_alone_updates_the_aid_status(builder, run_import):
     family[1]["KIS"] = "Y"
     run_import(csv_bytes([family]))
     assert AidEnrolment.objects.get(aid_id="KIS", member=wife).status == AidStatus.RECEIVING
+
+
+def test_aid_outside_its_age_limits_is_a_warning(builder, run_import):
+    """KIP = Y for a 66-year-old: a warning from the aid module's age rule (KIP is for
+    ages 6-21), with the line and column; a child's KIP and everyone's KIS are fine."""
+    family = builder.family(1)
+    for row in family:
+        row["KIP"], row["KIS"] = "T", "Y"
+    family[0]["TGL LAHIR"] = "1960-05-01"
+    family[0]["KIP"] = "Y"
+    family[2]["TGL LAHIR"] = "2015-03-01"
+    family[2]["KIP"] = "Y"
+    roster_import = run_import(csv_bytes([family]))
+    assert roster_import.committed  # a warning does not block
+    aid = [w for w in issues(roster_import, IssueKind.WARNING) if w[1] in ("KIP", "KIS")]
+    assert len(aid) == 1
+    line, column, reason = aid[0]
+    assert (line, column) == (2, "KIP")  # header = line 1
+    assert "KIP hanya untuk usia 6-21 tahun" in reason
