@@ -4,66 +4,106 @@ opened and resolved in the quarter against the previous."""
 from __future__ import annotations
 
 import datetime
+from bisect import bisect_left
 from collections import Counter, defaultdict
+from operator import itemgetter
 
-from django.db.models import Count, F, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Q
 from django.utils.translation import gettext_noop
 
 from assistance.models import AdvocacyCase, Aid, AidEnrolment, AidStatus, CaseStatus
 from assistance.selectors import AidCoverage
-from households.models import HouseholdStatus
+from households.models import HouseholdStatus, Member
 from reports.sections import Figure, ReportContext, SectionResult, Table
 
 RECEIVING, ELIGIBLE, PROPOSED = AidStatus.RECEIVING, AidStatus.ELIGIBLE, AidStatus.PROPOSED
 
 
-def coverage_as_of(household_ids: list[int], when: datetime.datetime) -> dict[str, AidCoverage]:
-    """Per active aid, the subjects receiving / eligible not receiving / proposed among
-    ``household_ids`` (the families active at ``when``) as the aid statuses were at
-    ``when``: for each enrolment, its last history record before ``when`` (every service
-    and the import write one). Members who had left the family by then are not counted,
-    as in the live coverage figures. One query."""
+def coverage_as_of(
+    instants: list[tuple[list[int], datetime.datetime]], *, aids: list[str]
+) -> list[dict[str, AidCoverage]]:
+    """For each ``(household ids, instant)``: per aid in ``aids``, the subjects receiving /
+    eligible not receiving / proposed among those families (the families active at the
+    instant) as the aid statuses were then: for each enrolment, its last history record
+    before the instant (every service and the import write one; a deletion record means
+    the row was gone). Members who had left the family by the instant's date are not
+    counted, as in the live coverage figures.
+
+    Two queries whatever the number of instants: the enrolments' history up to the last
+    instant, read once (plain index scan, no window sort), and the members of these
+    families who have left."""
     history = AidEnrolment.history.model
-    rows = (
-        history.objects.filter(
-            household_id__in=household_ids, history_date__lt=when, aid__is_active=True
+    every = sorted({pk for ids, _ in instants for pk in ids})
+    if not every or not aids:
+        return [{} for _ in instants]
+    latest = max(when for _, when in instants)
+    records: dict[int, list[tuple]] = defaultdict(list)
+    for row in (
+        history.objects.filter(household_id__in=every, history_date__lt=latest, aid_id__in=aids)
+        .order_by()
+        .values_list(
+            "id",
+            "history_date",
+            "history_id",
+            "household_id",
+            "member_id",
+            "aid_id",
+            "status",
+            "history_type",
         )
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("id")],
-                order_by=[F("history_date").desc(), F("history_id").desc()],
-            )
+    ):
+        records[row[0]].append(row[1:])
+    left = dict(
+        Member.objects.filter(household_id__in=every, left_on__isnull=False).values_list(
+            "pk", "left_on"
         )
-        .filter(rank=1)
-        .values_list("aid_id", "status", "history_type", "member__left_on")
     )
-    counts: dict[str, Counter] = defaultdict(Counter)
-    for aid_id, status, history_type, left_on in rows:
-        if history_type == "-" or (left_on is not None and left_on < when.date()):
-            continue
-        counts[aid_id][status] += 1
-    return {
-        aid: AidCoverage(
-            aid=aid, receiving=c[RECEIVING], not_receiving=c[ELIGIBLE], proposed=c[PROPOSED]
+    for rows in records.values():
+        rows.sort(key=lambda r: (r[0], r[1]))
+    out = []
+    for household_ids, when in instants:
+        wanted, day = set(household_ids), when.date()
+        counts: dict[str, Counter] = defaultdict(Counter)
+        for rows in records.values():
+            if rows[0][2] not in wanted:  # an enrolment never changes family
+                continue
+            k = bisect_left(rows, when, key=itemgetter(0))  # records before the instant
+            if not k:
+                continue
+            _, _, _, member_id, aid_id, status, history_type = rows[k - 1]
+            if history_type == "-":
+                continue
+            left_on = left.get(member_id)
+            if left_on is not None and left_on < day:
+                continue
+            counts[aid_id][status] += 1
+        out.append(
+            {
+                aid: AidCoverage(
+                    aid=aid,
+                    receiving=c[RECEIVING],
+                    not_receiving=c[ELIGIBLE],
+                    proposed=c[PROPOSED],
+                )
+                for aid, c in counts.items()
+            }
         )
-        for aid, c in counts.items()
-    }
+    return out
 
 
 def compute(ctx: ReportContext) -> SectionResult:
-    """Four queries: the aid statuses at both instants (two), the aids (one), the cases of
-    both quarters (one)."""
+    """Four queries: the aids (one), the aid statuses at both instants (two: their history,
+    the members who left), the cases of both quarters (one)."""
     q, prev = ctx.quarter, ctx.previous
     active = HouseholdStatus.ACTIVE
-    coverage = coverage_as_of(
-        [pk for pk, status in ctx.caseload_end.items() if status == active], q.end
-    )
-    coverage_prev = coverage_as_of(
-        [pk for pk, status in ctx.caseload_start.items() if status == active], q.start
-    )
     aids = list(Aid.objects.filter(is_active=True).order_by("order", "code"))
+    coverage, coverage_prev = coverage_as_of(
+        [
+            ([pk for pk, status in ctx.caseload_end.items() if status == active], q.end),
+            ([pk for pk, status in ctx.caseload_start.items() if status == active], q.start),
+        ],
+        aids=[aid.code for aid in aids],
+    )
 
     def sums(cov: dict[str, AidCoverage]) -> tuple[int, int]:
         return sum(c.receiving for c in cov.values()), sum(c.eligible for c in cov.values())
@@ -73,25 +113,29 @@ def compute(ctx: ReportContext) -> SectionResult:
         return round(100 * receiving / eligible, 1) if eligible else None
 
     # Cases of the families in the caseload at the end of each quarter (the end of the
-    # previous quarter is the start of this one).
-    families = set(ctx.caseload_end) | set(ctx.caseload_start)
-    in_cur = Q(household_id__in=list(ctx.caseload_end))
-    in_prev = Q(household_id__in=list(ctx.caseload_start))
-    opened_cur = Q(opened_on__gte=q.first_day, opened_on__lte=q.last_day)
-    opened_prev = Q(opened_on__gte=prev.first_day, opened_on__lte=prev.last_day)
-    resolved = Q(status=CaseStatus.RESOLVED)
-    closed_cur = Q(closed_on__gte=q.first_day, closed_on__lte=q.last_day)
-    closed_prev = Q(closed_on__gte=prev.first_day, closed_on__lte=prev.last_day)
-    cases = AdvocacyCase.objects.filter(household_id__in=list(families)).aggregate(
-        opened=Count("pk", filter=in_cur & opened_cur),
-        opened_prev=Count("pk", filter=in_prev & opened_prev),
-        resolved=Count("pk", filter=in_cur & resolved & closed_cur),
-        resolved_prev=Count("pk", filter=in_prev & resolved & closed_prev),
-        unresolvable=Count("pk", filter=in_cur & Q(status=CaseStatus.UNRESOLVABLE) & closed_cur),
-        unresolvable_prev=Count(
-            "pk", filter=in_prev & Q(status=CaseStatus.UNRESOLVABLE) & closed_prev
-        ),
-    )
+    # previous quarter is the start of this one): one read of the cases opened or closed
+    # in either quarter, counted here (one id list instead of one per count).
+    in_cur, in_prev = set(ctx.caseload_end), set(ctx.caseload_start)
+    cases = Counter()
+    for household_id, opened_on, closed_on, status in (
+        AdvocacyCase.objects.filter(household_id__in=sorted(in_cur | in_prev))
+        .filter(
+            Q(opened_on__gte=prev.first_day, opened_on__lte=q.last_day)
+            | Q(closed_on__gte=prev.first_day, closed_on__lte=q.last_day)
+        )
+        .order_by()
+        .values_list("household_id", "opened_on", "closed_on", "status")
+    ):
+        for suffix, quarter, families in (("", q, in_cur), ("_prev", prev, in_prev)):
+            if household_id not in families:
+                continue
+            if quarter.first_day <= opened_on <= quarter.last_day:
+                cases["opened" + suffix] += 1
+            if closed_on is not None and quarter.first_day <= closed_on <= quarter.last_day:
+                if status == CaseStatus.RESOLVED:
+                    cases["resolved" + suffix] += 1
+                elif status == CaseStatus.UNRESOLVABLE:
+                    cases["unresolvable" + suffix] += 1
     figures = [
         Figure(
             "aid.coverage_pct",
