@@ -103,6 +103,9 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
     "DATABASE_DISABLE_SERVER_SIDE_CURSORS", default=False
 )
+# With persistent connections, test one before reusing it: after a PostgreSQL restart a
+# worker's first request then reconnects instead of failing on the dead connection.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the dev server and an in-process worker read while another writes.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
