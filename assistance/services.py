@@ -559,20 +559,19 @@ def roster_aid_apply(
     if refresh:
         aid_eligibility_refresh(household_ids=household_ids, on=on)
     aids = {a.code: a for a in Aid.objects.filter(code__in=ROSTER_AIDS)}
-    wanted: dict[tuple, bool] = {}
+    # The wanted statuses grouped per family: each batch reads only its own.
+    by_household: dict[int, dict[tuple, bool]] = {}
     for pk, flags in member_flags.items():
         if pk in member_households:
             for code, value in flags.items():
                 if code in aids and aids[code].unit == AidUnit.MEMBER:
-                    wanted[(code, member_households[pk], pk)] = bool(value)
+                    household = member_households[pk]
+                    by_household.setdefault(household, {})[(code, household, pk)] = bool(value)
     for pk, flags in household_flags.items():
         if pk in household_ids:
             for code, value in flags.items():
                 if code in aids and aids[code].unit == AidUnit.FAMILY:
-                    wanted[(code, pk, None)] = bool(value)
-    by_household: dict[int, dict[tuple, bool]] = {}
-    for key, value in wanted.items():
-        by_household.setdefault(key[1], {})[key] = value
+                    by_household.setdefault(pk, {})[(code, pk, None)] = bool(value)
     changed = 0
     touched: set[Pair] = set()
     for batch in _chunks(sorted(household_ids), BATCH_SIZE):
