@@ -34,6 +34,22 @@ from imports.tests.roster import RosterBuilder, csv_bytes, spoil
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 FILE_NAME = "roster-jetis-november.csv"
+# Records, in the page, each state of the import's status card: "bar:<percent>" or "result".
+RECORD_PROGRESS = """
+window.importProgress = [];
+document.addEventListener("DOMContentLoaded", () => {
+  const record = () => {
+    const card = document.getElementById("import-status");
+    if (!card) return;
+    const bar = card.querySelector("[role=progressbar]");
+    const state = bar ? "bar:" + bar.getAttribute("aria-valuenow")
+      : card.textContent.includes("Hasil impor") ? "result" : "other";
+    if (window.importProgress.at(-1) !== state) window.importProgress.push(state);
+  };
+  record();
+  new MutationObserver(record).observe(document.body, {childList: true, subtree: true});
+});
+"""
 WORKER_TIMEOUT = 45_000  # ms: a worker on a loaded CI machine, polled every second
 # Families spoiled, and how (imports.tests.roster.spoil): their last row is rejected.
 SPOILED = {2: 0, 4: 1, 6: 4}  # NIK in scientific notation, 31 Feb, sex "X"
@@ -117,7 +133,7 @@ def test_admin_imports_a_roster_with_bad_rows(browser, live_server, admin_user, 
     j.browser.assert_no_page_errors()
 
     # Confirm (skipping the three families) and watch the progress to the end.
-    seen = _watch_status(page, roster_import.pk)
+    page.add_init_script(RECORD_PROGRESS)  # from the page the confirmation leads to
     confirm = status.get_by_role("button", name="Impor tanpa keluarga yang ditolak")
     if worker is None:
         j.tap(confirm)
@@ -133,16 +149,13 @@ def test_admin_imports_a_roster_with_bad_rows(browser, live_server, admin_user, 
             )
             assert RosterImport.objects.get().status == ImportStatus.IMPORTING
         expect(bar).to_have_count(0, timeout=WORKER_TIMEOUT)  # replaced by the result
-        for _ in range(50):  # the response handler may still be reading the last card
-            if seen and seen[-1]["done"]:
-                break
-            page.wait_for_timeout(100)
-        assert seen, "the page never polled the import's status"
-        running = [s for s in seen if s["percent"] is not None]
-        assert running, "no poll showed the progress bar"
-        percents = [s["percent"] for s in running]
-        assert percents == sorted(percents), f"the bar went backwards: {percents}"
-        assert seen[-1]["percent"] is None and seen[-1]["done"], "polling did not end on the result"
+        # What this one page showed, in order (htmx swaps, no reload): the bar, never
+        # going backwards, then the result.
+        shown = page.evaluate("window.importProgress")
+        assert shown[-1] == "result", shown
+        percents = [int(s.split(":")[1]) for s in shown[:-1]]
+        assert percents and all(s.startswith("bar:") for s in shown[:-1]), shown
+        assert percents == sorted(percents), f"the bar went backwards: {shown}"
         assert status.get_attribute("hx-get") is None, "still polling after the end"
     expect(badge).to_have_text("Selesai")
     expect(status.locator("h2").first).to_have_text("Hasil impor")
@@ -193,25 +206,6 @@ def _issues(page, title: str) -> list[dict[str, str]]:
 def _key(row: dict, name: str) -> str:
     """The report's column called ``name`` (case-insensitive)."""
     return next(k for k in row if k.strip().upper() == name)
-
-
-def _watch_status(page, pk: int) -> list[dict]:
-    """Every status card the page receives by polling: the bar's value or the end."""
-    seen = []
-
-    def on_response(response):
-        if response.url.endswith(f"/impor/{pk}/status/") and response.ok:
-            html = response.text()
-            value = re.search(r'aria-valuenow="(\d+)"', html)
-            seen.append(
-                {
-                    "percent": int(value.group(1)) if value else None,
-                    "done": "Hasil impor" in html,
-                }
-            )
-
-    page.on("response", on_response)
-    return seen
 
 
 class _import_lock:

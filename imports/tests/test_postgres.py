@@ -140,10 +140,8 @@ def test_worker_killed_mid_import_writes_nothing_and_says_so(builder, admin_user
     while True:
         with connection.cursor() as cursor:
             cursor.execute(
-                # This database's lock only: other test databases on the same server
-                # (parallel runs) take the same advisory key.
-                "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s "
-                "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+                "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s"
+                " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
                 [IMPORT_LOCK_KEY],
             )
             if cursor.fetchone()[0] == 0:
