@@ -41,7 +41,10 @@ class SortChoices:
 
 
 class CaseloadFilterForm(forms.Form):
-    """Filters of the caseload page (GET). The free-text search is POSTed separately."""
+    """Filters of the caseload page (GET). The free-text search is POSTed separately.
+
+    Rendered by ``includes/filter_fields.html``: the widgets carry their own classes.
+    """
 
     desa = forms.ChoiceField(label=_("Desa"), required=False, widget=FastSelect)
     komponen = forms.ChoiceField(label=_("Komponen"), required=False, widget=FastSelect)
@@ -64,6 +67,9 @@ class CaseloadFilterForm(forms.Form):
 
     def __init__(self, *args, villages, groups, facilitators, narrowed=False, **kwargs):
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            checkbox = isinstance(field.widget, forms.CheckboxInput)
+            field.widget.attrs["class"] = "form-check-input" if checkbox else "form-select"
         if narrowed:
             hint = _("Pilih pendamping untuk menampilkan desa dan kelompoknya.")
             self.fields["desa"].help_text = self.fields["kelompok"].help_text = hint

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -65,8 +66,9 @@ def household_list(
 ) -> QuerySet[Household]:
     """The caseload: scoped, filtered and ready to render one page of rows.
 
-    Members and their components come by ``prefetch_related`` so that a page costs
-    the same number of queries whatever its size.
+    A row's components come from the family's ``component_mask`` (see
+    ``component_codes_attach``), not from its members: a page costs the same number of
+    queries whatever its size, and no member is loaded.
     """
     scope = qs = household_scope(user=user)
     if search := " ".join(search.split()):
@@ -101,14 +103,23 @@ def household_list(
         qs = qs.filter(facilitator_id=facilitator)
     if no_visit:
         qs = qs.filter(Q(last_visit_on__isnull=True) | Q(last_visit_on__lt=no_visit_cutoff()))
-    active_members = Member.objects.filter(left_on__isnull=True).prefetch_related("components")
     return (
-        qs.select_related("village", "facilitator", "fds_group")
+        qs.select_related("village", "facilitator")
         # The denormalised column (kept by triggers): sorting on it uses an index, where
         # a subquery per family made an admin's caseload over a province take seconds.
         .annotate(pengurus_name=F("pengurus_name_cache"))
-        .prefetch_related(Prefetch("members", queryset=active_members, to_attr="active_members"))
     )
+
+
+def component_codes_attach(households: Iterable[Household]) -> None:
+    """Set ``component_codes`` on each household: the codes of the PKH components its
+    active members hold, in the catalogue's order, read off ``component_mask`` (kept by
+    triggers, migration 0004). One query for the catalogue, whatever the number of rows.
+    """
+    catalogue = list(Component.objects.values_list("code", "flag"))
+    for household in households:
+        mask = household.component_mask
+        household.component_codes = [code for code, flag in catalogue if mask & flag]
 
 
 def household_get(*, user: User, pk: int) -> Household:

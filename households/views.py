@@ -72,6 +72,7 @@ def caseload(request):
     page = CappedPaginator(households, settings.PKH_CASELOAD_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    selectors.component_codes_attach(page)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

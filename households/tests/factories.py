@@ -7,7 +7,16 @@ import random
 import factory
 
 from accounts.tests.factories import FacilitatorFactory
-from households.models import Household, Member, Region, RegionLevel, Relationship, Sex, Visit
+from households.models import (
+    Household,
+    Member,
+    Region,
+    RegionLevel,
+    Relationship,
+    Sex,
+    Visit,
+    normalize_name,
+)
 
 JETIS_VILLAGES = {
     "34.02.09.2001": "Patalan",
@@ -58,6 +67,8 @@ LAST_NAMES = [
 def ensure_regions() -> None:
     """Province 34, Kabupaten Bantul, Kecamatan Jetis and its villages, plus one village
     of Kota Semarang (outside Bantul): enough geography for most tests."""
+    if Region.objects.filter(code=OTHER_REGENCY_VILLAGE[0]).exists():
+        return  # the last row written below: every row is there (one query, not eleven)
     rows = [
         ("34", "Daerah Istimewa Yogyakarta", RegionLevel.PROVINCE),
         ("34.02", "Kabupaten Bantul", RegionLevel.REGENCY),
@@ -168,30 +179,68 @@ class VisitFactory(factory.django.DjangoModelFactory):
     notes = "Keluarga dalam keadaan baik."
 
 
+# A typical KPM: mother (pengurus), father, a child in SD and a toddler.
+TYPICAL_MEMBERS = [
+    # sex, birth date, relationship, pengurus, components
+    (Sex.FEMALE, datetime.date(1987, 2, 5), Relationship.WIFE, True, []),
+    (Sex.MALE, datetime.date(1984, 11, 20), Relationship.HEAD, False, []),
+    (Sex.MALE, datetime.date(2016, 7, 9), Relationship.CHILD, False, ["SD"]),
+    (Sex.FEMALE, datetime.date(2022, 4, 30), Relationship.CHILD, False, ["ANAK_USIA_DINI"]),
+]
+
+
 def household_with_members(**kwargs) -> Household:
-    """A typical KPM: mother (pengurus), father, a child in SD and a toddler."""
+    """A typical KPM (``TYPICAL_MEMBERS``), saved one row at a time: every save's side
+    effects (audit trail, aid eligibility) happen as in the app."""
     household = HouseholdFactory(**kwargs)
-    MemberFactory(
-        household=household, sex=Sex.FEMALE, birth_date=datetime.date(1987, 2, 5), is_pengurus=True
-    )
-    MemberFactory(
-        household=household,
-        sex=Sex.MALE,
-        birth_date=datetime.date(1984, 11, 20),
-        relationship=Relationship.HEAD,
-    )
-    MemberFactory(
-        household=household,
-        sex=Sex.MALE,
-        birth_date=datetime.date(2016, 7, 9),
-        relationship=Relationship.CHILD,
-        components=["SD"],
-    )
-    MemberFactory(
-        household=household,
-        sex=Sex.FEMALE,
-        birth_date=datetime.date(2022, 4, 30),
-        relationship=Relationship.CHILD,
-        components=["ANAK_USIA_DINI"],
-    )
+    for sex, birth_date, relationship, pengurus, components in TYPICAL_MEMBERS:
+        MemberFactory(
+            household=household,
+            sex=sex,
+            birth_date=birth_date,
+            relationship=relationship,
+            is_pengurus=pengurus,
+            components=components,
+        )
     return household
+
+
+def households_bulk(
+    n: int, *, facilitator, village_code: str = "34.02.09.2001", **fields
+) -> list[Household]:
+    """``n`` typical families written with ``bulk_create``, for tests that need many
+    rows (query counts, pagination) and none of a save's side effects: no audit rows
+    and no aid rows (no signal fires). The database triggers still set the pengurus
+    name and the component mask, as they do for an import."""
+    ensure_regions()
+    ensure_components()
+    village = Region.objects.get(code=village_code)
+    households = Household.objects.bulk_create(
+        HouseholdFactory.build_batch(n, facilitator=facilitator, village=village, **fields)
+    )
+    members = [
+        (
+            MemberFactory.build(
+                household=household,
+                sex=sex,
+                birth_date=birth_date,
+                relationship=relationship,
+                is_pengurus=pengurus,
+            ),
+            components,
+        )
+        for household in households
+        for sex, birth_date, relationship, pengurus, components in TYPICAL_MEMBERS
+    ]
+    for member, _components in members:
+        member.name_normalized = normalize_name(member.name)
+    Member.objects.bulk_create([member for member, _components in members])
+    link = Member.components.through
+    link.objects.bulk_create(
+        [
+            link(member_id=member.pk, component_id=code)
+            for member, components in members
+            for code in components
+        ]
+    )
+    return households

@@ -18,7 +18,12 @@ from accounts.tests.factories import FacilitatorFactory
 from fds_sessions.models import FdsGroup
 from households import services
 from households.models import Component, Household, Member, MemberExit, Sex
-from households.tests.factories import HouseholdFactory, MemberFactory, household_with_members
+from households.tests.factories import (
+    HouseholdFactory,
+    MemberFactory,
+    household_with_members,
+    households_bulk,
+)
 
 URL = reverse("households:caseload")
 
@@ -185,8 +190,10 @@ class TestCaseloadSortAndSearch:
     @pytest.mark.parametrize("field", ["nik", "name", "no_kk", "id_keluarga"])
     def test_search_finds_the_family_by_each_key(self, client, facilitator, field):
         wanted = household_with_members(facilitator=facilitator)
-        household_with_members(facilitator=facilitator)
+        other = household_with_members(facilitator=facilitator)
         pengurus = wanted.members.get(is_pengurus=True)
+        # Factory names are drawn at random: the other family must not share the name.
+        other.members.update(name="Tumini Haryanto", name_normalized="TUMINI HARYANTO")
         term = {
             "nik": pengurus.nik,
             "name": pengurus.name.lower(),  # case does not matter
@@ -208,18 +215,13 @@ class TestCaseloadSortAndSearch:
         assert list(client.get(URL).context["page"]) == []
 
 
-def _families(facilitator, n):
-    for _ in range(n):
-        household_with_members(facilitator=facilitator)
-
-
 @pytest.mark.django_db
 def test_caseload_query_count_does_not_grow(
     client, facilitator, admin_user, django_assert_max_num_queries
 ):
     """Same number of queries with 10 and 300 families, for a facilitator and an admin."""
     pages = [URL, f"{URL}?urut=kunjungan", f"{URL}?status=active&komponen=SD&page=2"]
-    _families(facilitator, 10)
+    households_bulk(10, facilitator=facilitator)
     counts = {}
     for user in (facilitator, admin_user):
         client.force_login(user)
@@ -227,7 +229,7 @@ def test_caseload_query_count_does_not_grow(
             with django_assert_max_num_queries(16) as ctx:
                 client.get(page)
             counts[user.pk, page] = len(ctx.captured_queries)
-    _families(facilitator, 290)
+    households_bulk(290, facilitator=facilitator)
     for user in (facilitator, admin_user):
         client.force_login(user)
         for page in pages:

@@ -10,6 +10,7 @@ from households.tests.factories import (
     MemberFactory,
     VisitFactory,
     household_with_members,
+    households_bulk,
 )
 
 pytestmark = pytest.mark.django_db
@@ -152,6 +153,27 @@ def test_filters_component_status_village_and_no_visit(client, facilitator, regi
     assert seen("?belum_dikunjungi=on") == {lansia.pk, suspended.pk}
 
 
+def test_caseload_row_shows_the_active_members_components(client, facilitator):
+    """Each row lists its family's components once, in the catalogue's order, without
+    those of a member who has left (read off the trigger-kept component mask)."""
+    family = household_with_members(facilitator=facilitator)  # SD and ANAK_USIA_DINI
+    grandmother = MemberFactory(
+        household=family, birth_date=datetime.date(1948, 6, 1), components=["LANSIA"]
+    )
+    MemberFactory(household=family, birth_date=datetime.date(2014, 1, 9), components=["SD"])
+    client.force_login(facilitator)
+
+    def badges():
+        response = client.get(url("caseload"))
+        (row,) = response.context["page"]
+        html = response.content.decode()
+        return row.component_codes, html.count('badge-component">')
+
+    assert badges() == (["ANAK_USIA_DINI", "SD", "LANSIA"], 3)
+    Member.objects.filter(pk=grandmother.pk).update(left_on=TODAY())
+    assert badges() == (["ANAK_USIA_DINI", "SD"], 2)
+
+
 def test_filter_by_fds_group(client, facilitator):
     from fds_sessions.models import FdsGroup
 
@@ -196,9 +218,7 @@ def test_caseload_query_count_does_not_grow(
     client, facilitator, django_assert_max_num_queries, families, settings
 ):
     settings.PKH_CASELOAD_PAGE_SIZE = 50
-    for _ in range(families):
-        household = HouseholdFactory(facilitator=facilitator)
-        MemberFactory(household=household, is_pengurus=True, components=["SD"])
+    households_bulk(families, facilitator=facilitator)
     client.force_login(facilitator)
     with django_assert_max_num_queries(12):
         response = client.get(url("caseload") + "?urut=desa")
@@ -209,8 +229,7 @@ def test_supervisor_caseload_query_count(
     client, supervisor, facilitator, other_facilitator, django_assert_max_num_queries
 ):
     for f in (facilitator, other_facilitator):
-        for _ in range(30):
-            MemberFactory(household=HouseholdFactory(facilitator=f), is_pengurus=True)
+        households_bulk(30, facilitator=f)
     client.force_login(supervisor)
     with django_assert_max_num_queries(13):
         assert client.get(url("caseload")).status_code == 200
