@@ -30,9 +30,11 @@ run: $(VENV)/.runtime
 serve: $(VENV)/.runtime
 	./scripts/serve-prod.sh $(PROCESSES)
 
+# One test process per core, at most four (pytest-xdist); TEST_PROCESSES=0: no parallel run.
+TEST_PROCESSES ?= auto
 test: $(VENV)/.dev
 	$(PY) manage.py makemigrations --check --dry-run --settings=pkh.settings.test
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_PROCESSES) --maxprocesses=4 $(PYTEST_ARGS)
 
 # Only the tests that drive headless Chromium: the journeys in e2e/ and each app's
 # test_browser.py. A failure leaves screenshots and page HTML in artifacts/browser/.

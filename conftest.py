@@ -3,6 +3,7 @@ Celery worker and headless Chromium."""
 
 import os
 import shutil
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -10,6 +11,24 @@ from accounts.tests.factories import AdminFactory, FacilitatorFactory, Superviso
 from households.models import Region
 from households.tests.factories import OTHER_REGENCY_VILLAGE, ensure_components, ensure_regions
 from pkh.testing import WatchedBrowser, artifacts_folder, save_artifacts
+
+
+def pytest_configure(config):
+    """Parallel runs (pytest-xdist): each test process has its own database (pytest-django
+    appends the worker id) and needs its own Redis database too, or a real worker
+    started by one process would take another's tasks. gw0 keeps the database in
+    CELERY_BROKER_URL, gw1 takes the one below it, and so on. The tests and the worker
+    subprocesses they start read the variable, so it is rewritten here, once per process.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    url = os.environ.get("CELERY_BROKER_URL", "")
+    if not (worker.startswith("gw") and url.startswith("redis")):
+        return
+    parts = urlsplit(url)
+    db = int(parts.path.strip("/") or 0) - int(worker[2:])
+    if db < 0:
+        raise pytest.UsageError(f"no Redis database left for test process {worker}: use fewer")
+    os.environ["CELERY_BROKER_URL"] = urlunsplit(parts._replace(path=f"/{db}"))
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from fds_sessions.models import (
     SessionStatus,
 )
 from households.models import Household, Region
-from households.tests.factories import ensure_regions, household_with_members
+from households.tests.factories import ensure_regions, household_with_members, households_bulk
 
 
 class GroupFactory(factory.django.DjangoModelFactory):
@@ -39,10 +39,23 @@ def curriculum(n: int | None = None) -> list[FdsModuleSession]:
 
 
 def add_families(
-    group: FdsGroup, n: int, *, joined_on: datetime.date = datetime.date(2024, 1, 1), **kwargs
+    group: FdsGroup,
+    n: int,
+    *,
+    joined_on: datetime.date = datetime.date(2024, 1, 1),
+    bulk: bool = False,
+    **kwargs,
 ) -> list[Household]:
-    """``n`` new families of the group's facilitator, in the group since ``joined_on``."""
-    families = [household_with_members(facilitator=group.facilitator, **kwargs) for _ in range(n)]
+    """``n`` new families of the group's facilitator, in the group since ``joined_on``.
+
+    ``bulk``: written with ``bulk_create`` (``households_bulk``: no audit or aid rows),
+    for query-count tests that need many families and nothing else of them."""
+    if bulk:
+        families = households_bulk(n, facilitator=group.facilitator, **kwargs)
+    else:
+        families = [
+            household_with_members(facilitator=group.facilitator, **kwargs) for _ in range(n)
+        ]
     Household.objects.filter(pk__in=[h.pk for h in families]).update(fds_group=group)
     GroupMembership.objects.bulk_create(
         [GroupMembership(household=h, group=group, joined_on=joined_on) for h in families]

@@ -21,7 +21,7 @@ from fds_sessions.models import (
 )
 from fds_sessions.tests.factories import GroupFactory, add_families, curriculum, held_session
 from households.models import Household, Region, VisitPurpose
-from households.tests.factories import VisitFactory, household_with_members
+from households.tests.factories import VisitFactory, household_with_members, households_bulk
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +76,7 @@ def test_group_list_query_count_constant(
     def make(n):
         for i in range(n):
             g = GroupFactory(facilitator=facilitator, name=f"Kelompok {FdsGroup.objects.count()}")
-            families = add_families(g, 2)
+            families = add_families(g, 2, bulk=True)
             held_session(g, today() - datetime.timedelta(days=i + 1), {h.pk: P for h in families})
 
     url = reverse("fds_sessions:group_list")
@@ -280,7 +280,7 @@ def test_group_page_shows_figures(client, group, facilitator):
 def test_group_page_query_count_constant(client, facilitator, django_assert_max_num_queries):
     def build(n_families, n_months):
         g = GroupFactory(facilitator=facilitator, name=f"G{n_families}")
-        families = add_families(g, n_families, joined_on=datetime.date(2024, 1, 1))
+        families = add_families(g, n_families, joined_on=datetime.date(2024, 1, 1), bulk=True)
         items = curriculum()
         for m in range(n_months):
             day = datetime.date(2024 + m // 12, m % 12 + 1, 10)
@@ -481,7 +481,7 @@ def test_attendance_screen_query_count_constant(
     small = services.session_plan(
         group=group, date=today(), module_session=curriculum(1)[0], by=facilitator
     )
-    add_families(group, 3)
+    add_families(group, 3, bulk=True)
     login(client, facilitator)
     with django_assert_max_num_queries(8) as few:
         assert (
@@ -489,7 +489,7 @@ def test_attendance_screen_query_count_constant(
             == 200
         )
     big_group = GroupFactory(facilitator=facilitator, name="Besar")
-    add_families(big_group, 30)
+    add_families(big_group, 30, bulk=True)
     big = services.session_plan(
         group=big_group, date=today(), module_session=curriculum(1)[0], by=facilitator
     )
@@ -699,16 +699,15 @@ def test_group_families_page_query_count_constant(
     client, facilitator, django_assert_max_num_queries
 ):
     small = GroupFactory(facilitator=facilitator, name="Kecil")
-    add_families(small, 2)
+    add_families(small, 2, bulk=True)
     login(client, facilitator)
     url = reverse("fds_sessions:group_families", args=[small.pk])
     with django_assert_max_num_queries(6) as few:
         assert client.get(url).status_code == 200
     other = GroupFactory(facilitator=facilitator, name="Lain")
-    add_families(other, 20)
-    add_families(small, 20)
-    for _ in range(5):
-        household_with_members(facilitator=facilitator)
+    add_families(other, 20, bulk=True)
+    add_families(small, 20, bulk=True)
+    households_bulk(5, facilitator=facilitator)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
 
@@ -716,10 +715,10 @@ def test_group_families_page_query_count_constant(
 def test_session_detail_query_count_constant(
     client, group, facilitator, supervisor, django_assert_max_num_queries
 ):
-    few_families = add_families(group, 2)
+    few_families = add_families(group, 2, bulk=True)
     small = held_session(group, today(), {h.pk: P for h in few_families})
     big_group = GroupFactory(facilitator=facilitator, name="Besar")
-    many = add_families(big_group, 30)
+    many = add_families(big_group, 30, bulk=True)
     big = held_session(big_group, today(), {h.pk: A for h in many})
     for user in (facilitator, supervisor):
         login(client, user)
