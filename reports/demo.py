@@ -60,15 +60,16 @@ def _date_back(*, facilitator_ids: list[int], before: datetime.datetime) -> int:
     }
     if not when:
         return 0
-    for pk, at in when.items():
+    # One UPDATE per distinct moment (at most 300), not four per family.
+    for at, pks in _grouped(when).items():
         historical_household.objects.filter(
-            id=pk, history_type="+", history_change_reason=DEMO_REASON
+            id__in=pks, history_type="+", history_change_reason=DEMO_REASON
         ).update(history_date=at)
-        Household.objects.filter(pk=pk).update(created_at=at)
+        Household.objects.filter(pk__in=pks).update(created_at=at)
         historical_member.objects.filter(
-            household_id=pk, history_type="+", history_change_reason=DEMO_REASON
+            household_id__in=pks, history_type="+", history_change_reason=DEMO_REASON
         ).update(history_date=at)
-        Member.objects.filter(household_id=pk).update(created_at=at)
+        Member.objects.filter(household_id__in=pks).update(created_at=at)
     # Components as they were: the demo seeder adds them after the members' creation
     # records, so those records have none.
     first_records = dict(
@@ -106,19 +107,33 @@ def _date_back(*, facilitator_ids: list[int], before: datetime.datetime) -> int:
         .annotate(first=Min("history_id"))
         .values_list("id", "first")
     )
-    for record in aid_history.objects.filter(
+    aid_when = {}
+    for history_id, aid_row, household_id in aid_history.objects.filter(
         household_id__in=list(when), history_date__gte=before
-    ).order_by("history_id"):
-        start = when[record.household_id]
-        if record.history_id == first_aid.get(record.id):
+    ).values_list("history_id", "id", "household_id"):
+        start = when[household_id]
+        if history_id == first_aid.get(aid_row):
             at = start
         else:
-            day = since.get(record.id)
+            day = since.get(aid_row)
             at = start + datetime.timedelta(days=1)
             if day is not None:
                 at = max(at, datetime.datetime.combine(day, datetime.time(), tzinfo=before.tzinfo))
-        aid_history.objects.filter(history_id=record.history_id).update(history_date=at)
+        aid_when[history_id] = at
+    for at, history_ids in _grouped(aid_when).items():
+        for chunk in range(0, len(history_ids), 500):
+            aid_history.objects.filter(history_id__in=history_ids[chunk : chunk + 500]).update(
+                history_date=at
+            )
     return len(when)
+
+
+def _grouped(moments: dict[int, datetime.datetime]) -> dict[datetime.datetime, list[int]]:
+    """{id: moment} turned into {moment: [ids]}, so that each moment is one UPDATE."""
+    grouped: dict[datetime.datetime, list[int]] = {}
+    for pk, at in moments.items():
+        grouped.setdefault(at, []).append(pk)
+    return grouped
 
 
 def seed_reports_demo(*, stdout) -> None:
