@@ -234,34 +234,43 @@ class FacilitatorRow:
     no_visit: int
 
 
-def team_overview(*, user: User, supervisor: int | None = None) -> list[FacilitatorRow]:
-    """Per facilitator: families, active families, visits this month, families not visited.
-
-    Three aggregate queries whatever the team's size.
-    """
+def team_facilitators(*, user: User, supervisor: int | None = None) -> QuerySet[User]:
+    """The facilitators of the team overview, in its order (one page of them at a time)."""
     facilitators = facilitator_list(user=user).select_related("supervisor")
     if supervisor:
         facilitators = facilitators.filter(supervisor_id=supervisor)
-    facilitators = list(facilitators.order_by("first_name", "username"))
-    ids = [f.pk for f in facilitators]
-    start_of_month = today().replace(day=1)
+    return facilitators.order_by("first_name", "username", "pk")
+
+
+def _overview_counts() -> dict:
+    """The team overview's family counts, for one facilitator or for all of them."""
     cutoff = no_visit_cutoff()
+    return {
+        "total": Count("pk"),
+        "active": Count("pk", filter=Q(status=HouseholdStatus.ACTIVE)),
+        "no_visit": Count(
+            "pk",
+            filter=Q(status=HouseholdStatus.ACTIVE)
+            & (Q(last_visit_on__isnull=True) | Q(last_visit_on__lt=cutoff)),
+        ),
+    }
+
+
+def team_overview(*, facilitators: Iterable[User]) -> list[FacilitatorRow]:
+    """Per facilitator: families, active families, visits this month, families not visited.
+
+    Two aggregate queries whatever the number of facilitators.
+    """
+    facilitators = list(facilitators)
+    ids = [f.pk for f in facilitators]
     counts = {
         row["facilitator_id"]: row
         for row in Household.objects.filter(facilitator_id__in=ids)
         .values("facilitator_id")
-        .annotate(
-            total=Count("pk"),
-            active=Count("pk", filter=Q(status=HouseholdStatus.ACTIVE)),
-            no_visit=Count(
-                "pk",
-                filter=Q(status=HouseholdStatus.ACTIVE)
-                & (Q(last_visit_on__isnull=True) | Q(last_visit_on__lt=cutoff)),
-            ),
-        )
+        .annotate(**_overview_counts())
     }
     visits = dict(
-        Visit.objects.filter(facilitator_id__in=ids, date__gte=start_of_month)
+        Visit.objects.filter(facilitator_id__in=ids, date__gte=today().replace(day=1))
         .values("facilitator_id")
         .annotate(n=Count("pk"))
         .values_list("facilitator_id", "n")
@@ -276,6 +285,14 @@ def team_overview(*, user: User, supervisor: int | None = None) -> list[Facilita
         )
         for f in facilitators
     ]
+
+
+def team_overview_totals(*, facilitators: QuerySet[User]) -> dict[str, int]:
+    """The overview's totals over all ``facilitators`` (every page): two queries."""
+    ids = facilitators.order_by().values("pk")
+    totals = Household.objects.filter(facilitator_id__in=ids).aggregate(**_overview_counts())
+    visits = Visit.objects.filter(facilitator_id__in=ids, date__gte=today().replace(day=1)).count()
+    return {"households": totals["total"], "no_visit": totals["no_visit"], "visits": visits}
 
 
 def transfer_list(*, user: User) -> QuerySet[HouseholdTransfer]:

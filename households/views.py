@@ -262,17 +262,17 @@ def _member_form(request, *, household, member: Member | None):
 
 @role_required(Role.SUPERVISOR, Role.ADMIN)
 def team_overview(request):
-    rows = selectors.team_overview(user=request.user)
+    facilitators = selectors.team_facilitators(user=request.user)
+    page = Paginator(facilitators, settings.PKH_TEAM_OVERVIEW_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "households/team_overview.html",
         {
-            "rows": rows,
-            "totals": {
-                "households": sum(r.households for r in rows),
-                "visits": sum(r.visits_this_month for r in rows),
-                "no_visit": sum(r.no_visit for r in rows),
-            },
+            "page": page,
+            "rows": selectors.team_overview(facilitators=page.object_list),
+            "totals": selectors.team_overview_totals(facilitators=facilitators),
             "no_visit_days": settings.PKH_NO_VISIT_DAYS,
         },
     )

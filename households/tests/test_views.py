@@ -567,13 +567,44 @@ def test_team_overview_is_not_for_facilitators(client, facilitator):
 def test_team_overview_query_count(client, supervisor, django_assert_max_num_queries):
     from accounts.tests.factories import FacilitatorFactory
 
-    for _ in range(10):
-        f = FacilitatorFactory(supervisor=supervisor)
-        for _ in range(5):
-            HouseholdFactory(facilitator=f)
+    def add_facilitators(n):
+        for _ in range(n):
+            households_bulk(5, facilitator=FacilitatorFactory(supervisor=supervisor))
+
+    add_facilitators(2)
     client.force_login(supervisor)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10) as few:
         assert client.get(url("team_overview")).status_code == 200
+    add_facilitators(20)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url("team_overview")).status_code == 200
+
+
+def test_team_overview_pages_through_facilitators_with_totals_over_all(
+    client, admin_user, supervisor, settings
+):
+    """An admin's region can hold hundreds of facilitators: one page at a time, with the
+    totals of every page in the footer."""
+    from accounts.tests.factories import FacilitatorFactory
+
+    settings.PKH_TEAM_OVERVIEW_PAGE_SIZE = 2
+    village = Region.objects.get(code="34.02.09.2001")
+    facilitators = [
+        FacilitatorFactory(supervisor=supervisor, first_name=name, areas=[village])
+        for name in "ABCDE"
+    ]
+    for n, facilitator in enumerate(facilitators, start=1):
+        households_bulk(n, facilitator=facilitator)
+    VisitFactory(household=Household.objects.filter(facilitator=facilitators[4]).first())
+    client.force_login(admin_user)
+    seen = []
+    for number in (1, 2, 3):
+        response = client.get(url("team_overview"), {"page": number})
+        seen += [(r.facilitator.first_name, r.households) for r in response.context["rows"]]
+        assert response.context["totals"] == {"households": 15, "no_visit": 15, "visits": 1}
+    assert seen == [("A", 1), ("B", 2), ("C", 3), ("D", 4), ("E", 5)]
+    html = response.content.decode()
+    assert "Halaman 3 dari 3" in html and "Jumlah (5 pendamping)" in html
 
 
 def test_admin_moves_families_in_bulk(client, admin_user, facilitator, other_facilitator):

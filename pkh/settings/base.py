@@ -275,6 +275,8 @@ CELERY_BEAT_SCHEDULE = {
 PKH_LANSIA_MIN_AGE = env.int("PKH_LANSIA_MIN_AGE", default=60)
 PKH_NO_VISIT_DAYS = env.int("PKH_NO_VISIT_DAYS", default=30)
 PKH_CASELOAD_PAGE_SIZE = env.int("PKH_CASELOAD_PAGE_SIZE", default=25)
+# Facilitators per page of the team overview (an admin's region can have hundreds).
+PKH_TEAM_OVERVIEW_PAGE_SIZE = 50
 # Longer village/FDS-group lists in the caseload filter are narrowed to one facilitator's.
 PKH_FILTER_MAX_CHOICES = env.int("PKH_FILTER_MAX_CHOICES", default=500)
 # P2K2 session photos: largest upload accepted, and the stored sizes (longest side, px).
