@@ -33,7 +33,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from assistance.services import roster_aid_apply
+from assistance import eligibility
+from assistance.services import roster_aid_apply_staged
 from households.models import Household
 from households.signals import households_changed
 from imports import checks
@@ -435,15 +436,10 @@ def roster_import_write(*, roster_import_id: int, retryable: bool = False) -> Ro
                 # is written once, as it is, not as a rule row updated right after.
                 roster_import.committed = True  # written with the final status below
                 with checks.timed("roster_aid_apply"):
-                    member_flags, household_flags = roster_import_aid_flags(
-                        roster_import=roster_import
-                    )
-                    roster_aid_apply(
-                        member_flags=member_flags,
-                        household_flags=household_flags,
+                    roster_aid_apply_staged(
                         by=roster_import.created_by,
                         on=timezone.localdate(),
-                        refresh=False,
+                        rows=roster_import_aid_stage(roster_import=roster_import),
                     )
                 if ids:
                     # Upper apps resync (FDS memberships, aid eligibility) in this
@@ -570,6 +566,33 @@ def roster_import_aid_flags(
             flags["KKS"] = bool(kks)
         household_flags[household_id] = flags
     return member_flags, household_flags
+
+
+def roster_import_aid_stage(*, roster_import: RosterImport) -> int:
+    """The same statuses as ``roster_import_aid_flags``, put straight into the aid
+    module's temporary table (``assistance.eligibility.wanted_table``) by one
+    ``INSERT ... SELECT`` from the staging tables, for ``roster_aid_apply_staged``."""
+    table = eligibility.wanted_table()
+    member = f"""FROM {SM} sm
+            JOIN {R} r ON r.import_id = sm.import_id AND r.nik = sm.nik AND r.line = sm.line
+            JOIN {M} m ON m.nik = sm.nik
+        WHERE sm.import_id = %s AND sm.line > 0"""
+    family = f"""FROM {SH} sh
+            JOIN {F} f ON f.import_id = sh.import_id AND f.id_keluarga = sh.id_keluarga
+            JOIN {H} h ON h.id_keluarga = sh.id_keluarga
+        WHERE sh.import_id = %s"""
+    imp = roster_import.pk
+    return checks.run(
+        f"""INSERT INTO {table} (aid_id, household_id, member_id, member_key, receiving)
+        SELECT 'KIP', m.household_id, m.id, m.id, r.kip {member} AND r.kip IS NOT NULL
+        UNION ALL
+        SELECT 'KIS', m.household_id, m.id, m.id, r.kis {member} AND r.kis IS NOT NULL
+        UNION ALL
+        SELECT 'SEMBAKO', h.id, NULL, 0, f.sembako {family} AND f.sembako IS NOT NULL
+        UNION ALL
+        SELECT 'KKS', h.id, NULL, 0, f.kks {family} AND f.kks IS NOT NULL""",
+        [imp, imp, imp, imp],
+    )
 
 
 def _clear_staging(import_id: int) -> None:
