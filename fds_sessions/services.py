@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +30,9 @@ from households.selectors import village_choices
 from households.signals import households_changed
 
 SYNC_BATCH = 900  # ids per statement: under SQLite's variable limit
+# PostgreSQL has no such limit (psycopg2 sends the ids inline): a roster import's
+# 100,000 families in 10 rounds of statements instead of 110.
+SYNC_BATCH_POSTGRES = 10_000
 
 
 def _today() -> datetime.date:
@@ -329,7 +332,8 @@ def memberships_sync(
     day = on_date or _today()
     ids = sorted(set(household_ids))
     counts = {"closed": 0, "opened": 0}
-    for chunk in _batches(ids):
+    size = SYNC_BATCH_POSTGRES if connection.vendor == "postgresql" else SYNC_BATCH
+    for chunk in _batches(ids, size):
         same_group = Household.objects.filter(
             pk=OuterRef("household_id"), fds_group_id=OuterRef("group_id")
         )

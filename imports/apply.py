@@ -66,6 +66,15 @@ def apply(*, roster_import: RosterImport, progress: Progress, now: datetime.date
         )
 
     # 2. New households.
+    bits = component_bits_table()
+    component_masks = f"""SELECT mr.id_keluarga, SUM(DISTINCT hc.flag) AS mask
+        FROM {SM} msm
+            JOIN {R} mr ON mr.import_id = msm.import_id AND mr.nik = msm.nik
+                AND mr.line = msm.line
+            JOIN ({bits}) c ON (mr.components & c.bit) <> 0
+            JOIN households_component hc ON hc.code = c.code
+        WHERE msm.import_id = %s AND msm.action = 1 AND mr.components IS NOT NULL
+        GROUP BY mr.id_keluarga"""
     progress.report(phase=_phase("households"), done=1)
     insert_select(
         Household,
@@ -82,14 +91,19 @@ def apply(*, roster_import: RosterImport, progress: Progress, now: datetime.date
             # Written right away, so the registry's trigger that keeps this cache finds
             # nothing to change when the members arrive (a household update touches
             # every index of the table).
+            # Likewise the OR of the members' component flags (the trigger of households
+            # 0004 then finds every mask right when the components arrive: no UPDATE).
+            "component_mask": ("COALESCE(cm.mask, 0)", []),
             "pengurus_name_cache": (
                 f"""(SELECT pr.name FROM {R} pr WHERE pr.import_id = sh.import_id
                     AND pr.id_keluarga = sh.id_keluarga AND pr.line = sh.pengurus_line)""",
                 [],
             ),
         },
-        f"FROM {SH} sh {plan} WHERE sh.import_id = %s AND sh.action = 1 ORDER BY f.first_line",
-        [imp],
+        f"""FROM {SH} sh {plan}
+            LEFT JOIN ({component_masks}) cm ON cm.id_keluarga = sh.id_keluarga
+        WHERE sh.import_id = %s AND sh.action = 1 ORDER BY f.first_line""",
+        [imp, imp],
         now,
     )
 
@@ -171,7 +185,6 @@ def apply(*, roster_import: RosterImport, progress: Progress, now: datetime.date
 
     # 6. Components of created and changed members (only the roster's seven codes).
     progress.report(phase=_phase("components"), done=6)
-    bits = component_bits_table()
     run(
         f"""DELETE FROM {MC} WHERE member_id IN (
                 SELECT sm.member_id FROM {SM} sm {member_row}

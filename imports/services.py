@@ -573,25 +573,32 @@ def roster_import_aid_stage(*, roster_import: RosterImport) -> int:
     module's temporary table (``assistance.eligibility.wanted_table``) by one
     ``INSERT ... SELECT`` from the staging tables, for ``roster_aid_apply_staged``."""
     table = eligibility.wanted_table()
-    member = f"""FROM {SM} sm
-            JOIN {R} r ON r.import_id = sm.import_id AND r.nik = sm.nik AND r.line = sm.line
-            JOIN {M} m ON m.nik = sm.nik
-        WHERE sm.import_id = %s AND sm.line > 0"""
-    family = f"""FROM {SH} sh
-            JOIN {F} f ON f.import_id = sh.import_id AND f.id_keluarga = sh.id_keluarga
-            JOIN {H} h ON h.id_keluarga = sh.id_keluarga
-        WHERE sh.import_id = %s"""
     imp = roster_import.pk
+    # One pass over the members for both per-member aids (k.n: 1 = KIP, 2 = KIS).
     return checks.run(
         f"""INSERT INTO {table} (aid_id, household_id, member_id, member_key, receiving)
-        SELECT 'KIP', m.household_id, m.id, m.id, r.kip {member} AND r.kip IS NOT NULL
+        SELECT aid_id, household_id, member_id, member_key, receiving FROM (
+            SELECT CASE WHEN k.n = 1 THEN 'KIP' ELSE 'KIS' END AS aid_id,
+                m.household_id, m.id AS member_id, m.id AS member_key,
+                CASE WHEN k.n = 1 THEN r.kip ELSE r.kis END AS receiving
+            FROM {SM} sm
+                JOIN {R} r ON r.import_id = sm.import_id AND r.nik = sm.nik
+                    AND r.line = sm.line
+                JOIN {M} m ON m.nik = sm.nik
+                CROSS JOIN (SELECT 1 AS n UNION ALL SELECT 2) k
+            WHERE sm.import_id = %s AND sm.line > 0
+                AND (r.kip IS NOT NULL OR r.kis IS NOT NULL)
+        ) x WHERE receiving IS NOT NULL
         UNION ALL
-        SELECT 'KIS', m.household_id, m.id, m.id, r.kis {member} AND r.kis IS NOT NULL
-        UNION ALL
-        SELECT 'SEMBAKO', h.id, NULL, 0, f.sembako {family} AND f.sembako IS NOT NULL
-        UNION ALL
-        SELECT 'KKS', h.id, NULL, 0, f.kks {family} AND f.kks IS NOT NULL""",
-        [imp, imp, imp, imp],
+        SELECT CASE WHEN k.n = 1 THEN 'SEMBAKO' ELSE 'KKS' END, h.id, NULL, 0,
+            CASE WHEN k.n = 1 THEN f.sembako ELSE f.kks END
+        FROM {SH} sh
+            JOIN {F} f ON f.import_id = sh.import_id AND f.id_keluarga = sh.id_keluarga
+            JOIN {H} h ON h.id_keluarga = sh.id_keluarga
+            CROSS JOIN (SELECT 1 AS n UNION ALL SELECT 2) k
+        WHERE sh.import_id = %s
+            AND CASE WHEN k.n = 1 THEN f.sembako ELSE f.kks END IS NOT NULL""",
+        [imp, imp],
     )
 
 
