@@ -53,6 +53,7 @@ from imports.progress import Progress
 from imports.reader import RosterFileError
 from imports.staging import stage_roster
 from pkh.queue import publish
+from pkh.sql import log_elapsed
 
 logger = logging.getLogger(__name__)
 
@@ -462,6 +463,10 @@ def roster_import_write(*, roster_import_id: int, retryable: bool = False) -> Ro
                 progress_total=1,
                 **counts.as_fields(),
             )
+            commit_started = time.perf_counter()
+        # The commit runs the foreign-key checks PostgreSQL defers to it (Django's are
+        # DEFERRABLE INITIALLY DEFERRED): one per inserted row and foreign key.
+        log_elapsed("commit", commit_started)
     except OperationalError as exc:
         progress.stop()
         locked = "locked" in str(exc).lower() or "lock timeout" in str(exc).lower()

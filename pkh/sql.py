@@ -79,6 +79,12 @@ def timed(label: str):
             logger.warning("%.3f s  [step] %s", time.perf_counter() - started, label)
 
 
+def log_elapsed(label: str, started: float) -> None:
+    """With IMPORTS_SQL_TIMING=1, log a step measured from ``started`` (perf_counter)."""
+    if SQL_TIMING:
+        logger.warning("%.3f s  [step] %s", time.perf_counter() - started, label)
+
+
 def analyze(*tables: str) -> None:
     """Fresh planner statistics for freshly loaded tables (PostgreSQL; temporary tables
     are never analysed by autovacuum)."""
@@ -97,7 +103,9 @@ def temp_table(name: str, columns: str) -> str:
     ``IF NOT EXISTS`` covers both cases. Returns ``name``.
     """
     run(f"CREATE TEMP TABLE IF NOT EXISTS {name} ({columns})")
-    run(f"DELETE FROM {name}")
+    # TRUNCATE on PostgreSQL: autovacuum never visits temporary tables, so rows deleted
+    # in a long-lived session (a Celery worker) would otherwise stay as dead tuples.
+    run(f"{'TRUNCATE' if connection.vendor == 'postgresql' else 'DELETE FROM'} {name}")
     return name
 
 
