@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from accounts.models import Role, User
+from assistance import eligibility
 from assistance.models import (
     AdvocacyCase,
     Aid,
@@ -44,9 +45,10 @@ from households.models import Household, HouseholdStatus, Member
 from households.selectors import household_scope
 from pkh.queue import publish
 from pkh.scoping import area_q
+from pkh.sql import fetch, insert_history
 
 BATCH_SIZE = 2000
-ROSTER_AIDS = ("KIP", "KIS", "SEMBAKO", "KKS")
+ROSTER_AIDS = eligibility.ROSTER_AIDS
 CARD_SEPARATORS = re.compile(r"[\s.\-/]")
 
 
@@ -70,53 +72,24 @@ def _chunks(ids: list[int], size: int) -> Iterable[list[int]]:
 def _rule_state(
     household_ids: list[int], aids: list[Aid], on: datetime.date
 ) -> tuple[set[tuple], dict[int, tuple], set[int]]:
-    """For a batch of families: the rule-eligible subjects ``(aid, household, member)``,
-    each family's ``(active, facilitator_id, village_id)`` and the active members.
-    Three queries."""
+    """For a batch of families: the rule-eligible subjects ``(aid, household, member)``
+    (the rule's one definition, ``eligibility.eligible_sql``), each family's
+    ``(active, facilitator_id, village_id)`` and the active members. Three queries."""
     families = {
         pk: (status == HouseholdStatus.ACTIVE, facilitator_id, village_id)
         for pk, status, facilitator_id, village_id in Household.objects.filter(
             pk__in=household_ids
         ).values_list("pk", "status", "facilitator_id", "village_id")
     }
-    active_households = {pk for pk, (active, _f, _v) in families.items() if active}
-    members = list(
+    active_members = set(
         Member.objects.filter(household_id__in=household_ids, left_on__isnull=True).values_list(
-            "pk", "household_id", "birth_date"
+            "pk", flat=True
         )
     )
-    active_members = {pk for pk, _h, _b in members}
-    components: dict[int, set[str]] = {}
-    if any(a.eligibility == EligibilityRule.COMPONENTS for a in aids):
-        for member_id, code in Member.components.through.objects.filter(
-            member__household_id__in=household_ids, member__left_on__isnull=True
-        ).values_list("member_id", "component_id"):
-            components.setdefault(member_id, set()).add(code)
-    eligible: set[tuple] = set()
-    for aid in aids:
-        if aid.eligibility == EligibilityRule.ASSESSED:
-            continue
-        wanted = {c.code for c in aid.components.all()}
-        if aid.unit == AidUnit.FAMILY:
-            if aid.eligibility == EligibilityRule.EVERY:
-                eligible |= {(aid.code, h, None) for h in active_households}
-            else:
-                eligible |= {
-                    (aid.code, h, None)
-                    for pk, h, _b in members
-                    if h in active_households and components.get(pk, set()) & wanted
-                }
-            continue
-        for pk, h, birth_date in members:
-            if h not in active_households:
-                continue
-            if age_limit_problem(aid=aid, birth_date=birth_date, on=on):
-                continue
-            if aid.eligibility == EligibilityRule.COMPONENTS and not (
-                components.get(pk, set()) & wanted
-            ):
-                continue
-            eligible.add((aid.code, h, pk))
+    sql, params = eligibility.eligible_sql(
+        aids, on, scope=(", ".join(["%s"] * len(household_ids)), list(household_ids))
+    )
+    eligible = {(aid, household, member) for aid, household, member, _key in fetch(sql, params)}
     return eligible, families, active_members
 
 
@@ -126,6 +99,7 @@ def aid_eligibility_refresh(
     household_ids: Iterable[int] | None = None,
     on: datetime.date | None = None,
     batch_size: int = BATCH_SIZE,
+    set_based: bool | None = None,
 ) -> int:
     """Bring the stored rows in line with the catalogue's rules; returns rows written.
 
@@ -135,17 +109,29 @@ def aid_eligibility_refresh(
       statuses set by a user or the roster are never overwritten;
     * every row's ``in_programme`` follows its family's status and member's exit.
 
-    ``household_ids=None`` refreshes every family. Set-based: five queries per batch.
+    ``household_ids=None`` refreshes every family. Two ways to the same result, with the
+    rule's one definition (``assistance.eligibility.eligible_sql``): a few families (a
+    form saved) in Python, five queries per batch; many (``set_based``, by default
+    above ``batch_size`` families or for all of them) in SQL over a temporary table of
+    the families, a fixed number of statements whatever their number.
     """
     on = on or _today()
-    aids = list(Aid.objects.filter(is_active=True).prefetch_related("components"))
     if household_ids is None:
-        ids = list(Household.objects.order_by("pk").values_list("pk", flat=True))
+        set_based = True if set_based is None else set_based
+        ids = None
     else:
-        ids = sorted(set(household_ids))
+        ids = household_ids if isinstance(household_ids, (set, frozenset)) else set(household_ids)
+        if set_based is None:
+            set_based = len(ids) > batch_size
+    if set_based:
+        eligibility.scope_fill(household_ids=ids)
+        return eligibility.refresh_scope(on=on)
+    aids = list(Aid.objects.filter(is_active=True).prefetch_related("components"))
+    if ids is None:
+        ids = Household.objects.values_list("pk", flat=True)
     written = 0
     touched: set[Pair] = set()
-    for batch in _chunks(ids, batch_size):
+    for batch in _chunks(sorted(ids), batch_size):
         written += _refresh_batch(batch, aids, on, touched)
     if touched:
         # Once for all batches: the families of a large call share most pairs.
@@ -236,35 +222,19 @@ def _create_with_history(objs: list[AidEnrolment], *, by: User | None = None) ->
     "created" audit rows by one ``INSERT ... SELECT`` per chunk, copied from the rows
     just written (no historical instance built in Python)."""
     AidEnrolment.objects.bulk_create(objs, batch_size=2000)
-    history = AidEnrolment.history.model
     when = timezone.now()
-    columns, exprs, params = [], [], []
-    for field in history._meta.concrete_fields:
-        if field.primary_key:
-            continue
-        columns.append(connection.ops.quote_name(field.column))
-        if field.name == "history_date":
-            exprs.append("%s")
-            params.append(field.get_db_prep_save(when, connection))
-        elif field.name == "history_type":
-            exprs.append("'+'")
-        elif field.name == "history_user":
-            exprs.append("%s")
-            params.append(by.pk if by else None)
-        elif field.name.startswith("history_"):
-            exprs.append("%s")
-            params.append(None)
-        else:
-            exprs.append(f"e.{connection.ops.quote_name(field.column)}")
-    ids = [obj.pk for obj in objs]
-    with connection.cursor() as cursor:
-        for chunk in _chunks(ids, 1000):
-            cursor.execute(
-                f"INSERT INTO {history._meta.db_table} ({', '.join(columns)}) "  # noqa: S608
-                f"SELECT {', '.join(exprs)} FROM {AidEnrolment._meta.db_table} e "
-                f"WHERE e.id IN ({', '.join(['%s'] * len(chunk))})",
-                [*params, *chunk],
-            )
+    for chunk in _chunks([obj.pk for obj in objs], 1000):
+        insert_history(
+            AidEnrolment,
+            source_alias="e",
+            from_sql=f"FROM {AidEnrolment._meta.db_table} e "  # noqa: S608
+            f"WHERE e.id IN ({', '.join(['%s'] * len(chunk))})",
+            from_params=chunk,
+            history_type_sql="'+'",
+            when=when,
+            reason=None,
+            user_id=by.pk if by else None,
+        )
 
 
 @transaction.atomic
@@ -534,114 +504,51 @@ def roster_aid_apply(
     makes the subject eligible, else "not eligible"; a "proposed" row stays proposed
     (advocacy in process is not undone by a roster). Unknown aid codes are ignored.
     Returns the number of rows created or changed. Set-based: a fixed number of
-    queries per batch of families, whatever the number of rows.
+    queries, whatever the number of rows (``roster_aid_apply_staged``).
 
     The families' rule rows are refreshed first (``aid_eligibility_refresh``) unless
     ``refresh`` is False: for a caller that refreshes them right after in the same
-    transaction (the roster import, through ``households_changed``). The roster's rows
-    are then created with their status at once instead of being created "eligible"
-    and updated; roster statuses are never overwritten by a refresh.
+    transaction. The roster's rows are then created with their status at once instead
+    of being created "eligible" and updated; roster statuses are never overwritten by
+    a refresh.
     """
-    member_flags = {
-        pk: {c: v for c, v in flags.items() if c in ("KIP", "KIS")}
-        for pk, flags in member_flags.items()
-    }
-    household_flags = {
-        pk: {c: v for c, v in flags.items() if c in ("SEMBAKO", "KKS")}
-        for pk, flags in household_flags.items()
-    }
     member_households = dict(
         Member.objects.filter(pk__in=list(member_flags)).values_list("pk", "household_id")
     )
-    household_ids = set(member_households.values()) | set(
-        Household.objects.filter(pk__in=list(household_flags)).values_list("pk", flat=True)
-    )
-    if refresh:
-        aid_eligibility_refresh(household_ids=household_ids, on=on)
-    aids = {a.code: a for a in Aid.objects.filter(code__in=ROSTER_AIDS)}
-    # The wanted statuses grouped per family: each batch reads only its own.
-    by_household: dict[int, dict[tuple, bool]] = {}
-    for pk, flags in member_flags.items():
-        if pk in member_households:
-            for code, value in flags.items():
-                if code in aids and aids[code].unit == AidUnit.MEMBER:
-                    household = member_households[pk]
-                    by_household.setdefault(household, {})[(code, household, pk)] = bool(value)
-    for pk, flags in household_flags.items():
-        if pk in household_ids:
-            for code, value in flags.items():
-                if code in aids and aids[code].unit == AidUnit.FAMILY:
-                    by_household.setdefault(pk, {})[(code, pk, None)] = bool(value)
-    changed = 0
-    touched: set[Pair] = set()
-    for batch in _chunks(sorted(household_ids), BATCH_SIZE):
-        batch_wanted = {k: v for h in batch for k, v in by_household.get(h, {}).items()}
-        changed += _roster_batch(batch, batch_wanted, on=on, by=by, touched=touched)
-    if touched:
-        coverage_counts_rebuild(pairs=touched)  # once for all batches
-    return changed
-
-
-def _roster_batch(
-    batch: list[int], wanted: dict[tuple, bool], *, on, by, touched: set[Pair]
-) -> int:
-    """``wanted``: the flags of this batch's families only."""
-    eligible, families, active_members = _rule_state(
-        batch, list(Aid.objects.filter(code__in=ROSTER_AIDS).prefetch_related("components")), on
-    )
-    existing = {
-        (r.aid_id, r.household_id, r.member_id): r
-        for r in AidEnrolment.objects.filter(household_id__in=batch, aid_id__in=ROSTER_AIDS)
-    }
-    to_update, to_create = [], []
-    for key, receiving in wanted.items():
-        row = existing.get(key)
-        if receiving:
-            if row is not None and row.status == AidStatus.RECEIVING:
-                continue
-            status = AidStatus.RECEIVING
-        else:
-            if row is None or row.status != AidStatus.RECEIVING:
-                continue  # not receiving already, or proposed: nothing to change
-            status = AidStatus.ELIGIBLE if key in eligible else AidStatus.NOT_ELIGIBLE
-        active, facilitator_id, village_id = families[key[1]]
-        in_programme = active and (key[2] is None or key[2] in active_members)
-        if row is None:
-            to_create.append(
-                AidEnrolment(
-                    aid_id=key[0],
-                    household_id=key[1],
-                    member_id=key[2],
-                    status=status,
-                    since=on,
-                    source=StatusSource.ROSTER,
-                    in_programme=in_programme,
-                    facilitator_id=facilitator_id,
-                    village_id=village_id,
-                )
-            )
-        else:
-            row.status, row.since, row.source = status, on, StatusSource.ROSTER
-            row.in_programme, row.facilitator_id, row.village_id = (
-                in_programme,
-                facilitator_id,
-                village_id,
-            )
-            to_update.append(row)
-    if to_create:
-        _create_with_history(to_create, by=by)
-    if to_update:
-        bulk_update_with_history(
-            to_update,
-            AidEnrolment,
-            ["status", "since", "source", "in_programme", "facilitator", "village"],
-            batch_size=1000,
-            default_user=by,
-            default_change_reason="roster",
+    rows = [
+        (code, member_households[pk], pk, pk, int(bool(value)))
+        for pk, flags in member_flags.items()
+        if pk in member_households
+        for code, value in flags.items()
+        if code in ("KIP", "KIS")
+    ] + [
+        (code, pk, None, 0, int(bool(value)))
+        for pk, flags in household_flags.items()
+        for code, value in flags.items()
+        if code in ("SEMBAKO", "KKS")
+    ]
+    table = eligibility.wanted_table()
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (aid_id, household_id, member_id, member_key, receiving) "  # noqa: S608
+            "VALUES (%s, %s, %s, %s, %s)",
+            rows,
         )
-    if to_create or to_update:
-        touched |= {(f, v) for _a, f, v in families.values()}
-    return len(to_create) + len(to_update)
+    if refresh:
+        household_ids = set(member_households.values()) | set(
+            Household.objects.filter(pk__in=list(household_flags)).values_list("pk", flat=True)
+        )
+        aid_eligibility_refresh(household_ids=household_ids, on=on)
+    return eligibility.roster_apply(on=on, user_id=by.pk if by else None, rows=len(rows))
+
+
+@transaction.atomic
+def roster_aid_apply_staged(*, by: User, on: datetime.date, rows: int = -1) -> int:
+    """``roster_aid_apply`` (``refresh=False``) for the ``rows`` statuses already put into
+    the temporary table ``eligibility.wanted_table()`` (the roster import fills it from
+    its staging tables with one ``INSERT ... SELECT``): no flags held in Python. Returns
+    the rows created or changed."""
+    return eligibility.roster_apply(on=on, user_id=by.pk if by else None, rows=rows)
 
 
 # ---------------------------------------------------------------- catalogue

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +30,9 @@ from households.selectors import village_choices
 from households.signals import households_changed
 
 SYNC_BATCH = 900  # ids per statement: under SQLite's variable limit
+# PostgreSQL has no such limit (psycopg2 sends the ids inline): a roster import's
+# 100,000 families in 10 rounds of statements instead of 110.
+SYNC_BATCH_POSTGRES = 10_000
 
 
 def _today() -> datetime.date:
@@ -329,7 +332,8 @@ def memberships_sync(
     day = on_date or _today()
     ids = sorted(set(household_ids))
     counts = {"closed": 0, "opened": 0}
-    for chunk in _batches(ids):
+    size = SYNC_BATCH_POSTGRES if connection.vendor == "postgresql" else SYNC_BATCH
+    for chunk in _batches(ids, size):
         same_group = Household.objects.filter(
             pk=OuterRef("household_id"), fds_group_id=OuterRef("group_id")
         )
@@ -356,16 +360,19 @@ def memberships_sync(
             counts["closed"] += 1
         stale.filter(joined_on__gte=day).delete()
         counts["closed"] += stale.update(left_on=day)
-        has_open = GroupMembership.objects.filter(household_id=OuterRef("pk"), left_on__isnull=True)
-        missing = (
-            Household.objects.filter(pk__in=chunk, fds_group__isnull=False)
-            .exclude(Exists(has_open))
-            .values_list("pk", "fds_group_id")
-        )
-        created = GroupMembership.objects.bulk_create(
-            [GroupMembership(household_id=pk, group_id=g, joined_on=day) for pk, g in missing]
-        )
-        counts["opened"] += len(created)
+        # INSERT ... SELECT: a roster import opens 100,000 periods without building them
+        # in Python.
+        gm, hh = GroupMembership._meta.db_table, Household._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""INSERT INTO {gm} (household_id, group_id, joined_on, left_on)
+                SELECT h.id, h.fds_group_id, %s, NULL FROM {hh} h
+                WHERE h.id IN ({", ".join(["%s"] * len(chunk))}) AND h.fds_group_id IS NOT NULL
+                    AND NOT EXISTS (SELECT 1 FROM {gm} o
+                        WHERE o.household_id = h.id AND o.left_on IS NULL)""",  # noqa: S608
+                [day, *chunk],
+            )
+            counts["opened"] += cursor.rowcount
         leader_stays = Household.objects.filter(
             pk=OuterRef("leader__household_id"), fds_group_id=OuterRef("pk")
         )

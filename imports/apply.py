@@ -16,89 +16,13 @@ import uuid
 
 from django.apps import apps
 from django.db import connection
-from django.db.models import Model
 
 from fds_sessions.models import FdsGroup
 from households.models import Household, HouseholdTransfer, Member
-from imports.checks import MC, SH, SM, Dialect, F, H, M, R, component_bits_table, fetch, run
+from imports.checks import MC, SH, SM, F, H, M, R, component_bits_table
 from imports.models import RosterImport
 from imports.progress import Progress
-
-
-def _default_param(field, now: datetime.datetime):
-    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-        value = now
-    else:
-        value = field.get_default()
-    return field.get_db_prep_save(value, connection)
-
-
-def insert_select(
-    model: type[Model],
-    values: dict[str, tuple[str, list]],
-    from_sql: str,
-    from_params: list,
-    now: datetime.datetime,
-) -> int:
-    """``INSERT INTO model (every column) SELECT <values or the field's default> FROM ...``."""
-    columns, exprs, params = [], [], []
-    for field in model._meta.concrete_fields:
-        if field.primary_key:
-            continue
-        columns.append(connection.ops.quote_name(field.column))
-        if field.attname in values:
-            sql, sql_params = values[field.attname]
-            exprs.append(sql)
-            params += sql_params
-        else:
-            exprs.append("%s")
-            params.append(_default_param(field, now))
-    table = model._meta.db_table
-    return run(
-        f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(exprs)} {from_sql}",
-        [*params, *from_params],
-    )
-
-
-def insert_history(
-    model: type[Model],
-    *,
-    source_alias: str,
-    from_sql: str,
-    from_params: list,
-    history_type_sql: str,
-    when: datetime.datetime,
-    reason: str,
-    user_id: int,
-) -> int:
-    """One audit row per selected record, as django-simple-history would write it."""
-    history = model.history.model
-    columns, exprs, params = [], [], []
-    for field in history._meta.concrete_fields:
-        if field.primary_key:
-            continue
-        columns.append(connection.ops.quote_name(field.column))
-        if field.name == "history_date":
-            exprs.append("%s")
-            params.append(field.get_db_prep_save(when, connection))
-        elif field.name == "history_change_reason":
-            exprs.append("%s")
-            params.append(reason)
-        elif field.name == "history_type":
-            exprs.append(history_type_sql)
-        elif field.name == "history_user":
-            exprs.append("%s")
-            params.append(user_id)
-        elif field.name.startswith("history_"):
-            exprs.append("%s")
-            params.append(_default_param(field, when))
-        else:
-            exprs.append(f"{source_alias}.{connection.ops.quote_name(field.column)}")
-    return run(
-        f"INSERT INTO {history._meta.db_table} ({', '.join(columns)}) "
-        f"SELECT {', '.join(exprs)} {from_sql}",
-        [*params, *from_params],
-    )
+from pkh.sql import Dialect, fetch, insert_history, insert_select, run
 
 
 def apply(*, roster_import: RosterImport, progress: Progress, now: datetime.datetime) -> set[int]:
@@ -142,6 +66,15 @@ def apply(*, roster_import: RosterImport, progress: Progress, now: datetime.date
         )
 
     # 2. New households.
+    bits = component_bits_table()
+    component_masks = f"""SELECT mr.id_keluarga, SUM(DISTINCT hc.flag) AS mask
+        FROM {SM} msm
+            JOIN {R} mr ON mr.import_id = msm.import_id AND mr.nik = msm.nik
+                AND mr.line = msm.line
+            JOIN ({bits}) c ON (mr.components & c.bit) <> 0
+            JOIN households_component hc ON hc.code = c.code
+        WHERE msm.import_id = %s AND msm.action = 1 AND mr.components IS NOT NULL
+        GROUP BY mr.id_keluarga"""
     progress.report(phase=_phase("households"), done=1)
     insert_select(
         Household,
@@ -158,14 +91,19 @@ def apply(*, roster_import: RosterImport, progress: Progress, now: datetime.date
             # Written right away, so the registry's trigger that keeps this cache finds
             # nothing to change when the members arrive (a household update touches
             # every index of the table).
+            # Likewise the OR of the members' component flags (the trigger of households
+            # 0004 then finds every mask right when the components arrive: no UPDATE).
+            "component_mask": ("COALESCE(cm.mask, 0)", []),
             "pengurus_name_cache": (
                 f"""(SELECT pr.name FROM {R} pr WHERE pr.import_id = sh.import_id
                     AND pr.id_keluarga = sh.id_keluarga AND pr.line = sh.pengurus_line)""",
                 [],
             ),
         },
-        f"FROM {SH} sh {plan} WHERE sh.import_id = %s AND sh.action = 1 ORDER BY f.first_line",
-        [imp],
+        f"""FROM {SH} sh {plan}
+            LEFT JOIN ({component_masks}) cm ON cm.id_keluarga = sh.id_keluarga
+        WHERE sh.import_id = %s AND sh.action = 1 ORDER BY f.first_line""",
+        [imp, imp],
         now,
     )
 
@@ -247,7 +185,6 @@ def apply(*, roster_import: RosterImport, progress: Progress, now: datetime.date
 
     # 6. Components of created and changed members (only the roster's seven codes).
     progress.report(phase=_phase("components"), done=6)
-    bits = component_bits_table()
     run(
         f"""DELETE FROM {MC} WHERE member_id IN (
                 SELECT sm.member_id FROM {SM} sm {member_row}

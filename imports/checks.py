@@ -17,11 +17,8 @@ Probable duplicates use the ``member_dup_key`` index (name_normalized, birth_dat
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import logging
-import os
-import time
 from dataclasses import dataclass
 
 from django.db import connection
@@ -38,9 +35,9 @@ from imports.models import (
     StagingMember,
     StagingRow,
 )
+from pkh.sql import Dialect, analyze, fetch, run, timed  # noqa: F401 (used by imports.*)
 
 logger = logging.getLogger(__name__)
-SQL_TIMING = os.environ.get("IMPORTS_SQL_TIMING") == "1"
 R = StagingRow._meta.db_table
 F = StagingFamily._meta.db_table
 SH = StagingHousehold._meta.db_table
@@ -52,74 +49,12 @@ MC = Member.components.through._meta.db_table
 ISSUE_COLUMNS = f'INSERT INTO {I} (roster_import_id, kind, phase, line, "column", value, reason)'
 
 
-class Dialect:
-    def __init__(self):
-        self.postgres = connection.vendor == "postgresql"
-
-    def agg(self, expr: str, order: str) -> str:
-        """Comma-separated list of ``expr`` values (ordered on PostgreSQL)."""
-        if self.postgres:
-            return f"string_agg(CAST({expr} AS TEXT), ', ' ORDER BY {order})"
-        return f"group_concat({expr}, ', ')"
-
-    @property
-    def distinct(self) -> str:
-        return "IS DISTINCT FROM" if self.postgres else "IS NOT"
-
-    @property
-    def not_distinct(self) -> str:
-        return "IS NOT DISTINCT FROM" if self.postgres else "IS"
-
-
-def run(sql: str, params=()) -> int:
-    started = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        n = cursor.rowcount
-    _timing(sql, started)
-    return n
-
-
-def fetch(sql: str, params=()) -> list:
-    started = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    _timing(sql, started)
-    return rows
-
-
-def _timing(sql: str, started: float) -> None:
-    """With IMPORTS_SQL_TIMING=1, each statement's time goes to the log (benchmarks)."""
-    if SQL_TIMING:
-        logger.warning("%.3f s  %s", time.perf_counter() - started, " ".join(sql.split())[:150])
-
-
-@contextlib.contextmanager
-def timed(label: str):
-    """With IMPORTS_SQL_TIMING=1, the time of a whole step (Python included) goes to the log."""
-    started = time.perf_counter()
-    try:
-        yield
-    finally:
-        if SQL_TIMING:
-            logger.warning("%.3f s  [step] %s", time.perf_counter() - started, label)
-
-
 def tune_session() -> None:
     """PostgreSQL: no JIT (compiling the big statements costs more than running them)
     and room for the hash joins and aggregates over a whole roster."""
     if connection.vendor == "postgresql":
         run("SET jit = off")
         run("SET work_mem = '64MB'")
-
-
-def analyze(*tables: str) -> None:
-    """Fresh planner statistics for freshly loaded tables (PostgreSQL): without them a
-    self-join of the staging rows can be planned as a nested loop."""
-    if connection.vendor == "postgresql":
-        for table in tables:
-            run(f"ANALYZE {table}")
 
 
 def split(template: str, key: str) -> tuple[str, str]:

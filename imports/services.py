@@ -33,7 +33,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from assistance.services import roster_aid_apply
+from assistance import eligibility
+from assistance.services import roster_aid_apply_staged
 from households.models import Household
 from households.signals import households_changed
 from imports import checks
@@ -52,6 +53,7 @@ from imports.progress import Progress
 from imports.reader import RosterFileError
 from imports.staging import stage_roster
 from pkh.queue import publish
+from pkh.sql import log_elapsed
 
 logger = logging.getLogger(__name__)
 
@@ -435,15 +437,10 @@ def roster_import_write(*, roster_import_id: int, retryable: bool = False) -> Ro
                 # is written once, as it is, not as a rule row updated right after.
                 roster_import.committed = True  # written with the final status below
                 with checks.timed("roster_aid_apply"):
-                    member_flags, household_flags = roster_import_aid_flags(
-                        roster_import=roster_import
-                    )
-                    roster_aid_apply(
-                        member_flags=member_flags,
-                        household_flags=household_flags,
+                    roster_aid_apply_staged(
                         by=roster_import.created_by,
                         on=timezone.localdate(),
-                        refresh=False,
+                        rows=roster_import_aid_stage(roster_import=roster_import),
                     )
                 if ids:
                     # Upper apps resync (FDS memberships, aid eligibility) in this
@@ -466,6 +463,10 @@ def roster_import_write(*, roster_import_id: int, retryable: bool = False) -> Ro
                 progress_total=1,
                 **counts.as_fields(),
             )
+            commit_started = time.perf_counter()
+        # The commit runs the foreign-key checks PostgreSQL defers to it (Django's are
+        # DEFERRABLE INITIALLY DEFERRED): one per inserted row and foreign key.
+        log_elapsed("commit", commit_started)
     except OperationalError as exc:
         progress.stop()
         locked = "locked" in str(exc).lower() or "lock timeout" in str(exc).lower()
@@ -570,6 +571,40 @@ def roster_import_aid_flags(
             flags["KKS"] = bool(kks)
         household_flags[household_id] = flags
     return member_flags, household_flags
+
+
+def roster_import_aid_stage(*, roster_import: RosterImport) -> int:
+    """The same statuses as ``roster_import_aid_flags``, put straight into the aid
+    module's temporary table (``assistance.eligibility.wanted_table``) by one
+    ``INSERT ... SELECT`` from the staging tables, for ``roster_aid_apply_staged``."""
+    table = eligibility.wanted_table()
+    imp = roster_import.pk
+    # One pass over the members for both per-member aids (k.n: 1 = KIP, 2 = KIS).
+    return checks.run(
+        f"""INSERT INTO {table} (aid_id, household_id, member_id, member_key, receiving)
+        SELECT aid_id, household_id, member_id, member_key, receiving FROM (
+            SELECT CASE WHEN k.n = 1 THEN 'KIP' ELSE 'KIS' END AS aid_id,
+                m.household_id, m.id AS member_id, m.id AS member_key,
+                CASE WHEN k.n = 1 THEN r.kip ELSE r.kis END AS receiving
+            FROM {SM} sm
+                JOIN {R} r ON r.import_id = sm.import_id AND r.nik = sm.nik
+                    AND r.line = sm.line
+                JOIN {M} m ON m.nik = sm.nik
+                CROSS JOIN (SELECT 1 AS n UNION ALL SELECT 2) k
+            WHERE sm.import_id = %s AND sm.line > 0
+                AND (r.kip IS NOT NULL OR r.kis IS NOT NULL)
+        ) x WHERE receiving IS NOT NULL
+        UNION ALL
+        SELECT CASE WHEN k.n = 1 THEN 'SEMBAKO' ELSE 'KKS' END, h.id, NULL, 0,
+            CASE WHEN k.n = 1 THEN f.sembako ELSE f.kks END
+        FROM {SH} sh
+            JOIN {F} f ON f.import_id = sh.import_id AND f.id_keluarga = sh.id_keluarga
+            JOIN {H} h ON h.id_keluarga = sh.id_keluarga
+            CROSS JOIN (SELECT 1 AS n UNION ALL SELECT 2) k
+        WHERE sh.import_id = %s
+            AND CASE WHEN k.n = 1 THEN f.sembako ELSE f.kks END IS NOT NULL""",
+        [imp, imp],
+    )
 
 
 def _clear_staging(import_id: int) -> None:
