@@ -465,7 +465,7 @@ def _write_families(
     hh_cols = _words(
         "id id_keluarga no_kk village_id address rt rw phone facilitator_id fds_group_id "
         "status status_date status_reason exit_type year_joined welfare_decile "
-        "last_visit_on created_at updated_at"
+        "last_visit_on created_at updated_at component_mask"
     )
     m_cols = _words(
         "id household_id nik name name_normalized sex birth_date relationship is_pengurus "
@@ -632,7 +632,7 @@ def _write_families(
                 f"Dusun {rng.choice(HAMLETS)}\t{rng.randint(1, 12):03d}\t{rng.randint(1, 8):03d}\t"
                 f"{phone}\t{fac.pk}\t{_n(group)}\t{status}\t{_n(status_date)}\t{reason}\t"
                 f"{exit_type}\t{rng.randint(2008, year)}\t{_n(rng.choice(DECILES))}"
-                f"\t{_n(last_visit)}\t{now}\t{now}\n"
+                f"\t{_n(last_visit)}\t{now}\t{now}\t0\n"
             )
             for line in visit_lines:
                 buffers["v"].write(line)
