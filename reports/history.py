@@ -102,7 +102,7 @@ def components_as_of(*, households: list[tuple[list[int], datetime.datetime]]) -
             history_date__lt=latest,
         )
         .annotate(**flags)
-        .order_by("id", "history_date", "history_id")
+        .order_by("history_date", "history_id")
         .values_list(
             "id",
             "history_id",
@@ -114,23 +114,10 @@ def components_as_of(*, households: list[tuple[list[int], datetime.datetime]]) -
             *flags,
         )
     )
-    wanted = [(set(ids), at.date()) for ids, at in households]
-    # Per instant, the member's latest record so far: (history id, type, family, left on,
-    # components).
-    current: list[tuple | None] = [None] * len(households)
-    member = None
-
-    def count() -> None:
-        for counts, record, (ids, day) in zip(out, current, wanted, strict=True):
-            if record is None:
-                continue
-            _, history_type, household_id, left_on, components = record
-            if history_type == "-" or household_id not in ids:
-                continue
-            if left_on is not None and left_on < day:
-                continue
-            counts.update(components)
-
+    # Per instant, each member's latest record before it: [history id, type, family,
+    # left on, components]. The rows come in order (a record's components together), so
+    # the last record written wins.
+    latest_records: list[dict[int, list]] = [{} for _ in households]
     for (
         member_id,
         history_id,
@@ -141,19 +128,22 @@ def components_as_of(*, households: list[tuple[list[int], datetime.datetime]]) -
         component,
         *before,
     ) in rows:
-        if member_id != member:
-            count()
-            current = [None] * len(households)
-            member = member_id
-        for i, is_before in enumerate(before):
+        for records, is_before in zip(latest_records, before, strict=True):
             if not is_before:
                 continue
-            record = current[i]
+            record = records.get(member_id)
             if record is None or record[0] != history_id:
-                record = current[i] = (history_id, history_type, household_id, left_on, [])
+                record = records[member_id] = [history_id, history_type, household_id, left_on, []]
             if link is not None:  # a component row (not the outer join's empty match)
                 record[4].append(component)
-    count()
+    for counts, records, (ids, at) in zip(out, latest_records, households, strict=True):
+        wanted, day = set(ids), at.date()
+        for _, history_type, household_id, left_on, components in records.values():
+            if history_type == "-" or household_id not in wanted:
+                continue
+            if left_on is not None and left_on < day:
+                continue
+            counts.update(components)
     without_history = Member.components.through.objects.filter(
         member_id__in=Member.objects.filter(household_id__in=every_household, created_at__lt=latest)
         .exclude(Exists(HistoricalMember.objects.filter(id=OuterRef("pk"))))

@@ -46,7 +46,7 @@ def coverage_as_of(
     rows = (
         history.objects.filter(household_id__in=every, history_date__lt=latest, aid_id__in=aids)
         .annotate(**flags)
-        .order_by("id", "history_date", "history_id")
+        .order_by("history_date", "history_id")
         .values_list("id", "household_id", "member_id", "aid_id", "status", "history_type", *flags)
     )
     left = dict(
@@ -54,34 +54,25 @@ def coverage_as_of(
             "pk", "left_on"
         )
     )
-    wanted = [(set(ids), when.date()) for ids, when in instants]
+    # Per instant, each enrolment's latest record before it: the rows come in order, so
+    # the last one written wins.
+    latest_records: list[dict[int, list]] = [{} for _ in instants]
+    n = len(instants)
+    for row in rows:
+        record = row[1:6]
+        for i in range(n):
+            if row[6 + i]:
+                latest_records[i][row[0]] = record
     counts: list[dict[str, Counter]] = [defaultdict(Counter) for _ in instants]
-    # Per instant, the enrolment's latest record so far (rows come in order).
-    current: list[tuple | None] = [None] * len(instants)
-    enrolment = None
-
-    def count() -> None:
-        for by_aid, record, (ids, day) in zip(counts, current, wanted, strict=True):
-            if record is None:
-                continue
-            household_id, member_id, aid_id, status, history_type = record
-            if history_type == "-" or household_id not in ids:
+    for by_aid, records, (ids, when) in zip(counts, latest_records, instants, strict=True):
+        wanted, day = set(ids), when.date()
+        for household_id, member_id, aid_id, status, history_type in records.values():
+            if history_type == "-" or household_id not in wanted:
                 continue  # deleted by then, or a family not counted at this instant
             left_on = left.get(member_id)
             if left_on is not None and left_on < day:
                 continue
             by_aid[aid_id][status] += 1
-
-    for enrolment_id, *values in rows:
-        if enrolment_id != enrolment:
-            count()
-            current = [None] * len(instants)
-            enrolment = enrolment_id
-        record = values[:5]
-        for i, is_before in enumerate(values[5:]):
-            if is_before:
-                current[i] = record
-    count()
     for i, by_aid in enumerate(counts):
         out[i] = {
             aid: AidCoverage(
