@@ -3,7 +3,13 @@
 import os
 
 from celery import Celery
-from celery.signals import after_setup_logger, after_setup_task_logger
+from celery.signals import (
+    after_setup_logger,
+    after_setup_task_logger,
+    task_postrun,
+    task_prerun,
+    worker_init,
+)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pkh.settings.base")
 
@@ -24,3 +30,32 @@ def _redact_personal_data(logger, **kwargs):
     for handler in logger.handlers:
         if not any(isinstance(f, RedactPersonalDataFilter) for f in handler.filters):
             handler.addFilter(RedactPersonalDataFilter())
+
+
+@worker_init.connect
+def _keep_database_connections(**kwargs):
+    """A worker process keeps its database connection between tasks for
+    ``DATABASE_WORKER_CONN_MAX_AGE`` seconds. Runs in the main process before the pool
+    forks, so every pool process inherits it (Celery's Django fixup closes the parent's
+    connections in each child)."""
+    from django.conf import settings
+    from django.db import connections
+
+    for alias in connections:
+        connections[alias].settings_dict["CONN_MAX_AGE"] = settings.DATABASE_WORKER_CONN_MAX_AGE
+
+
+@task_prerun.connect
+@task_postrun.connect
+def _database_connections_between_tasks(sender=None, **kwargs):
+    """Before and after each task, Django's request rule: close a connection that is
+    broken (after a health check) or older than its ``CONN_MAX_AGE``, keep the others.
+    (Celery's fixup would close every connection around every task; CELERY_DB_REUSE_MAX
+    in the settings stops it.) Not for eager tasks: they run inside the caller's
+    transaction."""
+    if sender is None or getattr(sender.request, "is_eager", False):
+        return
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        connection.close_if_unusable_or_obsolete()

@@ -13,8 +13,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 
-from django.apps import apps
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 
 from households.models import Household, HouseholdStatus, Member
 
@@ -23,11 +22,6 @@ HistoricalMember = Member.history.model
 
 # Statuses in which a family is still a KPM (counted for components).
 IN_PROGRAMME = (HouseholdStatus.ACTIVE, HouseholdStatus.SUSPENDED)
-
-
-def _historical_component_model():
-    # simple-history's model for Member.components as it was at each historical record.
-    return apps.get_model("households", "HistoricalMember_components")
 
 
 def latest_as_of(model, at: datetime.datetime) -> QuerySet:
@@ -84,35 +78,72 @@ def components_as_of(*, households: list[tuple[list[int], datetime.datetime]]) -
     as each component at that instant.
 
     Members who had left the family by then (``left_on`` before the instant's date) do not
-    count. One query per instant (members with history) plus one for members without.
+    count. Two queries whatever the number of instants: the members' history up to the
+    last instant with each record's components, read once (the latest record before each
+    instant is picked here, as :func:`latest_as_of` would), and the members without any
+    history record.
     """
-    component_history = _historical_component_model()
-    out = []
-    for household_ids, at in households:
-        if not household_ids:
-            out.append(Counter())
-            continue
-        day = at.date()
-        member_rows = (
-            latest_as_of(HistoricalMember, at)
-            .filter(Q(left_on__isnull=True) | Q(left_on__gte=day), household_id__in=household_ids)
-            .values("history_id")
-        )
-        out.append(
-            Counter(
-                dict(
-                    component_history.objects.filter(history_id__in=member_rows)
-                    .order_by()
-                    .values("component_id")
-                    .annotate(n=Count("*"))
-                    .values_list("component_id", "n")
-                )
-            )
-        )
+    out = [Counter() for _ in households]
     every_household = {pk for ids, _ in households for pk in ids}
     if not every_household:
         return out
     latest = max(at for _, at in households)
+    # One flag per instant: is the record before it? (All are before ``latest``.) The
+    # timestamps themselves are never sent back, only their order.
+    flags = {
+        f"before_{i}": ExpressionWrapper(Q(history_date__lt=at), output_field=BooleanField())
+        for i, (_, at) in enumerate(households)
+    }
+    # Every record of every member who ever belonged to one of these families (a member's
+    # latest record decides, whichever family it names), in order, with its components.
+    rows = (
+        HistoricalMember.objects.filter(
+            id__in=HistoricalMember.objects.filter(household_id__in=every_household).values("id"),
+            history_date__lt=latest,
+        )
+        .annotate(**flags)
+        .order_by("history_date", "history_id")
+        .values_list(
+            "id",
+            "history_id",
+            "history_type",
+            "household_id",
+            "left_on",
+            "historicalmember_components__m2m_history_id",
+            "historicalmember_components__component_id",
+            *flags,
+        )
+    )
+    # Per instant, each member's latest record before it: [history id, type, family,
+    # left on, components]. The rows come in order (a record's components together), so
+    # the last record written wins.
+    latest_records: list[dict[int, list]] = [{} for _ in households]
+    for (
+        member_id,
+        history_id,
+        history_type,
+        household_id,
+        left_on,
+        link,
+        component,
+        *before,
+    ) in rows:
+        for records, is_before in zip(latest_records, before, strict=True):
+            if not is_before:
+                continue
+            record = records.get(member_id)
+            if record is None or record[0] != history_id:
+                record = records[member_id] = [history_id, history_type, household_id, left_on, []]
+            if link is not None:  # a component row (not the outer join's empty match)
+                record[4].append(component)
+    for counts, records, (ids, at) in zip(out, latest_records, households, strict=True):
+        wanted, day = set(ids), at.date()
+        for _, history_type, household_id, left_on, components in records.values():
+            if history_type == "-" or household_id not in wanted:
+                continue
+            if left_on is not None and left_on < day:
+                continue
+            counts.update(components)
     without_history = Member.components.through.objects.filter(
         member_id__in=Member.objects.filter(household_id__in=every_household, created_at__lt=latest)
         .exclude(Exists(HistoricalMember.objects.filter(id=OuterRef("pk"))))

@@ -30,3 +30,35 @@ def test_every_task_has_a_time_limit():
     for name, task in app.tasks.items():
         if not name.startswith("celery."):
             assert task.time_limit or app.conf.task_time_limit, name
+
+
+def test_celerys_fixup_leaves_the_database_connections_to_the_app():
+    """Celery's Django fixup would close every connection around every task (a new
+    PostgreSQL backend per task, ~25 ms each); CELERY_DB_REUSE_MAX turns that off and
+    pkh.celery applies Django's rule instead (next test)."""
+    assert app.conf.get("CELERY_DB_REUSE_MAX", 0) >= 100_000
+
+
+def test_a_worker_keeps_a_connection_until_it_is_broken_or_too_old(monkeypatch):
+    from types import SimpleNamespace
+
+    from django.db import connections
+
+    from pkh import celery as pkh_celery
+
+    connection = connections["default"]
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
+    pkh_celery._keep_database_connections()
+    assert connection.settings_dict["CONN_MAX_AGE"] == settings.DATABASE_WORKER_CONN_MAX_AGE > 0
+
+    checked = []
+    monkeypatch.setattr(connections, "all", lambda initialized_only=False: [connection])
+    monkeypatch.setattr(
+        connection, "close_if_unusable_or_obsolete", lambda: checked.append(connection.alias)
+    )
+    queued = SimpleNamespace(request=SimpleNamespace(is_eager=False))
+    pkh_celery._database_connections_between_tasks(sender=queued)
+    assert checked == ["default"]  # a worker's task: Django's check, not a plain close
+    eager = SimpleNamespace(request=SimpleNamespace(is_eager=True))
+    pkh_celery._database_connections_between_tasks(sender=eager)
+    assert checked == ["default"]  # eager (inside the caller's transaction): untouched

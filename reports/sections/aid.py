@@ -4,11 +4,9 @@ opened and resolved in the quarter against the previous."""
 from __future__ import annotations
 
 import datetime
-from bisect import bisect_left
 from collections import Counter, defaultdict
-from operator import itemgetter
 
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils.translation import gettext_noop
 
 from assistance.models import AdvocacyCase, Aid, AidEnrolment, AidStatus, CaseStatus
@@ -30,64 +28,58 @@ def coverage_as_of(
     counted, as in the live coverage figures.
 
     Two queries whatever the number of instants: the enrolments' history up to the last
-    instant, read once (plain index scan, no window sort), and the members of these
-    families who have left."""
+    instant, read once in order (with a flag per instant instead of the timestamps; the
+    latest record before each instant is picked here), and the members of these families
+    who have left."""
     history = AidEnrolment.history.model
+    out = [{} for _ in instants]
     every = sorted({pk for ids, _ in instants for pk in ids})
     if not every or not aids:
-        return [{} for _ in instants]
+        return out
     latest = max(when for _, when in instants)
-    records: dict[int, list[tuple]] = defaultdict(list)
-    for row in (
+    # One flag per instant: is the record before it? (All are before ``latest``.) Only
+    # the records' order comes back, not their timestamps.
+    flags = {
+        f"before_{i}": ExpressionWrapper(Q(history_date__lt=when), output_field=BooleanField())
+        for i, (_, when) in enumerate(instants)
+    }
+    rows = (
         history.objects.filter(household_id__in=every, history_date__lt=latest, aid_id__in=aids)
-        .order_by()
-        .values_list(
-            "id",
-            "history_date",
-            "history_id",
-            "household_id",
-            "member_id",
-            "aid_id",
-            "status",
-            "history_type",
-        )
-    ):
-        records[row[0]].append(row[1:])
+        .annotate(**flags)
+        .order_by("history_date", "history_id")
+        .values_list("id", "household_id", "member_id", "aid_id", "status", "history_type", *flags)
+    )
     left = dict(
         Member.objects.filter(household_id__in=every, left_on__isnull=False).values_list(
             "pk", "left_on"
         )
     )
-    for rows in records.values():
-        rows.sort(key=lambda r: (r[0], r[1]))
-    out = []
-    for household_ids, when in instants:
-        wanted, day = set(household_ids), when.date()
-        counts: dict[str, Counter] = defaultdict(Counter)
-        for rows in records.values():
-            if rows[0][2] not in wanted:  # an enrolment never changes family
-                continue
-            k = bisect_left(rows, when, key=itemgetter(0))  # records before the instant
-            if not k:
-                continue
-            _, _, _, member_id, aid_id, status, history_type = rows[k - 1]
-            if history_type == "-":
-                continue
+    # Per instant, each enrolment's latest record before it: the rows come in order, so
+    # the last one written wins.
+    latest_records: list[dict[int, list]] = [{} for _ in instants]
+    n = len(instants)
+    for row in rows:
+        record = row[1:6]
+        for i in range(n):
+            if row[6 + i]:
+                latest_records[i][row[0]] = record
+    counts: list[dict[str, Counter]] = [defaultdict(Counter) for _ in instants]
+    for by_aid, records, (ids, when) in zip(counts, latest_records, instants, strict=True):
+        wanted, day = set(ids), when.date()
+        for household_id, member_id, aid_id, status, history_type in records.values():
+            if history_type == "-" or household_id not in wanted:
+                continue  # deleted by then, or a family not counted at this instant
             left_on = left.get(member_id)
             if left_on is not None and left_on < day:
                 continue
-            counts[aid_id][status] += 1
-        out.append(
-            {
-                aid: AidCoverage(
-                    aid=aid,
-                    receiving=c[RECEIVING],
-                    not_receiving=c[ELIGIBLE],
-                    proposed=c[PROPOSED],
-                )
-                for aid, c in counts.items()
-            }
-        )
+            by_aid[aid_id][status] += 1
+    for i, by_aid in enumerate(counts):
+        out[i] = {
+            aid: AidCoverage(
+                aid=aid, receiving=c[RECEIVING], not_receiving=c[ELIGIBLE], proposed=c[PROPOSED]
+            )
+            for aid, c in by_aid.items()
+        }
     return out
 
 

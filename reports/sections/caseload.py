@@ -20,7 +20,8 @@ STATUS_LABELS = {
 
 def compute(ctx: ReportContext) -> SectionResult:
     """Six queries: the caseloads at both instants (three, shared with the other sections
-    through ``ctx``), the component counts (three) and the component names (one)."""
+    through ``ctx``), the component counts at both instants (two: the members' history
+    read once, the members without history) and the component names (one)."""
     start, end = ctx.caseload_start, ctx.caseload_end
     status_start, status_end = Counter(start.values()), Counter(end.values())
     in_start = [pk for pk, status in start.items() if status in IN_PROGRAMME]

@@ -118,10 +118,11 @@ def compute(ctx: ReportContext) -> SectionResult:
     rates: dict[int, AttendanceRate] = defaultdict(AttendanceRate)
     rates_prev: dict[int, AttendanceRate] = defaultdict(AttendanceRate)
     months: dict[datetime.date, AttendanceRate] = defaultdict(AttendanceRate)
+    first_day, prev_first_day = q.first_day, prev.first_day  # computed once, not per row
     for (group_id, day), rate in by_day.items():
-        if q.first_day <= day:
+        if first_day <= day:
             rates[group_id] += rate
-        elif prev.first_day <= day:
+        elif prev_first_day <= day:
             rates_prev[group_id] += rate
         months[day.replace(day=1)] += rate
     completed = _modules_completed_on(ids, until=q.last_day)
@@ -141,8 +142,9 @@ def compute(ctx: ReportContext) -> SectionResult:
         .order_by("household_id", "session_date", "session_id")
         .values_list("household_id", "status", "session_date")
     )
+    cur, prev_rows = periods["cur"], periods["prev"]
     for household_id, status, day in rows:
-        periods["cur" if day >= q.first_day else "prev"].append((household_id, status))
+        (cur if day >= first_day else prev_rows).append((household_id, status))
     absent_twice = len(_repeated_absence(periods["cur"]))
     absent_twice_prev = len(_repeated_absence(periods["prev"]))
 

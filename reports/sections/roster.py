@@ -20,8 +20,9 @@ def compute(ctx: ReportContext) -> SectionResult:
     q, prev = ctx.quarter, ctx.previous
     end, start = ctx.caseload_end, ctx.caseload_start
     created = ctx.created_at
-    added = [pk for pk in end if q.start <= created[pk] < q.end]
-    added_prev = [pk for pk in start if prev.start <= created[pk] < q.start]
+    q_start, q_end, prev_start = q.start, q.end, prev.start  # computed once, not per family
+    added = [pk for pk in end if q_start <= created[pk] < q_end]
+    added_prev = [pk for pk in start if prev_start <= created[pk] < q_start]
     # Families whose first audit-trail record was written by a roster import.
     imported = (
         set(
