@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import datetime
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.utils.translation import gettext as _
 
 from households.models import Household, Member
@@ -49,12 +50,26 @@ MC = Member.components.through._meta.db_table
 ISSUE_COLUMNS = f'INSERT INTO {I} (roster_import_id, kind, phase, line, "column", value, reason)'
 
 
-def tune_session() -> None:
+@contextmanager
+def tuned_session():
     """PostgreSQL: no JIT (compiling the big statements costs more than running them)
-    and room for the hash joins and aggregates over a whole roster."""
-    if connection.vendor == "postgresql":
+    and room for the hash joins and aggregates over a whole roster, for the duration
+    of the block (or of the function it decorates). Reset on the way out: a worker keeps
+    its connection between tasks (pkh/celery.py), and the next task, a report say, must
+    not inherit an import's settings. A connection that cannot be reset is closed."""
+    tuned = connection.vendor == "postgresql"
+    if tuned:
         run("SET jit = off")
         run("SET work_mem = '64MB'")
+    try:
+        yield
+    finally:
+        if tuned:
+            try:
+                run("RESET jit")
+                run("RESET work_mem")
+            except DatabaseError:
+                connection.close()
 
 
 def split(template: str, key: str) -> tuple[str, str]:

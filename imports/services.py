@@ -147,6 +147,7 @@ def roster_import_create(
 # ---------------------------------------------------------------------------
 # Validation (preview)
 # ---------------------------------------------------------------------------
+@checks.tuned_session()
 def roster_import_validate(*, roster_import_id: int, retryable: bool = False) -> RosterImport:
     """Read, check and count; idempotent (a rerun starts the staging over)."""
     roster_import = RosterImport.objects.select_related("created_by").get(pk=roster_import_id)
@@ -161,7 +162,6 @@ def roster_import_validate(*, roster_import_id: int, retryable: bool = False) ->
         error="",
     )
     progress = Progress(roster_import.pk).start()
-    checks.tune_session()
     try:
         try:
             with checks.timed("stage"):
@@ -380,6 +380,7 @@ def _staging_complete(roster_import: RosterImport) -> bool:
     return n[0][0] == roster_import.rows and roster_import.rows > 0
 
 
+@checks.tuned_session()
 def roster_import_write(*, roster_import_id: int, retryable: bool = False) -> RosterImport:
     """Write a confirmed import. Idempotent: runs only while the status is "importing";
     rerun after a crash it recomputes everything and writes the same result."""
@@ -393,7 +394,6 @@ def roster_import_write(*, roster_import_id: int, retryable: bool = False) -> Ro
         attempts=roster_import.attempts + 1,
     )
     progress = Progress(roster_import.pk).start()
-    checks.tune_session()
     committed = False
     try:
         if not _staging_complete(roster_import):

@@ -167,3 +167,22 @@ def test_worker_killed_mid_import_writes_nothing_and_says_so(builder, admin_user
     assert roster_import.status == ImportStatus.DONE, roster_import.error
     assert roster_import.committed
     assert Household.objects.count() == 6000
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_import_leaves_the_connection_as_it_found_it(builder, admin_user):
+    """A worker keeps its connection between tasks: the import's session settings (no
+    JIT, a larger work_mem) must not outlive the import."""
+
+    def settings_now():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('jit'), current_setting('work_mem')")
+            return cursor.fetchone()
+
+    before = settings_now()
+    roster_import = validated(admin_user, csv_bytes(list(builder.families(3, start=1))))
+    assert roster_import.status == ImportStatus.AWAITING_CONFIRMATION
+    assert settings_now() == before
+    roster_import_confirm(roster_import=roster_import, by=admin_user)  # written on commit
+    assert RosterImport.objects.get(pk=roster_import.pk).status == ImportStatus.DONE
+    assert settings_now() == before != ("off", "64MB")
