@@ -14,17 +14,7 @@ from assistance.models import (
     ResourceKind,
 )
 from households.models import Component, Region
-from pkh.forms import DateInput, FastSelect
-
-
-class FilterSelectsForm(forms.Form):
-    """A GET filter form of selects only, rendered in Python (``FastSelect``): an
-    admin's filter can hold hundreds of districts and facilitators."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.widget = FastSelect(attrs={"class": "form-select"})
+from pkh.forms import DateInput, FilterForm
 
 
 class ResourceChoiceField(forms.ModelChoiceField):
@@ -52,7 +42,7 @@ class AidStatusForm(forms.Form):
             del self.fields["card_number"]
 
 
-class GapFilterForm(FilterSelectsForm):
+class GapFilterForm(FilterForm):
     """Filters of the coverage-gap page (GET)."""
 
     bantuan = forms.ChoiceField(label=_("Bantuan"), required=False)
@@ -133,7 +123,7 @@ class ResourceForm(forms.Form):
         self.fields["area"].queryset = areas
 
 
-class ResourceFilterForm(FilterSelectsForm):
+class ResourceFilterForm(FilterForm):
     bantuan = forms.ChoiceField(label=_("Bantuan"), required=False)
     jenis = forms.ChoiceField(
         label=_("Jenis"), required=False, choices=[("", _("Semua"))] + ResourceKind.choices
@@ -222,7 +212,7 @@ class CaseCloseForm(forms.Form):
     )
 
 
-class CaseFilterForm(FilterSelectsForm):
+class CaseFilterForm(FilterForm):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,

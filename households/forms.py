@@ -16,7 +16,7 @@ from households.models import (
     Sex,
     VisitPurpose,
 )
-from pkh.forms import DateInput, FastSelect
+from pkh.forms import DateInput, FilterForm
 
 
 class SortChoices:
@@ -40,36 +40,27 @@ class SortChoices:
     }
 
 
-class CaseloadFilterForm(forms.Form):
-    """Filters of the caseload page (GET). The free-text search is POSTed separately.
+class CaseloadFilterForm(FilterForm):
+    """Filters of the caseload page (GET). The free-text search is POSTed separately."""
 
-    Rendered by ``includes/filter_fields.html``: the widgets carry their own classes.
-    """
-
-    desa = forms.ChoiceField(label=_("Desa"), required=False, widget=FastSelect)
-    komponen = forms.ChoiceField(label=_("Komponen"), required=False, widget=FastSelect)
+    desa = forms.ChoiceField(label=_("Desa"), required=False)
+    komponen = forms.ChoiceField(label=_("Komponen"), required=False)
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
         choices=[("", _("Semua"))] + HouseholdStatus.choices,
-        widget=FastSelect,
     )
     kelompok = forms.TypedChoiceField(
-        label=_("Kelompok P2K2"), required=False, coerce=int, empty_value=None, widget=FastSelect
+        label=_("Kelompok P2K2"), required=False, coerce=int, empty_value=None
     )
     pendamping = forms.TypedChoiceField(
-        label=_("Pendamping"), required=False, coerce=int, empty_value=None, widget=FastSelect
+        label=_("Pendamping"), required=False, coerce=int, empty_value=None
     )
     belum_dikunjungi = forms.BooleanField(label=_("Belum dikunjungi 30 hari"), required=False)
-    urut = forms.ChoiceField(
-        label=_("Urutkan"), required=False, choices=SortChoices.CHOICES, widget=FastSelect
-    )
+    urut = forms.ChoiceField(label=_("Urutkan"), required=False, choices=SortChoices.CHOICES)
 
     def __init__(self, *args, villages, groups, facilitators, narrowed=False, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            checkbox = isinstance(field.widget, forms.CheckboxInput)
-            field.widget.attrs["class"] = "form-check-input" if checkbox else "form-select"
         if narrowed:
             hint = _("Pilih pendamping untuk menampilkan desa dan kelompoknya.")
             self.fields["desa"].help_text = self.fields["kelompok"].help_text = hint

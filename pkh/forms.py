@@ -45,6 +45,27 @@ class FastSelect(forms.Select):
         )
 
 
+class FilterForm(forms.Form):
+    """A GET filter form, rendered by ``templates/includes/filter_fields.html``.
+
+    Its selects are ``FastSelect`` (an admin's filter can hold hundreds of villages,
+    districts and facilitators), with the choices they were declared with, and every
+    widget carries its Bootstrap class.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs["class"] = "form-check-input"
+                continue
+            if isinstance(field.widget, forms.Select) and not isinstance(field.widget, FastSelect):
+                declared = field.widget
+                field.widget = FastSelect(attrs=declared.attrs, choices=declared.choices)
+                field.widget.is_required = declared.is_required
+            field.widget.attrs["class"] = "form-select"
+
+
 def add_service_errors(form: Form, exc: ValidationError) -> None:
     """Show a service's ValidationError on the form: on the field it names, else on top."""
     if hasattr(exc, "error_dict"):

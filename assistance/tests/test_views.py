@@ -425,6 +425,20 @@ def test_case_list_is_scoped_and_query_count_constant(
     assert "todo-overdue" in response.content.decode()
 
 
+def test_case_and_resource_filters_offer_their_declared_choices(client, facilitator):
+    """The status and kind filters are declared with their choices: every one of them is
+    offered (the shared filter form once dropped them, leaving empty selects)."""
+    from assistance.models import CaseKind, ResourceKind
+
+    client = login(client, facilitator)
+    cases = client.get(reverse("assistance:cases")).content.decode()
+    for value in [*CaseStatus.values, *CaseKind.values]:
+        assert f'<option value="{value}"' in cases, value
+    resources = client.get(reverse("assistance:resources")).content.decode()
+    for value in ResourceKind.values:
+        assert f'<option value="{value}"' in resources, value
+
+
 def test_open_cases_are_on_the_facilitators_todo_list(client, family, facilitator, supervisor):
     CaseFactory(household=family, next_step="Tanyakan ke bank", next_step_due=YESTERDAY)
     CaseFactory(
