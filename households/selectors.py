@@ -234,12 +234,17 @@ class FacilitatorRow:
     no_visit: int
 
 
-def team_facilitators(*, user: User, supervisor: int | None = None) -> QuerySet[User]:
+def team_facilitators(*, user: User) -> QuerySet[User]:
     """The facilitators of the team overview, in its order (one page of them at a time)."""
-    facilitators = facilitator_list(user=user).select_related("supervisor")
-    if supervisor:
-        facilitators = facilitators.filter(supervisor_id=supervisor)
-    return facilitators.order_by("first_name", "username", "pk")
+    return (
+        facilitator_list(user=user)
+        .select_related("supervisor")
+        .order_by("first_name", "username", "pk")
+    )
+
+
+def _visits_this_month() -> QuerySet[Visit]:
+    return Visit.objects.filter(date__gte=today().replace(day=1))
 
 
 def _overview_counts() -> dict:
@@ -270,7 +275,8 @@ def team_overview(*, facilitators: Iterable[User]) -> list[FacilitatorRow]:
         .annotate(**_overview_counts())
     }
     visits = dict(
-        Visit.objects.filter(facilitator_id__in=ids, date__gte=today().replace(day=1))
+        _visits_this_month()
+        .filter(facilitator_id__in=ids)
         .values("facilitator_id")
         .annotate(n=Count("pk"))
         .values_list("facilitator_id", "n")
@@ -291,7 +297,7 @@ def team_overview_totals(*, facilitators: QuerySet[User]) -> dict[str, int]:
     """The overview's totals over all ``facilitators`` (every page): two queries."""
     ids = facilitators.order_by().values("pk")
     totals = Household.objects.filter(facilitator_id__in=ids).aggregate(**_overview_counts())
-    visits = Visit.objects.filter(facilitator_id__in=ids, date__gte=today().replace(day=1)).count()
+    visits = _visits_this_month().filter(facilitator_id__in=ids).count()
     return {"households": totals["total"], "no_visit": totals["no_visit"], "visits": visits}
 
 
