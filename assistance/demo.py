@@ -32,6 +32,7 @@ from assistance.services import (
     coverage_pairs,
 )
 from households.models import Household, Member, Region
+from pkh.sql import chunks
 
 JETIS = "34.02.09"
 
@@ -174,9 +175,9 @@ def seed_assistance(*, stdout) -> None:
             since = today - datetime.timedelta(days=10 + bucket % 60)
             groups.setdefault((aid_id, AidStatus.PROPOSED, since, office), []).append(pk)
     for (aid_id, status, since, to_office), pks in groups.items():
-        for chunk in range(0, len(pks), 500):
-            receiving = status == AidStatus.RECEIVING
-            AidEnrolment.objects.filter(pk__in=pks[chunk : chunk + 500]).update(
+        receiving = status == AidStatus.RECEIVING
+        for chunk in chunks(pks, 500):
+            AidEnrolment.objects.filter(pk__in=chunk).update(
                 status=status,
                 since=since,
                 source=StatusSource.ROSTER,

@@ -45,7 +45,7 @@ from households.models import Household, HouseholdStatus, Member
 from households.selectors import household_scope
 from pkh.queue import publish
 from pkh.scoping import area_q
-from pkh.sql import fetch, insert_history
+from pkh.sql import chunks, fetch, insert_history
 
 BATCH_SIZE = 2000
 ROSTER_AIDS = eligibility.ROSTER_AIDS
@@ -59,11 +59,6 @@ def _today() -> datetime.date:
 def _not_in_future(value: datetime.date | None, field: str) -> None:
     if value and value > _today():
         raise ValidationError({field: _("Tanggal tidak boleh di masa depan.")})
-
-
-def _chunks(ids: list[int], size: int) -> Iterable[list[int]]:
-    for i in range(0, len(ids), size):
-        yield ids[i : i + size]
 
 
 # ---------------------------------------------------------------- eligibility
@@ -131,7 +126,7 @@ def aid_eligibility_refresh(
         ids = Household.objects.values_list("pk", flat=True)
     written = 0
     touched: set[Pair] = set()
-    for batch in _chunks(sorted(ids), batch_size):
+    for batch in chunks(sorted(ids), batch_size):
         written += _refresh_batch(batch, aids, on, touched)
     if touched:
         # Once for all batches: the families of a large call share most pairs.
@@ -223,7 +218,7 @@ def _create_with_history(objs: list[AidEnrolment], *, by: User | None = None) ->
     just written (no historical instance built in Python)."""
     AidEnrolment.objects.bulk_create(objs, batch_size=2000)
     when = timezone.now()
-    for chunk in _chunks([obj.pk for obj in objs], 1000):
+    for chunk in chunks([obj.pk for obj in objs], 1000):
         insert_history(
             AidEnrolment,
             source_alias="e",
@@ -244,7 +239,7 @@ def aid_household_copy_sync(*, household_ids: Iterable[int]) -> int:
     ids = sorted(set(household_ids))
     before = coverage_pairs(household_ids=ids)
     updated = 0
-    for batch in _chunks(ids, 10_000):
+    for batch in chunks(ids, 10_000):
         family = Household.objects.filter(pk=OuterRef("household_id"))
         updated += (
             AidEnrolment.objects.filter(household_id__in=batch)
@@ -287,7 +282,7 @@ def coverage_pairs(*, household_ids: Iterable[int]) -> set[Pair]:
     """The (facilitator, village) pairs the aid rows of these families count under."""
     ids = sorted(set(household_ids))
     pairs: set[Pair] = set()
-    for batch in _chunks(ids, 10_000):
+    for batch in chunks(ids, 10_000):
         pairs |= set(
             AidEnrolment.objects.filter(household_id__in=batch)
             .order_by()
@@ -304,12 +299,12 @@ def coverage_counts_rebuild(*, pairs: Iterable[Pair] | None = None) -> int:
     per 500 pairs. Returns the number of rollup rows written."""
     if pairs is None:
         CoverageCount.objects.all().delete()
-        chunks = [None]
+        batches = [None]
     else:
         pairs = sorted(pairs, key=lambda p: (p[0] or 0, p[1] or ""))
-        chunks = [pairs[i : i + 500] for i in range(0, len(pairs), 500)]
+        batches = list(chunks(pairs, 500))
     written = 0
-    for chunk in chunks:
+    for chunk in batches:
         rows = AidEnrolment.objects.filter(in_programme=True, village__isnull=False)
         if chunk is not None:
             if not chunk:

@@ -28,6 +28,7 @@ from fds_sessions.photos import photo_prepare
 from households.models import Household, Member, Region
 from households.selectors import village_choices
 from households.signals import households_changed
+from pkh.sql import chunks
 
 SYNC_BATCH = 900  # ids per statement: under SQLite's variable limit
 # PostgreSQL has no such limit (psycopg2 sends the ids inline): a roster import's
@@ -37,11 +38,6 @@ SYNC_BATCH_POSTGRES = 10_000
 
 def _today() -> datetime.date:
     return timezone.localdate()
-
-
-def _batches(ids: list[int], size: int = SYNC_BATCH):
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
 
 
 def _require_admin(by: User) -> None:
@@ -333,7 +329,7 @@ def memberships_sync(
     ids = sorted(set(household_ids))
     counts = {"closed": 0, "opened": 0}
     size = SYNC_BATCH_POSTGRES if connection.vendor == "postgresql" else SYNC_BATCH
-    for chunk in _batches(ids, size):
+    for chunk in chunks(ids, size):
         same_group = Household.objects.filter(
             pk=OuterRef("household_id"), fds_group_id=OuterRef("group_id")
         )

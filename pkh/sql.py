@@ -17,7 +17,7 @@ import datetime
 import logging
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from django.db import connection
 from django.db.models import Model
@@ -227,3 +227,9 @@ def insert_history(
         f"SELECT {', '.join(exprs)} {from_sql}",
         [*params, *from_params],
     )
+
+
+def chunks(items: Sequence, size: int) -> Iterator[Sequence]:
+    """``items`` in consecutive slices of at most ``size`` (ids for ``IN (...)`` lists)."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

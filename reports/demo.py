@@ -27,6 +27,7 @@ from accounts.models import Role, User
 from assistance.models import AidEnrolment
 from households.demo import FACILITATORS
 from households.models import Household, Member
+from pkh.sql import chunks
 from reports.models import ProgressReport, Trigger
 from reports.quarters import Quarter
 from reports.services import report_item_generate, report_run_create
@@ -121,10 +122,8 @@ def _date_back(*, facilitator_ids: list[int], before: datetime.datetime) -> int:
                 at = max(at, datetime.datetime.combine(day, datetime.time(), tzinfo=before.tzinfo))
         aid_when[history_id] = at
     for at, history_ids in _grouped(aid_when).items():
-        for chunk in range(0, len(history_ids), 500):
-            aid_history.objects.filter(history_id__in=history_ids[chunk : chunk + 500]).update(
-                history_date=at
-            )
+        for chunk in chunks(history_ids, 500):
+            aid_history.objects.filter(history_id__in=chunk).update(history_date=at)
     return len(when)
 
 
