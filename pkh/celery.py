@@ -55,7 +55,6 @@ def _database_connections_between_tasks(sender=None, **kwargs):
     transaction."""
     if sender is None or getattr(sender.request, "is_eager", False):
         return
-    from django.db import connections
+    from django.db import close_old_connections
 
-    for connection in connections.all(initialized_only=True):
-        connection.close_if_unusable_or_obsolete()
+    close_old_connections()
