@@ -38,6 +38,17 @@ def latest_as_of(model, at: datetime.datetime) -> QuerySet:
     )
 
 
+def before_flags(instants) -> dict[str, ExpressionWrapper]:
+    """For ``instants`` ``[(anything, datetime), ...]``: one boolean annotation per instant,
+    ``before_<i>``, telling whether a history record was written before it. A reader of
+    the history in order then keeps each object's latest record before every instant,
+    reading the records once, and only their order comes back, not their timestamps."""
+    return {
+        f"before_{i}": ExpressionWrapper(Q(history_date__lt=at), output_field=BooleanField())
+        for i, (_, at) in enumerate(instants)
+    }
+
+
 def caseloads_as_of(
     *, facilitator_id: int, instants: list[datetime.datetime]
 ) -> tuple[list[dict[int, str]], dict[int, datetime.datetime]]:
@@ -88,12 +99,7 @@ def components_as_of(*, households: list[tuple[list[int], datetime.datetime]]) -
     if not every_household:
         return out
     latest = max(at for _, at in households)
-    # One flag per instant: is the record before it? (All are before ``latest``.) The
-    # timestamps themselves are never sent back, only their order.
-    flags = {
-        f"before_{i}": ExpressionWrapper(Q(history_date__lt=at), output_field=BooleanField())
-        for i, (_, at) in enumerate(households)
-    }
+    flags = before_flags(households)  # all records read are before ``latest``
     # Every record of every member who ever belonged to one of these families (a member's
     # latest record decides, whichever family it names), in order, with its components.
     rows = (

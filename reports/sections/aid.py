@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime
 from collections import Counter, defaultdict
 
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import Q
 from django.utils.translation import gettext_noop
 
 from assistance.models import AdvocacyCase, Aid, AidEnrolment, AidStatus, CaseStatus
 from assistance.selectors import AidCoverage
 from households.models import HouseholdStatus, Member
+from reports.history import before_flags
 from reports.sections import Figure, ReportContext, SectionResult, Table
 
 RECEIVING, ELIGIBLE, PROPOSED = AidStatus.RECEIVING, AidStatus.ELIGIBLE, AidStatus.PROPOSED
@@ -37,12 +38,7 @@ def coverage_as_of(
     if not every or not aids:
         return out
     latest = max(when for _, when in instants)
-    # One flag per instant: is the record before it? (All are before ``latest``.) Only
-    # the records' order comes back, not their timestamps.
-    flags = {
-        f"before_{i}": ExpressionWrapper(Q(history_date__lt=when), output_field=BooleanField())
-        for i, (_, when) in enumerate(instants)
-    }
+    flags = before_flags(instants)  # all records read are before ``latest``
     rows = (
         history.objects.filter(household_id__in=every, history_date__lt=latest, aid_id__in=aids)
         .annotate(**flags)
