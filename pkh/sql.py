@@ -17,7 +17,7 @@ import datetime
 import logging
 import os
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 
 from django.db import connection
 from django.db.models import Model
@@ -116,7 +116,7 @@ def ids_fill(table: str, ids: Iterable[int], *, chunk: int = 10_000) -> int:
     postgres = connection.vendor == "postgresql"
     n = 0
     with connection.cursor() as cursor:
-        for part in _chunked(ids, chunk):
+        for part in chunks(ids, chunk):
             n += len(part)
             if postgres:
                 cursor.execute(
@@ -131,7 +131,9 @@ def ids_fill(table: str, ids: Iterable[int], *, chunk: int = 10_000) -> int:
     return n
 
 
-def _chunked(values: Iterable, size: int) -> Iterator[list]:
+def chunks(values: Iterable, size: int) -> Iterator[list]:
+    """``values`` in consecutive lists of at most ``size`` (ids for ``IN (...)`` lists or
+    one statement each), read as they come: an iterator is never listed whole."""
     part = []
     for value in values:
         part.append(value)
@@ -227,9 +229,3 @@ def insert_history(
         f"SELECT {', '.join(exprs)} {from_sql}",
         [*params, *from_params],
     )
-
-
-def chunks(items: Sequence, size: int) -> Iterator[Sequence]:
-    """``items`` in consecutive slices of at most ``size`` (ids for ``IN (...)`` lists)."""
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
