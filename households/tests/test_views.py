@@ -605,6 +605,11 @@ def test_team_overview_pages_through_facilitators_with_totals_over_all(
     assert seen == [("A", 1), ("B", 2), ("C", 3), ("D", 4), ("E", 5)]
     html = response.content.decode()
     assert "Halaman 3 dari 3" in html and "Jumlah (5 pendamping)" in html
+    # A page number that is not one gives a page, never an error.
+    for bad in ("x", "0", "999"):
+        response = client.get(url("team_overview"), {"page": bad})
+        assert response.status_code == 200
+        assert len(response.context["rows"]) in (1, 2)
 
 
 def test_admin_moves_families_in_bulk(client, admin_user, facilitator, other_facilitator):
