@@ -493,7 +493,12 @@ def check_registry(*, roster_import: RosterImport, rerun: bool = False) -> None:
 
     analyze(f"{SM} (import_id, nik, action)")
 
-    # 6. Probable duplicates of registered members (indexed on member_dup_key).
+    # 6. Probable duplicates of registered members (indexed on member_dup_key). A
+    # registered member whose NIK is in the file is compared as the file has them, by
+    # the file checks (``check_file``): naming them again here would warn twice about
+    # one pair, and every probable duplicate of a file imported a second time again.
+    in_file = f"""NOT EXISTS (SELECT 1 FROM {R} rf WHERE rf.import_id = r.import_id
+        AND rf.nik = m.nik AND rf.line > 0)"""
     before, after = split(
         _(
             "Kemungkinan orang yang sama dengan anggota terdaftar (nama dan tanggal lahir sama, "
@@ -509,7 +514,7 @@ def check_registry(*, roster_import: RosterImport, rerun: bool = False) -> None:
         FROM {R} r JOIN {M} m ON m.name_normalized = r.name_normalized
             AND m.birth_date = r.birth_date
             JOIN {H} h ON h.id = m.household_id
-        WHERE r.import_id = %s AND r.line > 0 AND m.nik <> r.nik""",
+        WHERE r.import_id = %s AND r.line > 0 AND m.nik <> r.nik AND {in_file}""",
         [imp, phase, before, *area_params, outside, after, imp],
     )
     # ... and the same name registered under another NIK on the same family card.
@@ -526,7 +531,7 @@ def check_registry(*, roster_import: RosterImport, rerun: bool = False) -> None:
             JOIN {R} r ON r.import_id = f.import_id AND r.id_keluarga = f.id_keluarga
                 AND r.name_normalized = m.name_normalized
         WHERE f.import_id = %s AND r.line > 0 AND m.nik <> r.nik
-            AND m.birth_date <> r.birth_date""",
+            AND m.birth_date <> r.birth_date AND {in_file}""",
         [imp, phase, before, *area_params, outside, after, imp],
     )
 

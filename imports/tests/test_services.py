@@ -90,6 +90,23 @@ def test_same_name_twice_on_one_family_card(builder, run_import):
     assert lines == {4, 5}
 
 
+def test_the_same_file_again_warns_about_each_probable_duplicate_once(builder, run_import):
+    """Once imported, the file's members are registered: a pair of them is still one
+    warning per row (the file's), not one more against each other's registered record."""
+    family, other = builder.family(1), builder.family(2)
+    other[0]["NAMA ART"], other[0]["TGL LAHIR"] = family[0]["NAMA ART"], family[0]["TGL LAHIR"]
+    family[3]["NAMA ART"] = family[2]["NAMA ART"]  # the same name twice on one card
+    data = csv_bytes([family, other])
+    first = run_import(data)
+    assert first.committed
+    second = run_import(data)
+    assert second.committed and second.households_unchanged == 2
+    warned = sorted(issues(second, IssueKind.WARNING))
+    assert warned == sorted(issues(first, IssueKind.WARNING))
+    assert not [w for w in warned if "terdaftar" in w[2]]
+    assert len([w for w in warned if "No. KK" in w[2]]) == 2
+
+
 # -- family-level rules ------------------------------------------------------------
 @pytest.mark.parametrize(
     ("header", "column"),
