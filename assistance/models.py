@@ -207,12 +207,17 @@ class AidEnrolment(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,  # enrolment_office: only the few rows that name an office
     )
     note = models.CharField(_("catatan"), max_length=250, blank=True)
     source = models.CharField(
         _("sumber status"), max_length=8, choices=StatusSource.choices, default=StatusSource.RULE
     )
     in_programme = models.BooleanField(default=True, editable=False)
+    # Copies of the family's facilitator and village: the family's own foreign keys hold
+    # the reference, so the copies carry no constraint of their own (db_constraint=False:
+    # no foreign-key check per aid row at the commit of a bulk write; the ORM still
+    # applies SET_NULL).
     facilitator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -221,6 +226,7 @@ class AidEnrolment(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_index=False,  # the coverage index leads with it
+        db_constraint=False,
     )
     village = models.ForeignKey(
         "households.Region",
@@ -230,11 +236,13 @@ class AidEnrolment(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(
-        excluded_fields=["updated_at", "in_programme", "facilitator", "village"]
+        excluded_fields=["updated_at", "in_programme", "facilitator", "village"],
+        user_db_constraint=False,  # as the registry's audit rows (households.models)
     )
 
     class Meta:
@@ -273,6 +281,10 @@ class AidEnrolment(models.Model):
                 fields=["household"],
                 condition=Q(in_programme=True, status="belum_menerima"),
                 name="enrolment_gap",
+            ),
+            # SET_NULL when a resource is deleted: only rows proposed to an office.
+            models.Index(
+                fields=["office"], condition=Q(office__isnull=False), name="enrolment_office"
             ),
         ]
 

@@ -199,8 +199,12 @@ class Household(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # user_db_constraint=False: the audit rows name their user without a foreign-key
+    # check per row (the roster import writes one audit row per family and member; a
+    # user is deactivated, never deleted, and Django's ORM still applies SET_NULL).
     history = HistoricalRecords(
-        excluded_fields=["last_visit_on", "pengurus_name_cache", "component_mask", "updated_at"]
+        excluded_fields=["last_visit_on", "pengurus_name_cache", "component_mask", "updated_at"],
+        user_db_constraint=False,
     )
 
     class Meta:
@@ -319,7 +323,9 @@ class Member(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(m2m_fields=[components], excluded_fields=["updated_at"])
+    history = HistoricalRecords(
+        m2m_fields=[components], excluded_fields=["updated_at"], user_db_constraint=False
+    )
 
     class Meta:
         ordering = ["household_id", "-is_pengurus", "birth_date"]

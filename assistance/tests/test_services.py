@@ -489,3 +489,26 @@ def test_catalogue_change_is_kept_when_the_broker_is_down(
     assert sent.called
     kip.refresh_from_db()
     assert kip.summary == "Diubah saat Redis mati."
+
+
+# ---------------------------------------------------------------- references without constraints
+
+
+def test_deleting_a_user_still_clears_the_copies_and_audit_rows_that_name_them(family):
+    """The aid rows' facilitator copy and the audit rows' user carry no database
+    constraint (assistance 0004, households 0006): deleting a user through the ORM
+    still sets them to NULL, so no row is left naming a user who is gone."""
+    old = FacilitatorFactory()
+    enrolment = AidEnrolment.objects.filter(household=family).first()
+    AidEnrolment.objects.filter(pk=enrolment.pk).update(facilitator=old)
+    AidEnrolment.history.filter(id=enrolment.pk).update(history_user=old)
+    Household.history.filter(id=family.pk).update(history_user=old)
+    Member.history.filter(household_id=family.pk).update(history_user=old)
+    gone = old.pk
+    old.delete()
+    enrolment.refresh_from_db()
+    assert enrolment.facilitator_id is None
+    assert not AidEnrolment.history.filter(history_user_id=gone).exists()
+    assert not Household.history.filter(history_user_id=gone).exists()
+    assert not Member.history.filter(history_user_id=gone).exists()
+    assert Household.history.filter(id=family.pk, history_user__isnull=True).exists()
