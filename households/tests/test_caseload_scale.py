@@ -149,6 +149,30 @@ class TestComponentMask:
         Member.objects.filter(pk=child.pk).delete()
         assert mask_codes(other) == set()
 
+    def test_one_insert_of_many_components_sets_every_familys_mask(self, facilitator):
+        """The roster import's path: one INSERT of the components of many members and
+        families (PostgreSQL ORs them into the masks: households 0007)."""
+        first, second = (
+            HouseholdFactory(facilitator=facilitator),
+            HouseholdFactory(facilitator=facilitator),
+        )
+        a = MemberFactory(household=first, is_pengurus=True)
+        b = MemberFactory(household=first, sex=Sex.MALE)
+        c = MemberFactory(household=second, is_pengurus=True)
+        gone = MemberFactory(household=second, sex=Sex.MALE, left_on=datetime.date(2025, 1, 1))
+        a.components.set(["IBU_HAMIL"])
+        through = Member.components.through
+        through.objects.bulk_create(
+            [
+                through(member=b, component_id="SD"),
+                through(member=b, component_id="DISABILITAS"),
+                through(member=c, component_id="LANSIA"),
+                through(member=gone, component_id="SMP"),  # left: not counted
+            ]
+        )
+        assert mask_codes(first) == true_codes(first) == {"IBU_HAMIL", "SD", "DISABILITAS"}
+        assert mask_codes(second) == true_codes(second) == {"LANSIA"}
+
     def test_a_stale_household_save_does_not_undo_the_triggers(self, facilitator):
         household = HouseholdFactory(facilitator=facilitator)
         stale = Household.objects.get(pk=household.pk)
