@@ -8,7 +8,7 @@ import datetime
 
 import openpyxl
 import pytest
-from django.utils import timezone
+from django.utils import dateformat, timezone, translation
 from playwright.sync_api import expect
 
 from e2e.conftest import family
@@ -90,7 +90,10 @@ def test_supervisor_approves_and_downloads_the_quarter(
     # The family page says so.
     j.tap(page.locator("main p a.nik"))
     page.wait_for_url(j.url("households:detail", proposal.household_id))
-    today = timezone.localdate().strftime("%d %b %Y")
+    # As the page writes it: Indonesian month names ("Des", "Agu", "Okt", "Mei" differ
+    # from strftime's English ones).
+    with translation.override("id"):
+        today = dateformat.format(timezone.localdate(), "d M Y")
     expect(page.locator("main dl").first).to_contain_text(f"Graduasi ({today})")
     assert Household.objects.get(pk=proposal.household_id).status == HouseholdStatus.GRADUATED
 
