@@ -493,12 +493,14 @@ def check_registry(*, roster_import: RosterImport, rerun: bool = False) -> None:
 
     analyze(f"{SM} (import_id, nik, action)")
 
-    # 6. Probable duplicates of registered members (indexed on member_dup_key). A
-    # registered member whose NIK is in the file is compared as the file has them, by
-    # the file checks (``check_file``): naming them again here would warn twice about
-    # one pair, and every probable duplicate of a file imported a second time again.
+    # 6. Probable duplicates of registered members (indexed on member_dup_key). Not
+    # when the file has the registered member too, with the name and birth date (and,
+    # for the family card, the No. KK) that make the pair: the file checks
+    # (``check_file``) report that pair already; naming it again here would warn twice,
+    # and would double every probable duplicate of a file imported a second time.
     in_file = f"""NOT EXISTS (SELECT 1 FROM {R} rf WHERE rf.import_id = r.import_id
-        AND rf.nik = m.nik AND rf.line > 0)"""
+        AND rf.nik = m.nik AND rf.line > 0 AND rf.name_normalized = m.name_normalized
+        AND rf.birth_date = m.birth_date{{same_card}})"""
     before, after = split(
         _(
             "Kemungkinan orang yang sama dengan anggota terdaftar (nama dan tanggal lahir sama, "
@@ -514,7 +516,8 @@ def check_registry(*, roster_import: RosterImport, rerun: bool = False) -> None:
         FROM {R} r JOIN {M} m ON m.name_normalized = r.name_normalized
             AND m.birth_date = r.birth_date
             JOIN {H} h ON h.id = m.household_id
-        WHERE r.import_id = %s AND r.line > 0 AND m.nik <> r.nik AND {in_file}""",
+        WHERE r.import_id = %s AND r.line > 0 AND m.nik <> r.nik
+            AND {in_file.format(same_card="")}""",
         [imp, phase, before, *area_params, outside, after, imp],
     )
     # ... and the same name registered under another NIK on the same family card.
@@ -531,7 +534,8 @@ def check_registry(*, roster_import: RosterImport, rerun: bool = False) -> None:
             JOIN {R} r ON r.import_id = f.import_id AND r.id_keluarga = f.id_keluarga
                 AND r.name_normalized = m.name_normalized
         WHERE f.import_id = %s AND r.line > 0 AND m.nik <> r.nik
-            AND m.birth_date <> r.birth_date AND {in_file}""",
+            AND m.birth_date <> r.birth_date
+            AND {in_file.format(same_card=" AND rf.no_kk = r.no_kk")}""",
         [imp, phase, before, *area_params, outside, after, imp],
     )
 
