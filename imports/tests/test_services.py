@@ -107,6 +107,22 @@ def test_the_same_file_again_warns_about_each_probable_duplicate_once(builder, r
     assert len([w for w in warned if "No. KK" in w[2]]) == 2
 
 
+def test_a_registered_member_whose_row_cannot_be_compared_is_still_named(builder, run_import):
+    """The file has the registered member too, but their row's birth date is unreadable:
+    the file checks cannot pair them, so the registry check still does."""
+    family = builder.family(1)
+    assert run_import(csv_bytes([family])).committed
+    registered = Member.objects.get(nik=family[2]["NIK KTP"])
+    family[2]["TGL LAHIR"] = "31/02/2019"  # rejected: the family is left out
+    other = builder.family(2)
+    other[3]["NAMA ART"] = family[2]["NAMA ART"]
+    other[3]["TGL LAHIR"] = registered.birth_date.strftime("%d/%m/%Y")
+    roster_import = run_import(csv_bytes([family, other]), mode=ImportMode.SKIP_INVALID)
+    line = 1 + len(family) + 4  # header = line 1
+    named = [w for w in issues(roster_import, IssueKind.WARNING) if "anggota terdaftar" in w[2]]
+    assert [w[0] for w in named] == [line] and registered.nik in named[0][2]
+
+
 # -- family-level rules ------------------------------------------------------------
 @pytest.mark.parametrize(
     ("header", "column"),
@@ -271,6 +287,25 @@ def test_pengurus_moves_to_the_member_the_file_names(builder, run_import):
     assert Member.objects.get(is_pengurus=True).nik == family[0]["NIK KTP"]
     # The registry's denormalised pengurus name follows bulk SQL writes too.
     assert Household.objects.get().pengurus_name_cache == family[0]["NAMA ART"]
+
+
+def test_component_masks_agree_with_the_members_components(builder, run_import):
+    """The import writes new families' masks itself; the database keeps them after."""
+
+    def recount(household):
+        flags = Member.components.through.objects.filter(
+            member__household=household, member__left_on__isnull=True
+        ).values_list("component__flag", flat=True)
+        return sum(set(flags))
+
+    families = list(builder.families(4))
+    assert run_import(csv_bytes(families)).committed
+    children = [row for row in families[0] if row["KOMPONEN"]]
+    children[-1]["KOMPONEN"] = "SMP, DISABILITAS"  # an updated file
+    assert run_import(csv_bytes(families)).members_updated == 1
+    households = Household.objects.all()
+    assert len(households) == 4 and any(h.component_mask for h in households)
+    assert [h.component_mask for h in households] == [recount(h) for h in households]
 
 
 def test_created_records_are_in_the_family_audit_trail(builder, run_import, client, admin_user):
