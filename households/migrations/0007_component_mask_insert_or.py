@@ -6,7 +6,11 @@ Adding a component can only add its flag to the mask of an active member's famil
 before. It saves the recount of every family a bulk write touches: 2.1 s of 6.0 s for
 the roster import's 203,522 new components (``EXPLAIN ANALYZE``, benchmark database of
 bench/bench_import.py). Deletes and updates still recount. SQLite's row-level triggers
-are unchanged.
+are unchanged. The roster import writes new families' masks before their components
+(``imports/apply.py``, from the same staging rows), so the OR finds nothing to add.
+
+Since an insert no longer repairs a mask that was wrong before it, the migration
+recounts every mask once (0004's backfill).
 """
 
 from importlib import import_module
@@ -51,6 +55,7 @@ END $$;
 def forward(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(MC_FUNCTION)
+        schema_editor.execute(_0004.BACKFILL)
 
 
 def backward(apps, schema_editor):
