@@ -200,8 +200,8 @@ class Household(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     # user_db_constraint=False: the audit rows name their user without a foreign-key
-    # check per row (the roster import writes one audit row per family and member; a
-    # user is deactivated, never deleted, and Django's ORM still applies SET_NULL).
+    # check per row (the roster import writes one audit row per family and member); a
+    # user deleted through the ORM (Django admin) still leaves them NULL (SET_NULL).
     history = HistoricalRecords(
         excluded_fields=["last_visit_on", "pengurus_name_cache", "component_mask", "updated_at"],
         user_db_constraint=False,

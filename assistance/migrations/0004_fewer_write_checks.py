@@ -12,6 +12,10 @@ writes about seven per family, with an audit row each).
   aid codes are only compared with ``=``) on the rows and in the audit trail, and the
   audit trail's ``aid_id``, ``office_id`` and ``member_id`` (it is read per family,
   ``household_id``, and per row, ``id``).
+
+Reversing it adds the constraints back, and PostgreSQL validates them over the existing
+rows: the app deletes users and regions only through the ORM (SET_NULL), so none should
+be left pointing at a missing one.
 """
 
 import django.db.models.deletion

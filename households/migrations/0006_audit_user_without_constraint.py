@@ -1,6 +1,7 @@
 """The registry's audit rows name their user without a foreign-key constraint: PostgreSQL
 checked it row by row at the commit of every bulk write (the roster import writes one
-audit row per family and member). See ``Household.history``."""
+audit row per family and member). See ``Household.history``. Reversing it adds the
+constraint back, validated over the existing audit rows."""
 
 import django.db.models.deletion
 from django.conf import settings
