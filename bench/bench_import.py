@@ -207,25 +207,29 @@ def report(label: str, result: dict, copy_seconds: float | None = None) -> None:
 TIMING = re.compile(r" pkh\.sql (\d+\.\d+) s  (.*)$")
 # The floor: the registry's two plain inserts (households, then members).
 FLOOR = ("INSERT INTO households_household (", "INSERT INTO households_member (")
+# Steps logged inside another one (the aid rollup, the FDS periods).
+NESTED = ("[step] coverage_rebuild", "[step] memberships_sync")
 
 
 def summarise(log: str, copy_seconds: float, *, created: int) -> None:
     """Print the steps of an IMPORTS_SQL_TIMING log and the floor (see the docstring)."""
-    steps, floor = [], []
+    steps, within, floor = [], [], []
     for line in Path(log).read_text(errors="replace").splitlines():
         match = TIMING.search(line)
         if not match:
             continue
         seconds, text = float(match.group(1)), match.group(2)
-        if text.startswith("[step] coverage_rebuild"):
-            continue  # part of the aid step it follows
-        if text.startswith("[step] "):
+        if text.startswith(NESTED):
+            within.append((text[7:], seconds))  # part of the step that follows it
+        elif text.startswith("[step] "):
             steps.append((text[7:], seconds))
         elif text.startswith(FLOOR):
             floor.append((text.split(" (")[0][12:], seconds))
     if not steps:
         return  # IMPORTS_SQL_TIMING was not set
     print("  steps: " + ", ".join(f"{name} {sec:.1f} s" for name, sec in steps), flush=True)
+    if within:
+        print("  within them: " + ", ".join(f"{n} {sec:.1f} s" for n, sec in within), flush=True)
     if not created:
         return  # nothing new was written: no floor to show
     total = sum(sec for _name, sec in floor)
