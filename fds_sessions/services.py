@@ -9,7 +9,6 @@ from collections.abc import Iterable, Mapping
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, Max, OuterRef, Q, Subquery
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -29,12 +28,12 @@ from fds_sessions.photos import photo_prepare
 from households.models import Household, Member, Region
 from households.selectors import village_choices
 from households.signals import households_changed
-from pkh.sql import analyze, ids_fill, temp_table
+from pkh.sql import chunks
 
-# The families memberships_sync works on: a temporary table, so that each statement
-# names them by a subquery (no list of 100,000 ids compiled into every statement, no
-# SQLite variable limit, one round of statements whatever their number).
-SYNC_SCOPE = "fds_sync_scope"
+SYNC_BATCH = 900  # ids per statement: under SQLite's variable limit
+# PostgreSQL has no such limit (psycopg2 sends the ids inline): a roster import's
+# 100,000 families in 10 rounds of statements instead of 110.
+SYNC_BATCH_POSTGRES = 10_000
 
 
 def _today() -> datetime.date:
@@ -323,72 +322,70 @@ def memberships_sync(
     group in bulk: an open period in another group is closed ``on_date`` (today by
     default; dropped when it began that day), a family with a group and no open period
     gets one from ``on_date``, a leader whose family left loses the role, and a group
-    without a village gets its first family's village (admins' scope). Set-based over
-    a temporary table of the ids: the same few statements for one family or 100,000;
-    running it twice changes nothing.
+    without a village gets its first family's village (admins' scope). Set-based,
+    a few statements per batch of ids; running it twice changes nothing.
     """
     day = on_date or _today()
+    ids = sorted(set(household_ids))
     counts = {"closed": 0, "opened": 0}
-    temp_table(SYNC_SCOPE, "household_id BIGINT PRIMARY KEY")
-    if not ids_fill(SYNC_SCOPE, household_ids):
-        return counts
-    analyze(SYNC_SCOPE)
-    scope = RawSQL(f"SELECT household_id FROM {SYNC_SCOPE}", [])  # noqa: S608, S611 (constant)
-    same_group = Household.objects.filter(
-        pk=OuterRef("household_id"), fds_group_id=OuterRef("group_id")
-    )
-    stale = GroupMembership.objects.filter(household_id__in=scope, left_on__isnull=True).exclude(
-        Exists(same_group)
-    )
-    # Never cut off recorded attendance: a period with attendance on or after ``day``
-    # closes the day after the last one (rare: a meeting held today, then a bulk move).
-    last_attended = (
-        Attendance.objects.filter(
-            household_id=OuterRef("household_id"),
-            session__group_id=OuterRef("group_id"),
-            session_date__gte=day,
+    size = SYNC_BATCH_POSTGRES if connection.vendor == "postgresql" else SYNC_BATCH
+    for chunk in chunks(ids, size):
+        same_group = Household.objects.filter(
+            pk=OuterRef("household_id"), fds_group_id=OuterRef("group_id")
         )
-        .order_by("-session_date")
-        .values("session_date")[:1]
-    )
-    for pk, last in (
-        stale.annotate(last=Subquery(last_attended))
-        .filter(last__isnull=False)
-        .values_list("pk", "last")
-    ):
-        GroupMembership.objects.filter(pk=pk).update(left_on=last + datetime.timedelta(days=1))
-        counts["closed"] += 1
-    stale.filter(joined_on__gte=day).delete()
-    counts["closed"] += stale.update(left_on=day)
-    # INSERT ... SELECT: a roster import opens 100,000 periods without building them in
-    # Python.
-    gm, hh = GroupMembership._meta.db_table, Household._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""INSERT INTO {gm} (household_id, group_id, joined_on, left_on)
-            SELECT h.id, h.fds_group_id, %s, NULL FROM {SYNC_SCOPE} s
-                JOIN {hh} h ON h.id = s.household_id
-            WHERE h.fds_group_id IS NOT NULL
-                AND NOT EXISTS (SELECT 1 FROM {gm} o
-                    WHERE o.household_id = h.id AND o.left_on IS NULL)""",  # noqa: S608
-            [day],
+        stale = GroupMembership.objects.filter(
+            household_id__in=chunk, left_on__isnull=True
+        ).exclude(Exists(same_group))
+        # Never cut off recorded attendance: a period with attendance on or after ``day``
+        # closes the day after the last one (rare: a meeting held today, then a bulk move).
+        last_attended = (
+            Attendance.objects.filter(
+                household_id=OuterRef("household_id"),
+                session__group_id=OuterRef("group_id"),
+                session_date__gte=day,
+            )
+            .order_by("-session_date")
+            .values("session_date")[:1]
         )
-        counts["opened"] += cursor.rowcount
-    leader_stays = Household.objects.filter(
-        pk=OuterRef("leader__household_id"), fds_group_id=OuterRef("pk")
-    )
-    FdsGroup.objects.filter(leader__household_id__in=scope).exclude(Exists(leader_stays)).update(
-        leader=None
-    )
-    # Groups created elsewhere (e.g. by the roster import) meet in their first family's
-    # village until the facilitator says otherwise: admins see them by it.
-    first_village = (
-        Household.objects.filter(fds_group=OuterRef("pk")).order_by("pk").values("village")[:1]
-    )
-    FdsGroup.objects.filter(
-        village__isnull=True,
-        pk__in=Household.objects.filter(pk__in=scope, fds_group__isnull=False).values("fds_group"),
-    ).update(village=Subquery(first_village))
+        for pk, last in (
+            stale.annotate(last=Subquery(last_attended))
+            .filter(last__isnull=False)
+            .values_list("pk", "last")
+        ):
+            GroupMembership.objects.filter(pk=pk).update(left_on=last + datetime.timedelta(days=1))
+            counts["closed"] += 1
+        stale.filter(joined_on__gte=day).delete()
+        counts["closed"] += stale.update(left_on=day)
+        # INSERT ... SELECT: a roster import opens 100,000 periods without building them
+        # in Python.
+        gm, hh = GroupMembership._meta.db_table, Household._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""INSERT INTO {gm} (household_id, group_id, joined_on, left_on)
+                SELECT h.id, h.fds_group_id, %s, NULL FROM {hh} h
+                WHERE h.id IN ({", ".join(["%s"] * len(chunk))}) AND h.fds_group_id IS NOT NULL
+                    AND NOT EXISTS (SELECT 1 FROM {gm} o
+                        WHERE o.household_id = h.id AND o.left_on IS NULL)""",  # noqa: S608
+                [day, *chunk],
+            )
+            counts["opened"] += cursor.rowcount
+        leader_stays = Household.objects.filter(
+            pk=OuterRef("leader__household_id"), fds_group_id=OuterRef("pk")
+        )
+        FdsGroup.objects.filter(leader__household_id__in=chunk).exclude(
+            Exists(leader_stays)
+        ).update(leader=None)
+        # Groups created elsewhere (e.g. by the roster import) meet in their first
+        # family's village until the facilitator says otherwise: admins see them by it.
+        first_village = (
+            Household.objects.filter(fds_group=OuterRef("pk")).order_by("pk").values("village")[:1]
+        )
+        FdsGroup.objects.filter(
+            village__isnull=True,
+            pk__in=Household.objects.filter(pk__in=chunk, fds_group__isnull=False).values(
+                "fds_group"
+            ),
+        ).update(village=Subquery(first_village))
     return counts
 
 
