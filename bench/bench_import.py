@@ -24,8 +24,9 @@ run's COPY. A 10x-COPY import cannot take less than those two statements.
    rows/s and that process's peak RSS (from ``wait4``); then the big file again (every
    family unchanged).
 
-Families created by step 4 are deleted at the start of the next run, so the benchmark
-can be repeated on the same database.
+Families created by step 4 are deleted at the start of the next run (then the tables they
+were in are vacuumed and the staging tables emptied), so the benchmark can be repeated on
+the same database with the same figures.
 """
 
 from __future__ import annotations
@@ -62,10 +63,14 @@ def prepare(seed_families: int) -> list[str]:
     """Seed (idempotent) and return the usernames of 50 seeded facilitators."""
     from django.core.management import call_command
 
-    from bench.seed import seed
-
     call_command("migrate", verbosity=0)
-    seed(families=seed_families, region="34.02", log=lambda m: print(m, flush=True))
+    # In a process of its own: seeding grows this one, and the import processes forked
+    # from it would start with its pages (their peak RSS, from wait4, would count them).
+    subprocess.run(
+        [sys.executable, "-m", "bench.seed", "--families", str(seed_families), "--region", "34.02"],
+        cwd=ROOT,
+        check=True,
+    )
     from accounts.models import Role, User
 
     return list(
@@ -73,6 +78,20 @@ def prepare(seed_families: int) -> list[str]:
         .order_by("username")
         .values_list("username", flat=True)[:50]
     )
+
+
+VACUUMED = (
+    "households_household",
+    "households_member",
+    "households_member_components",
+    "households_historicalhousehold",
+    "households_historicalmember",
+    "households_historicalmember_components",
+    "households_householdtransfer",
+    "assistance_aidenrolment",
+    "assistance_historicalaidenrolment",
+    "fds_sessions_groupmembership",
+)
 
 
 def delete_families(connection, prefix: str) -> None:
@@ -108,16 +127,19 @@ def delete_families(connection, prefix: str) -> None:
                 c.execute(sql)
             c.execute("DROP TABLE gone_m")
         c.execute("DROP TABLE gone")
-        c.execute("DELETE FROM imports_stagingrow")
-        c.execute("DELETE FROM imports_stagingfamily")
-        c.execute("DELETE FROM imports_staginghousehold")
-        c.execute("DELETE FROM imports_stagingmember")
+        c.execute(
+            "TRUNCATE imports_stagingrow, imports_stagingfamily, imports_staginghousehold, "
+            "imports_stagingmember"
+        )
     from assistance.services import coverage_counts_rebuild
 
     coverage_counts_rebuild()  # the aid rollup without the deleted families
+    # Every run deletes what the previous one wrote (about 3 million rows): without a
+    # VACUUM the dead rows pile up run after run (autovacuum lags behind) and each run is
+    # slower than the one before it, whatever the code.
     with connection.cursor() as c:
-        c.execute("VACUUM ANALYZE households_member")
-        c.execute("VACUUM ANALYZE households_household")
+        for table in VACUUMED:
+            c.execute(f"VACUUM ANALYZE {table}")
 
 
 def generate(path: str, families: int, *, part: int, prefix: str, facilitators: list[str]) -> int:
