@@ -224,6 +224,8 @@ def report(label: str, result: dict, copy_seconds: float | None = None) -> None:
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     line += f"; load average {load}; log {result['stderr']}"
     print(line, flush=True)
+    if copy_seconds:
+        summarise(result["stderr"], copy_seconds, created=result["households_created"])
 
 
 TIMING = re.compile(r" pkh\.sql (\d+\.\d+) s  (.*)$")
@@ -295,16 +297,10 @@ def main() -> None:
     )
     if args.small:
         copy_small = copy_baseline(connection, small)
-        result = run_import(small)
-        report("small import", result, copy_small)
-        summarise(result["stderr"], copy_small, created=result["households_created"])
+        report("small import", run_import(small), copy_small)
     copy_big = copy_baseline(connection, big)
-    result = run_import(big)
-    report("big import", result, copy_big)
-    summarise(result["stderr"], copy_big, created=result["households_created"])
-    result = run_import(big)
-    report("big import again (all unchanged)", result, copy_big)
-    summarise(result["stderr"], copy_big, created=result["households_created"])
+    report("big import", run_import(big), copy_big)
+    report("big import again (all unchanged)", run_import(big), copy_big)
     connection.close()
 
 
