@@ -25,8 +25,17 @@ def test_the_visibility_timeout_outlasts_every_task():
 
 
 def _app_tasks():
+    """The project's tasks as bound to an app with no global time limit: Celery copies
+    CELERY_TASK_TIME_LIMIT into every task that sets none, so on the real app a task's
+    ``time_limit`` cannot tell its own limit from the global one."""
+    from celery import Celery
+
     app.loader.import_default_modules()
-    return {name: task for name, task in app.tasks.items() if not name.startswith("celery.")}
+    probe = Celery("limits-probe", set_as_current=False)
+    probe.conf.task_time_limit = None
+    probe.conf.task_soft_time_limit = None
+    probe.finalize(auto=True)
+    return {name: probe.tasks[name] for name in app.tasks if not name.startswith("celery.")}
 
 
 def test_every_task_has_a_time_limit_of_its_own():
