@@ -81,7 +81,7 @@ class Component(models.Model):
 
 
 class BenefitRate(models.Model):
-    """Yearly benefit of one component in IDR (DOMAIN.md: a setting per year)."""
+    """Yearly benefit of one component in IDR (docs/domain.md: a setting per year)."""
 
     component = models.ForeignKey(Component, on_delete=models.CASCADE, related_name="rates")
     year = models.PositiveSmallIntegerField(_("tahun"))

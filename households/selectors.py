@@ -337,7 +337,7 @@ def household_benefit_estimate(
     """The year's PKH benefit from the active members' components: (lines, total, cap).
 
     Uses the latest rates and cap at or before ``year``; only the ``cap`` highest-value
-    components count (DOMAIN.md). Two queries.
+    components count (docs/domain.md). Two queries.
     """
     from households.models import BenefitCap, BenefitRate
 

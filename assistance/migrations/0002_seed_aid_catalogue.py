@@ -1,4 +1,4 @@
-"""Seed the complementary-aid catalogue (DOMAIN.md); admins edit it afterwards.
+"""Seed the complementary-aid catalogue (docs/domain.md); admins edit it afterwards.
 
 Rules are data: ``eligibility`` + ``components`` say who is eligible by default,
 ``min_age``/``max_age`` who can have the aid at all, ``card_pattern`` the format of the

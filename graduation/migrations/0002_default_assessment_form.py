@@ -1,6 +1,6 @@
 """Seed a default welfare assessment form (version 1), editable by admins afterwards.
 
-Indicators follow DOMAIN.md's welfare indicators (income vs district minimum wage, work,
+Indicators follow docs/domain.md's welfare indicators (income vs district minimum wage, work,
 house condition, sanitation, water, electricity, cooking fuel, assets, children in
 school, civil servant/TNI/POLRI/BUMN member, years in PKH). Higher weight = more
 prosperous. A district adapts the form from the admin pages; that creates version 2.

@@ -1,4 +1,4 @@
-"""Seed the PKH components and the 2021-2025 benefit table (DOMAIN.md); editable data.
+"""Seed the PKH components and the 2021-2025 benefit table (docs/domain.md); editable data.
 
 Also adds, on PostgreSQL only, a ``varchar_pattern_ops`` index so that an admin's
 region scope (``village_id LIKE '34.02.%'``) uses an index whatever the collation.

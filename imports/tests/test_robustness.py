@@ -1,4 +1,4 @@
-"""Real-world files: what Excel and national exports do to a roster (ROSTER_FORMAT.md)."""
+"""Real-world files: what Excel and national exports do to a roster (docs/roster_format.md)."""
 
 import datetime
 import resource

@@ -1,4 +1,4 @@
-"""The meaning of an import (ROSTER_FORMAT.md): dedup, modes, idempotency, audit, scoping."""
+"""The meaning of an import (docs/roster_format.md): dedup, modes, idempotency, audit, scoping."""
 
 import datetime
 

@@ -281,7 +281,7 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Programme settings (see DOMAIN.md: values marked *setting* there).
+# Programme settings (see docs/domain.md: values marked *setting* there).
 PKH_LANSIA_MIN_AGE = env.int("PKH_LANSIA_MIN_AGE", default=60)
 PKH_NO_VISIT_DAYS = env.int("PKH_NO_VISIT_DAYS", default=30)
 PKH_CASELOAD_PAGE_SIZE = env.int("PKH_CASELOAD_PAGE_SIZE", default=25)
