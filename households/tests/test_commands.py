@@ -37,6 +37,7 @@ def test_load_regions_reports_bad_files(tmp_path):
         call_command("load_regions", str(bad), stdout=io.StringIO())
 
 
+@pytest.mark.slow
 def test_seed_demo_is_realistic_and_idempotent(regions):
     call_command("seed_demo", stdout=io.StringIO())
     counts = (Household.objects.count(), Member.objects.count(), Visit.objects.count())

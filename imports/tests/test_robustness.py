@@ -278,6 +278,7 @@ def test_named_sheet(builder, run_import, tmp_path):
     assert "Sheet" in missing.error and "ROSTER" in missing.error
 
 
+@pytest.mark.slow
 def test_a_50_mb_file_streams(builder, run_import, tmp_path):
     """A 50 MB roster (with a long free-text column national exports carry) is read in a
     streaming pass: the process does not grow by anything like the file's size."""

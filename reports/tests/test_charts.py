@@ -154,6 +154,7 @@ def test_team_and_district_pages_pass_chart_data_by_json_script_only(
 # --- demo ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_seed_demo_makes_reports_with_figures_and_is_idempotent(client, regions):
     call_command("seed_demo", stdout=io.StringIO())
     last = Quarter.last_ended()
