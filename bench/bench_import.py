@@ -231,7 +231,8 @@ def report(label: str, result: dict, copy_seconds: float | None = None) -> None:
 TIMING = re.compile(r" pkh\.sql (\d+\.\d+) s  (.*)$")
 # The floor: the registry's two plain inserts (households, then members).
 FLOOR = ("INSERT INTO households_household (", "INSERT INTO households_member (")
-# Steps logged inside another one (the aid rollup, the FDS periods).
+# Steps logged inside another one (the aid rollup, the FDS periods; and every
+# "<group>.<step>" of imports.checks / imports.apply).
 NESTED = ("[step] coverage_rebuild", "[step] memberships_sync")
 
 
@@ -243,7 +244,10 @@ def summarise(log: str, copy_seconds: float, *, created: int) -> None:
         if not match:
             continue
         seconds, text = float(match.group(1)), match.group(2)
-        if text.startswith(NESTED):
+        # Nested too: the named steps of check_file, check_registry and apply
+        # ("[step] check_file.reject_nik_repeated_in_file", pkh.sql.run_steps).
+        nested_step = text.startswith("[step] ") and "." in text[7:].split(" ")[0]
+        if text.startswith(NESTED) or nested_step:
             within.append((text[7:], seconds))  # part of the step that follows it
         elif text.startswith("[step] "):
             steps.append((text[7:], seconds))

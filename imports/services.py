@@ -39,7 +39,7 @@ from households.models import Household
 from households.signals import households_changed
 from imports import checks
 from imports.apply import apply
-from imports.checks import SH, SM, F, H, M, R, fetch
+from imports.checks import fetch
 from imports.models import (
     ImportMode,
     ImportStatus,
@@ -52,6 +52,7 @@ from imports.models import (
 from imports.progress import Progress
 from imports.reader import RosterFileError
 from imports.staging import stage_roster
+from imports.tables import T
 from pkh.queue import publish
 from pkh.sql import log_elapsed
 
@@ -376,7 +377,9 @@ def _take_lock(progress: Progress) -> None:
 def _staging_complete(roster_import: RosterImport) -> bool:
     if roster_import.staging_cleared:
         return False
-    n = fetch(f"SELECT COUNT(*) FROM {R} WHERE import_id = %s AND line > 0", [roster_import.pk])
+    n = fetch(
+        f"SELECT COUNT(*) FROM {T.rows} WHERE import_id = %s AND line > 0", [roster_import.pk]
+    )
     return n[0][0] == roster_import.rows and roster_import.rows > 0
 
 
@@ -544,9 +547,9 @@ def roster_import_aid_flags(
         raise ValidationError(_("Data sementara impor ini sudah dihapus."))
     member_flags: dict[int, dict[str, bool]] = {}
     for member_id, kip, kis in fetch(
-        f"""SELECT m.id, r.kip, r.kis FROM {SM} sm
-            JOIN {R} r ON r.import_id = sm.import_id AND r.nik = sm.nik AND r.line = sm.line
-            JOIN {M} m ON m.nik = sm.nik
+        f"""SELECT m.id, r.kip, r.kis FROM {T.member_plans} sm
+            JOIN {T.rows} r ON r.import_id = sm.import_id AND r.nik = sm.nik AND r.line = sm.line
+            JOIN {T.members} m ON m.nik = sm.nik
         WHERE sm.import_id = %s AND sm.line > 0 AND (r.kip IS NOT NULL OR r.kis IS NOT NULL)""",
         [roster_import.pk],
     ):
@@ -558,9 +561,9 @@ def roster_import_aid_flags(
         member_flags[member_id] = flags
     household_flags: dict[int, dict[str, bool]] = {}
     for household_id, sembako, kks in fetch(
-        f"""SELECT h.id, f.sembako, f.kks FROM {SH} sh
-            JOIN {F} f ON f.import_id = sh.import_id AND f.id_keluarga = sh.id_keluarga
-            JOIN {H} h ON h.id_keluarga = sh.id_keluarga
+        f"""SELECT h.id, f.sembako, f.kks FROM {T.household_plans} sh
+            JOIN {T.families} f ON f.import_id = sh.import_id AND f.id_keluarga = sh.id_keluarga
+            JOIN {T.households} h ON h.id_keluarga = sh.id_keluarga
         WHERE sh.import_id = %s AND (f.sembako IS NOT NULL OR f.kks IS NOT NULL)""",
         [roster_import.pk],
     ):
@@ -586,10 +589,10 @@ def roster_import_aid_stage(*, roster_import: RosterImport) -> int:
             SELECT CASE WHEN k.n = 1 THEN 'KIP' ELSE 'KIS' END AS aid_id,
                 m.household_id, m.id AS member_id, m.id AS member_key,
                 CASE WHEN k.n = 1 THEN r.kip ELSE r.kis END AS receiving
-            FROM {SM} sm
-                JOIN {R} r ON r.import_id = sm.import_id AND r.nik = sm.nik
+            FROM {T.member_plans} sm
+                JOIN {T.rows} r ON r.import_id = sm.import_id AND r.nik = sm.nik
                     AND r.line = sm.line
-                JOIN {M} m ON m.nik = sm.nik
+                JOIN {T.members} m ON m.nik = sm.nik
                 CROSS JOIN (SELECT 1 AS n UNION ALL SELECT 2) k
             WHERE sm.import_id = %s AND sm.line > 0
                 AND (r.kip IS NOT NULL OR r.kis IS NOT NULL)
@@ -597,9 +600,9 @@ def roster_import_aid_stage(*, roster_import: RosterImport) -> int:
         UNION ALL
         SELECT CASE WHEN k.n = 1 THEN 'SEMBAKO' ELSE 'KKS' END, h.id, NULL, 0,
             CASE WHEN k.n = 1 THEN f.sembako ELSE f.kks END
-        FROM {SH} sh
-            JOIN {F} f ON f.import_id = sh.import_id AND f.id_keluarga = sh.id_keluarga
-            JOIN {H} h ON h.id_keluarga = sh.id_keluarga
+        FROM {T.household_plans} sh
+            JOIN {T.families} f ON f.import_id = sh.import_id AND f.id_keluarga = sh.id_keluarga
+            JOIN {T.households} h ON h.id_keluarga = sh.id_keluarga
             CROSS JOIN (SELECT 1 AS n UNION ALL SELECT 2) k
         WHERE sh.import_id = %s
             AND CASE WHEN k.n = 1 THEN f.sembako ELSE f.kks END IS NOT NULL""",

@@ -1,0 +1,67 @@
+"""The import's SQL as named steps: the lists the runner executes are the lists the
+timing log prints, and each statement names its tables from the models."""
+
+import logging
+import re
+
+import pytest
+
+from imports import apply, checks
+from imports.tests.roster import csv_bytes
+from pkh import sql
+
+pytestmark = pytest.mark.django_db
+
+
+def _names(steps):
+    return [step.__name__ for step in steps]
+
+
+def test_every_step_is_a_named_function_of_its_module():
+    write_steps = [step for _phase, steps in apply.WRITE_STEPS for step in steps]
+    for module, steps in (
+        (checks, checks.FILE_CHECKS),
+        (checks, checks.REGISTRY_CHECKS),
+        (apply, write_steps),
+    ):
+        names = _names(steps)
+        assert len(names) == len(set(names)), names
+        for step in steps:
+            assert getattr(module, step.__name__) is step
+
+
+def test_the_timing_log_lists_the_steps_in_the_order_they_run(
+    builder, run_import, monkeypatch, caplog
+):
+    monkeypatch.setattr(sql, "SQL_TIMING", True)
+    with caplog.at_level(logging.WARNING, logger="pkh.sql"):
+        imp = run_import(csv_bytes(list(builder.families(4))))
+    assert imp.committed, imp.error
+    logged = [
+        match.group(1)
+        for record in caplog.records
+        if (match := re.search(r"\[step\] (\S+)", record.getMessage()))
+    ]
+
+    def run_of(group):
+        return [name.split(".", 1)[1] for name in logged if name.startswith(f"{group}.")]
+
+    assert run_of("check_file") == _names(checks.FILE_CHECKS)
+    assert run_of("check_registry") == _names(checks.REGISTRY_CHECKS)
+    assert run_of("apply") == [
+        step.__name__ for _phase, steps in apply.WRITE_STEPS for step in steps
+    ]
+
+
+def test_no_statement_names_a_table_by_hand():
+    """Table names come from ``_meta.db_table`` (``imports.tables``) only."""
+    import inspect
+
+    from imports import services
+
+    hand_written = re.compile(
+        r"\b(FROM|JOIN|INTO|UPDATE)\s+(households|imports|fds_sessions|assistance)_\w+"
+    )
+    for module in (checks, apply, services):
+        found = hand_written.findall(inspect.getsource(module))
+        assert not found, (module.__name__, found)
