@@ -317,6 +317,8 @@ IMPORTS_STAGING_DAYS = env.int("IMPORTS_STAGING_DAYS", default=7)
 IMPORTS_LOCK_TIMEOUT_SECONDS = env.int("IMPORTS_LOCK_TIMEOUT_SECONDS", default=3600)
 IMPORTS_MAX_UPLOAD_MB = env.int("IMPORTS_MAX_UPLOAD_MB", default=200)
 
+# Django's dictConfig of LOGGING, then the NIK filter on every handler, Django's own too.
+LOGGING_CONFIG = "pkh.logging.configure"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
