@@ -318,6 +318,8 @@ IMPORTS_LOCK_TIMEOUT_SECONDS = env.int("IMPORTS_LOCK_TIMEOUT_SECONDS", default=3
 IMPORTS_MAX_UPLOAD_MB = env.int("IMPORTS_MAX_UPLOAD_MB", default=200)
 
 # Django's dictConfig of LOGGING, then the NIK filter on every handler, Django's own too.
+# A refused form's page in the app's frame, not Django's English one (pkh/views.py).
+CSRF_FAILURE_VIEW = "pkh.views.csrf_failure"
 LOGGING_CONFIG = "pkh.logging.configure"
 LOGGING = {
     "version": 1,
