@@ -23,13 +23,12 @@ app.autodiscover_tasks(["pkh"])  # pkh/tasks.py: project-level tasks (ping)
 @after_setup_task_logger.connect
 def _redact_personal_data(logger, **kwargs):
     """A worker or beat replaces the root logger's handlers (and Django's redacting
-    filter with them) by its own: put the filter back on every handler Celery set up, so
-    16-digit identifiers are masked in worker logs too (pkh/logging.py)."""
-    from pkh.logging import RedactPersonalDataFilter
+    filter with them) by its own, and gives the task logger one of its own: put the
+    filter back on every handler of every logger, so NIK and No. KK are masked in worker
+    logs too (pkh/logging.py)."""
+    from pkh import logging as pkh_logging
 
-    for handler in logger.handlers:
-        if not any(isinstance(f, RedactPersonalDataFilter) for f in handler.filters):
-            handler.addFilter(RedactPersonalDataFilter())
+    pkh_logging.install()
 
 
 @worker_init.connect

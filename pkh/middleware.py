@@ -32,6 +32,29 @@ class LanguageMiddleware:
         return response
 
 
+class PrivatePagesNoStoreMiddleware:
+    """``Cache-Control: private, no-store`` on every response to a signed-in user.
+
+    Their pages carry families' names, NIKs and addresses: neither a shared proxy nor the
+    browser's disk cache (a phone passed to a colleague, the back button after "Keluar")
+    may keep them. A response that already says how it may be cached (a download, a
+    private file) keeps its own header. Anonymous responses (the login page, redirects to
+    it) and static files (whitenoise answers before any of this) are left as they were.
+    """
+
+    VALUE = "private, no-store"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response:
+            response["Cache-Control"] = self.VALUE
+        return response
+
+
 def session_mark_active(sender, request, user, **kwargs) -> None:
     """``user_logged_in`` receiver: a new session starts its idle clock at login."""
     if request is not None and hasattr(request, "session"):

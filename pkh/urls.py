@@ -23,3 +23,7 @@ urlpatterns = [
 
 # A plain page for server errors; 503 with Retry-After when the database is unreachable.
 handler500 = "pkh.views.server_error"
+# 400, 403 and 404 in the same frame, rendered without the database (pkh/views.py).
+handler400 = "pkh.views.bad_request"
+handler403 = "pkh.views.permission_denied"
+handler404 = "pkh.views.page_not_found"

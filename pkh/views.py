@@ -1,7 +1,13 @@
 import sys
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import (
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+    HttpResponseNotFound,
+    HttpResponseServerError,
+)
 from django.shortcuts import render
 from django.template import loader
 from django.utils import timezone
@@ -46,3 +52,28 @@ def server_error(request):
         response["Retry-After"] = str(DATABASE_RETRY_AFTER)
         return response
     return HttpResponseServerError(loader.render_to_string("500.html"))
+
+
+# The other error pages, in the same frame (error_base.html) and for the same reason
+# rendered without the request: Django's own handlers for 404 and 403 run the context
+# processors (the signed-in user, the menu, messages: the session and the database).
+
+
+def bad_request(request, exception):
+    """``handler400``."""
+    return HttpResponseBadRequest(loader.render_to_string("400.html"))
+
+
+def permission_denied(request, exception):
+    """``handler403``."""
+    return HttpResponseForbidden(loader.render_to_string("403.html"))
+
+
+def page_not_found(request, exception):
+    """``handler404``."""
+    return HttpResponseNotFound(loader.render_to_string("404.html"))
+
+
+def csrf_failure(request, reason=""):
+    """``CSRF_FAILURE_VIEW``: a form sent without a valid token (an old tab, cookies off)."""
+    return HttpResponseForbidden(loader.render_to_string("403_csrf.html"))

@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Signed-in pages hold personal data: no cache keeps them (pkh/middleware.py).
+    "pkh.middleware.PrivatePagesNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "pkh.middleware.SessionIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -315,6 +317,10 @@ IMPORTS_STAGING_DAYS = env.int("IMPORTS_STAGING_DAYS", default=7)
 IMPORTS_LOCK_TIMEOUT_SECONDS = env.int("IMPORTS_LOCK_TIMEOUT_SECONDS", default=3600)
 IMPORTS_MAX_UPLOAD_MB = env.int("IMPORTS_MAX_UPLOAD_MB", default=200)
 
+# Django's dictConfig of LOGGING, then the NIK filter on every handler, Django's own too.
+# A refused form's page in the app's frame, not Django's English one (pkh/views.py).
+CSRF_FAILURE_VIEW = "pkh.views.csrf_failure"
+LOGGING_CONFIG = "pkh.logging.configure"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

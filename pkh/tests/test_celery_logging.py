@@ -17,6 +17,9 @@ from pkh.celery import app
 app.log.setup(loglevel="INFO")
 logging.getLogger("imports.services").warning("baris NIK 3402094502870001 ditolak")
 get_task_logger("imports.tasks").warning("No. KK 3402091203150007 diproses")
+logging.getLogger("imports.services").warning("baris NIK 3402.0945.0287.0002 ditolak")
+get_task_logger("imports.tasks").warning("No. KK 3402 0912 0315 0008 diproses")
+get_task_logger("reports.tasks").warning("anggota 34.02.09.450287.0003 di desa 3402092001")
 """
 
 
@@ -35,3 +38,8 @@ def test_a_celery_process_masks_sixteen_digit_identifiers():
     assert "baris NIK [disamarkan] ditolak" in output
     assert "No. KK [disamarkan] diproses" in output
     assert "3402094502870001" not in output and "3402091203150007" not in output
+    # Written in groups (pkh/logging.py): dots, spaces; a village code stays.
+    assert "baris NIK [disamarkan] ditolak" in output.replace("3402094502870001", "")
+    assert output.count("[disamarkan]") == 5, output
+    assert "anggota [disamarkan] di desa 3402092001" in output
+    assert "0945" not in output and "0315" not in output and "450287" not in output
