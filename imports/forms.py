@@ -4,6 +4,16 @@ from django.utils.translation import gettext_lazy as _
 
 from imports.models import ImportMode
 
+# What each mode really does (imports/services.py): shown beside its label on the upload
+# page, in the order of the choices.
+MODE_DESCRIPTIONS = {
+    ImportMode.DRY_RUN: _("hanya memeriksa dan menampilkan pratinjau; tidak ada yang disimpan."),
+    ImportMode.ALL_OR_NOTHING: _("bila ada satu baris ditolak, tidak ada yang disimpan."),
+    ImportMode.SKIP_INVALID: _(
+        "keluarga yang punya baris ditolak dilewati seluruhnya; sisanya disimpan."
+    ),
+}
+
 
 def max_upload_mb() -> int:
     return getattr(settings, "IMPORTS_MAX_UPLOAD_MB", 200)
@@ -26,6 +36,10 @@ class RosterUploadForm(forms.Form):
         max_length=100,
         help_text=_("Kosongkan untuk memakai sheet pertama."),
     )
+
+    def mode_descriptions(self) -> list[tuple[str, str]]:
+        """(label, description) of each mode, in the order of the radio buttons."""
+        return [(label, MODE_DESCRIPTIONS[value]) for value, label in self.fields["mode"].choices]
 
     def clean_file(self):
         file = self.cleaned_data["file"]

@@ -332,3 +332,28 @@ def test_confirm_with_the_broker_down_writes_nothing_and_retry_imports(
     roster_import.refresh_from_db()
     assert roster_import.status == ImportStatus.DONE
     assert Household.objects.count() == 2
+
+
+# -- issue 19 ------------------------------------------------------------------------
+def _mode_help(page: str) -> dict[str, str]:
+    """Each mode's label on the upload page with the description that follows it."""
+    import html
+    import re
+
+    items = re.findall(r"<li><strong>(.*?)</strong>:\s*(.*?)</li>", page, flags=re.S)
+    return {html.unescape(label).strip(): html.unescape(text).strip() for label, text in items}
+
+
+def test_upload_page_describes_each_mode_truthfully(client, admin_user):
+    client.force_login(admin_user)
+    page = client.get(reverse("imports:create")).content.decode()
+    described = _mode_help(page)
+    assert set(described) == {str(label) for label in ImportMode.labels}
+    dry_run = described[str(ImportMode.DRY_RUN.label)]
+    assert "hanya memeriksa" in dry_run and "tidak ada yang disimpan" in dry_run
+    assert "bila ada satu baris ditolak" not in dry_run
+    all_or_nothing = described[str(ImportMode.ALL_OR_NOTHING.label)]
+    assert "bila ada satu baris ditolak, tidak ada yang disimpan" in all_or_nothing
+    assert "hanya memeriksa" not in all_or_nothing
+    skip = described[str(ImportMode.SKIP_INVALID.label)]
+    assert "dilewati seluruhnya" in skip and "sisanya disimpan" in skip
