@@ -7,7 +7,12 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from accounts.tests.factories import AdminFactory, FacilitatorFactory, SupervisorFactory
+from accounts.tests.factories import (
+    AdminFactory,
+    FacilitatorFactory,
+    SupervisorFactory,
+    UserFactory,
+)
 from households.models import Region
 from households.tests.factories import OTHER_REGENCY_VILLAGE, ensure_components, ensure_regions
 from pkh.testing import WatchedBrowser, artifacts_folder, save_artifacts
@@ -84,6 +89,13 @@ def admin_user(regions):
 @pytest.fixture
 def other_region_admin(regions):
     return AdminFactory(username="admin9", areas=[Region.objects.get(code="33.74")])
+
+
+@pytest.fixture
+def catalogue_keeper(regions):
+    """A national catalogue keeper (``pkh.permissions.can_edit_national_catalogue``): a
+    superuser of the national programme, with no app role and no region."""
+    return UserFactory(username="pusat", role="", is_superuser=True, is_staff=True)
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """Django admin for superusers: the aid catalogue and the resource directory.
 
-Day-to-day editing happens in the app (admins edit the catalogue, supervisors and
-admins the directory); this is the superuser's fallback.
+Day-to-day editing happens in the app (the national catalogue keeper, a superuser, edits
+the catalogue; supervisors and admins the directory of their areas); this is the
+superuser's fallback.
 """
 
 from django.contrib import admin

@@ -19,6 +19,10 @@ class AssistanceConfig(AppConfig):
 
         every_role = (Role.FACILITATOR, Role.SUPERVISOR, Role.ADMIN)
         register_nav_item(NavItem(_("Bansos"), "assistance:gap", every_role, order=30))
+        # The roles reach the catalogue from the Bansos pages; a keeper has no role for them.
+        register_nav_item(
+            NavItem(_("Katalog bansos"), "assistance:catalogue", (), 31, for_catalogue_keepers=True)
+        )
         register_family_panel(panel.aid_panel)
         register_todo_source(todo.open_cases)
         register_demo_seeder(demo.seed_assistance)

@@ -38,7 +38,8 @@ class EligibilityRule(models.TextChoices):
 
 
 class Aid(models.Model):
-    """One complementary aid of the catalogue. Seeded by a migration, editable by admins.
+    """One complementary aid of the national catalogue. Seeded by a migration, edited by the
+    national catalogue keeper (``pkh.permissions.can_edit_national_catalogue``).
 
     ``eligibility`` with ``components`` is the default rule; ``min_age``/``max_age`` are
     hard limits: a member outside them cannot have the aid at all (KIP for a

@@ -43,6 +43,7 @@ from assistance.selectors import (
 )
 from households.models import Household, HouseholdStatus, Member
 from households.selectors import household_scope
+from pkh.permissions import can_edit_national_catalogue
 from pkh.queue import publish
 from pkh.scoping import area_q
 from pkh.sql import chunks, fetch, insert_history
@@ -568,13 +569,18 @@ AID_FIELDS = (
 
 @transaction.atomic
 def aid_save(*, aid: Aid | None = None, code: str = "", components=(), by: User, **fields) -> Aid:
-    """Create (``aid=None``) or change a catalogue entry; admins only.
+    """Create (``aid=None``) or change a catalogue entry; national catalogue keepers only
+    (the catalogue is national: ``pkh.permissions.can_edit_national_catalogue``).
 
     A change of rule refreshes every family's stored eligibility after commit (a
     Celery task: in the background when a broker is configured).
     """
-    if by.role != Role.ADMIN:
-        raise ValidationError(_("Hanya admin yang dapat mengubah katalog bantuan."))
+    if not can_edit_national_catalogue(by):
+        raise ValidationError(
+            _(
+                "Katalog bantuan berlaku nasional: hanya pengelola katalog nasional yang dapat mengubahnya."
+            )
+        )
     unknown = set(fields) - set(AID_FIELDS)
     if unknown:
         raise ValidationError(

@@ -32,7 +32,11 @@ from households.selectors import facilitator_list, household_get
 from pkh.exports import neutralise
 from pkh.forms import add_service_errors
 from pkh.pagination import CappedPaginator
-from pkh.permissions import role_required
+from pkh.permissions import (
+    can_edit_national_catalogue,
+    national_catalogue_keeper_required,
+    role_required,
+)
 
 EVERY_ROLE = (Role.FACILITATOR, Role.SUPERVISOR, Role.ADMIN)
 GAP_PAGE_SIZE = getattr(settings, "PKH_CASELOAD_PAGE_SIZE", 50)
@@ -235,16 +239,17 @@ def coverage(request):
 # ---------------------------------------------------------------- catalogue
 
 
-@role_required(*EVERY_ROLE)
+@role_required(*EVERY_ROLE, allow=can_edit_national_catalogue)
 def catalogue(request):
+    """The national aid catalogue: read by every role, changed by the national keeper."""
     return render(
         request,
         "assistance/catalogue.html",
-        {"aids": selectors.aid_list(), "can_edit": request.user.role == Role.ADMIN},
+        {"aids": selectors.aid_list(), "can_edit": can_edit_national_catalogue(request.user)},
     )
 
 
-@role_required(Role.ADMIN)
+@national_catalogue_keeper_required
 def aid_edit(request, code: str | None = None):
     aid = selectors.aid_get(code=code) if code else None
     initial = {}

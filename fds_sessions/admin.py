@@ -1,4 +1,4 @@
-"""Django admin for superusers: the module catalogue (admins use the app's own pages)."""
+"""Django admin for superusers: the module catalogue (the app's own pages are the usual way)."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin

@@ -20,7 +20,15 @@ class FdsSessionsConfig(AppConfig):
 
         every_role = (Role.FACILITATOR, Role.SUPERVISOR, Role.ADMIN)
         register_nav_item(NavItem(_("P2K2"), "fds_sessions:group_list", every_role, order=30))
-        register_nav_item(NavItem(_("Modul P2K2"), "fds_sessions:module_list", (Role.ADMIN,), 65))
+        register_nav_item(
+            NavItem(
+                _("Modul P2K2"),
+                "fds_sessions:module_list",
+                (Role.ADMIN,),
+                65,
+                for_catalogue_keepers=True,
+            )
+        )
         register_todo_source(extensions.fds_followups)
         register_family_panel(extensions.family_panel)
         register_demo_seeder(demo.seed_fds_demo)

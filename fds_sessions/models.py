@@ -25,7 +25,8 @@ from pkh.files import private_storage
 
 
 class FdsModule(models.Model):
-    """A module of the P2K2 curriculum (e.g. "Kesehatan dan Gizi"). Seeded, admin-editable.
+    """A module of the national P2K2 curriculum (e.g. "Kesehatan dan Gizi"). Seeded, edited
+    by the national catalogue keeper (``pkh.permissions.can_edit_national_catalogue``).
 
     Retiring (``is_active=False``) hides it from planning; sessions already held keep it.
     """

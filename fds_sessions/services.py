@@ -28,6 +28,7 @@ from fds_sessions.photos import photo_prepare
 from households.models import Household, Member, Region
 from households.selectors import village_choices
 from households.signals import households_changed
+from pkh.permissions import can_edit_national_catalogue
 from pkh.sql import chunks
 
 SYNC_BATCH = 900  # ids per statement: under SQLite's variable limit
@@ -40,9 +41,13 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def _require_admin(by: User) -> None:
-    if by.role != Role.ADMIN:
-        raise ValidationError(_("Hanya admin yang dapat mengubah katalog modul."))
+def _require_catalogue_keeper(by: User) -> None:
+    if not can_edit_national_catalogue(by):
+        raise ValidationError(
+            _(
+                "Katalog modul P2K2 berlaku nasional: hanya pengelola katalog nasional yang dapat mengubahnya."
+            )
+        )
 
 
 def _require_owner(group: FdsGroup, by: User) -> None:
@@ -55,7 +60,7 @@ def _require_owner(group: FdsGroup, by: User) -> None:
 
 @transaction.atomic
 def module_create(*, number: int, title: str, description: str = "", by: User) -> FdsModule:
-    _require_admin(by)
+    _require_catalogue_keeper(by)
     if FdsModule.objects.filter(number=number).exists():
         raise ValidationError({"number": _("Nomor modul ini sudah dipakai.")})
     module = FdsModule(number=number, title=title.strip(), description=description)
@@ -69,7 +74,7 @@ def module_update(
     *, module: FdsModule, number: int, title: str, description: str, is_active: bool, by: User
 ) -> FdsModule:
     """Rename, renumber or retire a module. Sessions already held keep pointing at it."""
-    _require_admin(by)
+    _require_catalogue_keeper(by)
     if FdsModule.objects.filter(number=number).exclude(pk=module.pk).exists():
         raise ValidationError({"number": _("Nomor modul ini sudah dipakai.")})
     module.number, module.title, module.description, module.is_active = (
@@ -88,7 +93,7 @@ def module_session_create(
     *, module: FdsModule, title: str, order: int | None = None, by: User
 ) -> FdsModuleSession:
     """Add a session to a module; without ``order`` it goes last."""
-    _require_admin(by)
+    _require_catalogue_keeper(by)
     if order is None:
         order = (module.sessions.aggregate(last=Max("order"))["last"] or 0) + 1
     if module.sessions.filter(order=order).exists():
@@ -105,7 +110,7 @@ def module_session_update(
 ) -> FdsModuleSession:
     """Rename, reorder or retire a session. A retired session is no longer offered when
     planning; sessions already held keep it (and their history)."""
-    _require_admin(by)
+    _require_catalogue_keeper(by)
     clash = module_session.module.sessions.filter(order=order).exclude(pk=module_session.pk)
     if clash.exists():
         raise ValidationError({"order": _("Urutan ini sudah dipakai sesi lain di modul ini.")})

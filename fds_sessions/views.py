@@ -23,7 +23,11 @@ from fds_sessions.models import AttendanceStatus, FdsModule, FdsModuleSession, S
 from households.selectors import facilitator_list, village_choices
 from pkh.files import private_file_response
 from pkh.forms import add_service_errors
-from pkh.permissions import role_required
+from pkh.permissions import (
+    can_edit_national_catalogue,
+    national_catalogue_keeper_required,
+    role_required,
+)
 
 GROUPS_PER_PAGE = 25
 SESSIONS_ON_GROUP_PAGE = 12
@@ -344,17 +348,18 @@ def session_photo(request, pk: int, size: str):
 
 
 def module_list(request):
+    """The national P2K2 curriculum: read by everyone, changed by the national keeper."""
     return render(
         request,
         "fds_sessions/module_list.html",
         {
             "modules": selectors.module_catalogue(),
-            "can_edit": request.user.role == Role.ADMIN,
+            "can_edit": can_edit_national_catalogue(request.user),
         },
     )
 
 
-@role_required(Role.ADMIN)
+@national_catalogue_keeper_required
 def module_create(request):
     form = ModuleForm(request.POST or None, initial={"is_active": True})
     if request.method == "POST" and form.is_valid():
@@ -376,7 +381,7 @@ def module_create(request):
     )
 
 
-@role_required(Role.ADMIN)
+@national_catalogue_keeper_required
 def module_edit(request, pk: int):
     module = get_object_or_404(FdsModule, pk=pk)
     initial = {
@@ -401,7 +406,7 @@ def module_edit(request, pk: int):
     )
 
 
-@role_required(Role.ADMIN)
+@national_catalogue_keeper_required
 def module_session_create(request, pk: int):
     module = get_object_or_404(FdsModule, pk=pk)
     form = ModuleSessionForm(request.POST or None, initial={"is_active": True})
@@ -425,7 +430,7 @@ def module_session_create(request, pk: int):
     )
 
 
-@role_required(Role.ADMIN)
+@national_catalogue_keeper_required
 def module_session_edit(request, pk: int):
     item = get_object_or_404(FdsModuleSession.objects.select_related("module"), pk=pk)
     initial = {"title": item.title, "order": item.order, "is_active": item.is_active}

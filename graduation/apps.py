@@ -27,7 +27,13 @@ class GraduationConfig(AppConfig):
             NavItem(_("Usulan graduasi"), "graduation:proposal_list", (Role.SUPERVISOR,), order=41)
         )
         register_nav_item(
-            NavItem(_("Formulir penilaian"), "graduation:form_list", (Role.ADMIN,), order=45)
+            NavItem(
+                _("Formulir penilaian"),
+                "graduation:form_list",
+                (Role.ADMIN,),
+                order=45,
+                for_catalogue_keepers=True,
+            )
         )
         register_family_panel(panels.family_panel)
         hooks.register_readiness_fact(facts.aid_coverage)

@@ -45,6 +45,7 @@ from graduation.models import (
 )
 from graduation.validators import EXTENSIONS, validate_statement_file
 from households.models import ExitType, Household, HouseholdStatus
+from pkh.permissions import can_edit_national_catalogue
 
 MONITORING_MONTHS = (3, 6, 12)
 
@@ -79,9 +80,13 @@ def _require_facilitator_of(household: Household, by: User) -> None:
         raise PermissionDenied(_("Hanya pendamping keluarga ini yang dapat melakukannya."))
 
 
-def _require_admin(by: User) -> None:
-    if by.role != Role.ADMIN:
-        raise PermissionDenied(_("Hanya admin yang dapat mengubah formulir penilaian."))
+def _require_catalogue_keeper(by: User) -> None:
+    if not can_edit_national_catalogue(by):
+        raise PermissionDenied(
+            _(
+                "Formulir penilaian berlaku nasional: hanya pengelola katalog nasional yang dapat mengubahnya."
+            )
+        )
 
 
 def _require_supervisor(by: User) -> None:
@@ -144,7 +149,7 @@ def _clone_form(form: AssessmentForm, *, by: User) -> tuple[AssessmentForm, dict
 def _editable(form: AssessmentForm, *, by: User) -> tuple[AssessmentForm, dict]:
     """The version an edit of ``form`` lands in: ``form`` itself while no assessment uses
     it, else a new version (old assessments keep theirs). Returns (version, pk maps)."""
-    _require_admin(by)
+    _require_catalogue_keeper(by)
     form = _current_form_locked(form)
     if form.assessments.exists():
         return _clone_form(form, by=by)

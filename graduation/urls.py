@@ -35,7 +35,7 @@ urlpatterns = [
     path("keberatan/<int:pk>/", views.objection_detail, name="objection_detail"),
     path("keberatan/<int:pk>/ubah/", views.objection_edit, name="objection_edit"),
     path("keberatan/<int:pk>/arsip/", views.objection_archive, name="objection_archive"),
-    # Assessment form (admins)
+    # Assessment form (admins read it; the national catalogue keeper edits it)
     path("formulir/", views.form_list, name="form_list"),
     path("formulir/<int:pk>/", views.form_detail, name="form_detail"),
     path("formulir/<int:pk>/ubah/", views.form_edit, name="form_edit"),

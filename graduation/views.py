@@ -43,7 +43,11 @@ from graduation.validators import EXTENSIONS
 from households.selectors import facilitator_list, household_get, pengurus_name
 from pkh.files import private_file_response
 from pkh.forms import add_service_errors
-from pkh.permissions import role_required
+from pkh.permissions import (
+    can_edit_national_catalogue,
+    national_catalogue_keeper_required,
+    role_required,
+)
 
 PAGE_SIZE = 25
 BOARD_COLUMN_SIZE = 30
@@ -606,7 +610,7 @@ def objection_archive(request, pk: int):
     return redirect("graduation:objection_detail", pk=objection.pk)
 
 
-# --- assessment form editing (admins) ------------------------------------------------
+# --- assessment form: admins read it, the national keeper edits it ------------------
 
 
 def _after_form_edit(request, before, after):
@@ -623,7 +627,7 @@ def _after_form_edit(request, before, after):
     return redirect("graduation:form_detail", pk=after.pk)
 
 
-@role_required(Role.ADMIN)
+@role_required(Role.ADMIN, allow=can_edit_national_catalogue)
 def form_list(request):
     return render(
         request,
@@ -632,7 +636,7 @@ def form_list(request):
     )
 
 
-@role_required(Role.ADMIN)
+@role_required(Role.ADMIN, allow=can_edit_national_catalogue)
 def form_detail(request, pk: int):
     form_version = selectors.form_get(pk=pk)
     current = selectors.form_current()
@@ -643,6 +647,7 @@ def form_detail(request, pk: int):
             "form_version": form_version,
             "groups": selectors.form_groups(form=form_version),
             "is_current": current is not None and current.pk == form_version.pk,
+            "can_edit": can_edit_national_catalogue(request.user),
             "assessment_count": form_version.assessments.count(),
             "thresholds": (
                 settings.PKH_GRADUATION_APPROACHING_SCORE,
@@ -660,7 +665,7 @@ def _form_edit_page(request, form_version, form, title):
     )
 
 
-@role_required(Role.ADMIN)
+@national_catalogue_keeper_required
 def form_edit(request, pk: int):
     form_version = selectors.form_get(pk=pk)
     form = FormMetaForm(
@@ -677,7 +682,7 @@ def form_edit(request, pk: int):
     return _form_edit_page(request, form_version, form, _("Ubah nama formulir"))
 
 
-@role_required(Role.ADMIN)
+@national_catalogue_keeper_required
 def group_edit(request, pk: int, group_pk: int | None = None):
     form_version = selectors.form_get(pk=pk)
     group = get_object_or_404(IndicatorGroup, pk=group_pk, form=form_version) if group_pk else None
@@ -696,7 +701,7 @@ def group_edit(request, pk: int, group_pk: int | None = None):
     return _form_edit_page(request, form_version, form, title)
 
 
-@role_required(Role.ADMIN)
+@national_catalogue_keeper_required
 def indicator_edit(request, pk: int, indicator_pk: int | None = None):
     form_version = selectors.form_get(pk=pk)
     indicator = (
@@ -728,7 +733,7 @@ def indicator_edit(request, pk: int, indicator_pk: int | None = None):
 
 
 @require_POST
-@role_required(Role.ADMIN)
+@national_catalogue_keeper_required
 def indicator_remove(request, pk: int, indicator_pk: int):
     form_version = selectors.form_get(pk=pk)
     indicator = get_object_or_404(form_version.indicators, pk=indicator_pk)

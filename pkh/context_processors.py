@@ -1,15 +1,18 @@
 from django.urls import NoReverseMatch, reverse
 
 from pkh import registry
+from pkh.permissions import can_edit_national_catalogue
 
 
 def navigation(request):
     """Main-menu entries for the signed-in user's role (see ``pkh.registry.nav_items``)."""
-    role = getattr(getattr(request, "user", None), "role", None)
+    user = getattr(request, "user", None)
+    role = getattr(user, "role", None)
+    keeper = can_edit_national_catalogue(user)
     items = []
-    if role:
+    if role or keeper:
         for item in sorted(registry.nav_items, key=lambda i: i.order):
-            if role in item.roles:
+            if role in item.roles or (keeper and item.for_catalogue_keepers):
                 try:
                     url = reverse(item.url_name)
                 except NoReverseMatch:

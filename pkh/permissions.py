@@ -1,4 +1,14 @@
-"""Role checks for views. Object access is scoped in selectors (404), roles here (403)."""
+"""Role checks for views. Object access is scoped in selectors (404), roles here (403).
+
+The national catalogues (issue 19): the aid catalogue (``assistance.Aid``), the P2K2
+module curriculum (``fds_sessions.FdsModule`` and its sessions) and the welfare
+assessment form (``graduation.AssessmentForm``, its groups, indicators and answers) are
+national programme definitions, the same for every region. Everyone with a role reads
+them; only a national catalogue keeper (:func:`can_edit_national_catalogue`) changes
+them. A regional admin is not one: an edit would change what every region uses. Things
+that are regional (the resource directory, *sistem sumber*) stay scoped in
+``pkh/scoping.py`` and the selectors.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +18,46 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied
 
 
-def role_required(*roles: str) -> Callable:
+def can_edit_national_catalogue(user) -> bool:
+    """May ``user`` change a national catalogue? Only an active superuser: the national
+    programme's catalogue keeper. Accounts have no national area (an admin's areas are
+    a province or a regency), so no app role qualifies.
+
+    The one rule for views (403), services (refused) and templates (``can_edit``)."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and getattr(user, "is_active", False)
+        and getattr(user, "is_superuser", False)
+    )
+
+
+def role_required(*roles: str, allow: Callable[..., bool] | None = None) -> Callable:
+    """403 unless the user has one of ``roles`` (or ``allow(user)`` is true)."""
+
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if getattr(request.user, "role", None) not in roles:
+            if getattr(request.user, "role", None) not in roles and not (
+                allow is not None and allow(request.user)
+            ):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
         return wrapped
 
     return decorator
+
+
+def national_catalogue_keeper_required(view: Callable) -> Callable:
+    """403 for anyone who may not change a national catalogue (GET and POST alike)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not can_edit_national_catalogue(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 class RoleRequiredMixin:

@@ -9,7 +9,8 @@ register here from their ``AppConfig.ready()``:
   show) or a ``Panel``.
 * ``todo_sources``: items on the facilitator's to-do list. A provider is called as
   ``provider(user=user, today=date)`` and returns a list of ``TodoItem``.
-* ``nav_items``: entries in the main menu, each with the roles that see it.
+* ``nav_items``: entries in the main menu, each with the roles that see it (and whether
+  national catalogue keepers see it too).
 * ``demo_seeders``: functions ``seeder(*, stdout)`` that ``seed_demo`` runs after the
   households are seeded, in registration order (app order in INSTALLED_APPS).
 """
@@ -46,6 +47,8 @@ class NavItem:
     url_name: str
     roles: tuple[str, ...]
     order: int = 100
+    # Shown also to national catalogue keepers (``pkh.permissions``), whatever their role.
+    for_catalogue_keepers: bool = False
 
 
 family_panels: list[Callable[..., Panel | None]] = []

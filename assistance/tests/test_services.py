@@ -412,7 +412,9 @@ def test_resource_save_stays_inside_the_users_area(
     assert Resource.objects.count() == 2
 
 
-def test_aid_save_is_for_admins_and_checks_the_rule(admin_user, facilitator):
+def test_aid_save_is_for_the_national_keeper_and_checks_the_rule(
+    catalogue_keeper, admin_user, other_region_admin, facilitator
+):
     data = {
         "name": "BLT Dana Desa",
         "ministry": "Kementerian Desa",
@@ -428,28 +430,29 @@ def test_aid_save_is_for_admins_and_checks_the_rule(admin_user, facilitator):
         "is_active": True,
         "order": 8,
     }
-    with pytest.raises(ValidationError):
-        services.aid_save(code="BLT", by=facilitator, **data)
+    for user in (facilitator, admin_user, other_region_admin):  # the catalogue is national
+        with pytest.raises(ValidationError):
+            services.aid_save(code="BLT", by=user, **data)
     with pytest.raises(ValidationError):
         services.aid_save(
-            code="BLT", by=admin_user, **{**data, "card_label": "No", "card_pattern": "(["}
+            code="BLT", by=catalogue_keeper, **{**data, "card_label": "No", "card_pattern": "(["}
         )
     with pytest.raises(ValidationError):
-        services.aid_save(code="BLT", by=admin_user, **{**data, "min_age": 30, "max_age": 20})
+        services.aid_save(code="BLT", by=catalogue_keeper, **{**data, "min_age": 30, "max_age": 20})
     with pytest.raises(ValidationError):
-        services.aid_save(code="BLT", by=admin_user, **{**data, "eligibility": "komponen"})
+        services.aid_save(code="BLT", by=catalogue_keeper, **{**data, "eligibility": "komponen"})
     with pytest.raises(ValidationError):
-        services.aid_save(code="KIP", by=admin_user, **data)
+        services.aid_save(code="KIP", by=catalogue_keeper, **data)
     assert not Aid.objects.filter(code="BLT").exists()
-    aid = services.aid_save(code="blt", by=admin_user, **data)
+    aid = services.aid_save(code="blt", by=catalogue_keeper, **data)
     assert aid.code == "BLT"
 
 
-def test_catalogue_rule_change_refreshes_eligibility(family, admin_user):
+def test_catalogue_rule_change_refreshes_eligibility(family, catalogue_keeper):
     kip = Aid.objects.get(code="KIP")
     data = {name: getattr(kip, name) for name in services.AID_FIELDS}
     data["eligibility"] = "semua"
-    services.aid_save(aid=kip, components=[], by=admin_user, **data)
+    services.aid_save(aid=kip, components=[], by=catalogue_keeper, **data)
     # The refresh runs after commit (eagerly in tests: run it as the task would).
     services.aid_eligibility_refresh()
     child = member_by_component(family, "SD")
@@ -467,9 +470,9 @@ def test_other_facilitators_family_is_untouched_by_refresh(family):
 
 
 def test_catalogue_change_is_kept_when_the_broker_is_down(
-    admin_user, django_capture_on_commit_callbacks
+    catalogue_keeper, django_capture_on_commit_callbacks
 ):
-    """Redis unreachable after the commit: no error for the admin, the change stays saved
+    """Redis unreachable after the commit: no error for the keeper, the change stays saved
     (the nightly refresh recomputes eligibility)."""
     from unittest import mock
 
@@ -485,7 +488,9 @@ def test_catalogue_change_is_kept_when_the_broker_is_down(
         mock.patch.object(aid_eligibility_refresh_all, "apply_async", side_effect=down) as sent,
         django_capture_on_commit_callbacks(execute=True),
     ):
-        services.aid_save(aid=kip, components=list(kip.components.all()), by=admin_user, **data)
+        services.aid_save(
+            aid=kip, components=list(kip.components.all()), by=catalogue_keeper, **data
+        )
     assert sent.called
     kip.refresh_from_db()
     assert kip.summary == "Diubah saat Redis mati."

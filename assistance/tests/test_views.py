@@ -527,11 +527,16 @@ def test_resource_permissions(
 # ---------------------------------------------------------------- catalogue
 
 
-def test_catalogue_is_readable_by_all_and_editable_by_admins(client, facilitator, admin_user):
+def test_catalogue_is_readable_by_all_and_editable_by_the_national_keeper(
+    client, facilitator, admin_user, catalogue_keeper
+):
     html = login(client, facilitator).get(reverse("assistance:catalogue")).content.decode()
     assert "Permendikbudristek" in html and "NISN" in html
     assert client.get(reverse("assistance:aid_edit", args=["KIP"])).status_code == 403
-    client = login(client, admin_user)
+    # The catalogue is national: a regency's admin reads it but does not change it.
+    assert login(client, admin_user).get(reverse("assistance:catalogue")).status_code == 200
+    assert client.get(reverse("assistance:aid_edit", args=["KIP"])).status_code == 403
+    client = login(client, catalogue_keeper)
     response = client.get(reverse("assistance:aid_edit", args=["KIS"]))
     assert response.status_code == 200
     data = {k: v for k, v in response.context["form"].initial.items() if v is not None}

@@ -9,7 +9,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from accounts.models import Role
 from fds_sessions import services
 from fds_sessions.models import (
     Attendance,
@@ -429,32 +428,33 @@ def test_curriculum_is_seeded():
     assert FdsModuleSession.objects.get(module__number=5, order=2).title == "Kesejahteraan Lansia"
 
 
-def test_admin_adds_stunting_sessions_and_retires_one(admin_user, group, facilitator):
+def test_keeper_adds_stunting_sessions_and_retires_one(catalogue_keeper, group, facilitator):
     stunting = FdsModule.objects.get(number=6)
     first = services.module_session_create(
-        module=stunting, title="Mengenal Stunting", by=admin_user
+        module=stunting, title="Mengenal Stunting", by=catalogue_keeper
     )
     second = services.module_session_create(
-        module=stunting, title="Pemberian Makan Bayi dan Anak", by=admin_user
+        module=stunting, title="Pemberian Makan Bayi dan Anak", by=catalogue_keeper
     )
     assert (first.order, second.order) == (1, 2)
     with pytest.raises(ValidationError):
-        services.module_session_create(module=stunting, title="Dobel", order=2, by=admin_user)
+        services.module_session_create(module=stunting, title="Dobel", order=2, by=catalogue_keeper)
     # A session already held keeps its history when retired.
     family = add_families(group, 1)[0]
     session = held_session(group, today(), {family.pk: P}, module_session=first)
     services.module_session_update(
-        module_session=first, title=first.title, order=1, is_active=False, by=admin_user
+        module_session=first, title=first.title, order=1, is_active=False, by=catalogue_keeper
     )
     session.refresh_from_db()
     assert session.module_session == first
     assert not FdsModuleSession.objects.get(pk=first.pk).is_active
 
 
-def test_only_admins_edit_the_catalogue(facilitator, supervisor):
+def test_only_the_national_keeper_edits_the_catalogue(
+    facilitator, supervisor, admin_user, other_region_admin
+):
     module = FdsModule.objects.get(number=1)
-    for user in (facilitator, supervisor):
-        assert user.role != Role.ADMIN
+    for user in (facilitator, supervisor, admin_user, other_region_admin):
         with pytest.raises(ValidationError):
             services.module_create(number=7, title="Baru", by=user)
         with pytest.raises(ValidationError):
@@ -462,9 +462,9 @@ def test_only_admins_edit_the_catalogue(facilitator, supervisor):
     assert FdsModule.objects.count() == 6
 
 
-def test_module_number_unique(admin_user):
+def test_module_number_unique(catalogue_keeper):
     with pytest.raises(ValidationError) as exc:
-        services.module_create(number=1, title="Dobel", by=admin_user)
+        services.module_create(number=1, title="Dobel", by=catalogue_keeper)
     assert "number" in exc.value.error_dict
 
 

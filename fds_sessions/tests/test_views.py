@@ -538,26 +538,28 @@ def test_photo_missing_is_404(client, planned, facilitator):
 # --- Module catalogue pages -----------------------------------------------------------
 
 
-def test_module_list_for_every_role(client, facilitator, supervisor, admin_user):
-    for user in (facilitator, supervisor, admin_user):
+def test_module_list_for_every_role(client, facilitator, supervisor, admin_user, catalogue_keeper):
+    for user in (facilitator, supervisor, admin_user, catalogue_keeper):
         page = login(client, user).get(reverse("fds_sessions:module_list")).content.decode()
         assert "Pengasuhan dan Pendidikan Anak" in page
-        assert ("Tambah sesi" in page) is (user == admin_user)
+        assert ("Tambah sesi" in page) is (user == catalogue_keeper)  # the curriculum is national
 
 
-def test_module_list_query_count_constant(client, admin_user, django_assert_max_num_queries):
+def test_module_list_query_count_constant(
+    client, admin_user, catalogue_keeper, django_assert_max_num_queries
+):
     login(client, admin_user)
     with django_assert_max_num_queries(6) as few:
         client.get(reverse("fds_sessions:module_list"))
     stunting = FdsModule.objects.get(number=6)
     for i in range(10):
-        services.module_session_create(module=stunting, title=f"Sesi {i}", by=admin_user)
+        services.module_session_create(module=stunting, title=f"Sesi {i}", by=catalogue_keeper)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("fds_sessions:module_list"))
 
 
-def test_admin_edits_catalogue_through_pages(client, admin_user):
-    login(client, admin_user)
+def test_keeper_edits_catalogue_through_pages(client, catalogue_keeper):
+    login(client, catalogue_keeper)
     stunting = FdsModule.objects.get(number=6)
     response = client.post(
         reverse("fds_sessions:module_session_create", args=[stunting.pk]),
@@ -588,8 +590,8 @@ def test_admin_edits_catalogue_through_pages(client, admin_user):
     assert module.title == "Literasi Digital Keluarga" and not module.is_active
 
 
-def test_catalogue_bad_input(client, admin_user):
-    login(client, admin_user)
+def test_catalogue_bad_input(client, catalogue_keeper):
+    login(client, catalogue_keeper)
     module = FdsModule.objects.get(number=1)
     for url, data, message in (
         (reverse("fds_sessions:module_create"), {"number": 1, "title": "Dobel"}, "sudah dipakai"),
@@ -608,10 +610,12 @@ def test_catalogue_bad_input(client, admin_user):
     assert client.get("/p2k2/modul/9999/").status_code == 404
 
 
-def test_catalogue_editing_wrong_role_403(client, facilitator, supervisor):
+def test_catalogue_editing_wrong_role_403(
+    client, facilitator, supervisor, admin_user, other_region_admin
+):
     module = FdsModule.objects.get(number=1)
     item = module.sessions.first()
-    for user in (facilitator, supervisor):
+    for user in (facilitator, supervisor, admin_user, other_region_admin):
         login(client, user)
         for url in (
             reverse("fds_sessions:module_create"),

@@ -153,12 +153,12 @@ class TestAssessment:
 
 
 class TestFormVersions:
-    def test_unused_form_is_edited_in_place(self, admin_user):
+    def test_unused_form_is_edited_in_place(self, catalogue_keeper):
         form = current_form()
         indicator = form.indicators.get(key="lantai")
         after = services.indicator_save(
             form=form,
-            by=admin_user,
+            by=catalogue_keeper,
             indicator=indicator,
             group=indicator.group,
             text="Lantai rumah",
@@ -173,14 +173,14 @@ class TestFormVersions:
             ("Keramik", 3),
         ]
 
-    def test_editing_a_used_form_creates_a_new_version(self, household, admin_user):
+    def test_editing_a_used_form_creates_a_new_version(self, household, catalogue_keeper):
         old_assessment = assess(household, profile=5)
         form = current_form()
         old_score = (old_assessment.score, old_assessment.max_score, old_assessment.score_pct)
         indicator = form.indicators.get(key="lantai")
         after = services.indicator_save(
             form=form,
-            by=admin_user,
+            by=catalogue_keeper,
             indicator=indicator,
             group=indicator.group,
             text="Lantai rumah",
@@ -203,23 +203,23 @@ class TestFormVersions:
         assert new_indicator.text == "Lantai rumah"
         assert after.indicators.count() == form.indicators.count()
         # A second edit of version 2 (still unused) stays in version 2.
-        again = services.form_update(form=after, by=admin_user, name="Formulir Bantul")
+        again = services.form_update(form=after, by=catalogue_keeper, name="Formulir Nasional")
         assert again.pk == after.pk
 
-    def test_removing_an_indicator_of_a_used_form(self, household, admin_user):
+    def test_removing_an_indicator_of_a_used_form(self, household, catalogue_keeper):
         assess(household)
         form = current_form()
         indicator = form.indicators.get(key="ternak")
-        after = services.indicator_remove(form=form, by=admin_user, indicator=indicator)
+        after = services.indicator_remove(form=form, by=catalogue_keeper, indicator=indicator)
         assert after.version == 2
         assert not after.indicators.filter(key="ternak").exists()
         assert form.indicators.filter(key="ternak").exists()
 
-    def test_assessment_on_a_superseded_version_is_refused(self, household, admin_user):
+    def test_assessment_on_a_superseded_version_is_refused(self, household, catalogue_keeper):
         form = current_form()
         answers = answers_for(form)
         assess(household)
-        services.group_save(form=form, by=admin_user, name="Tambahan", order=9)
+        services.group_save(form=form, by=catalogue_keeper, name="Tambahan", order=9)
         with pytest.raises(ValidationError):
             services.assessment_create(
                 household=household,
@@ -229,30 +229,36 @@ class TestFormVersions:
                 assessed_on=TODAY(),
             )
 
-    def test_only_admins_edit_forms(self, supervisor, facilitator):
+    def test_only_the_national_keeper_edits_forms(
+        self, supervisor, facilitator, admin_user, other_region_admin
+    ):
         form = current_form()
-        for user in (supervisor, facilitator):
+        for user in (supervisor, facilitator, admin_user, other_region_admin):
             with pytest.raises(PermissionDenied):
                 services.form_update(form=form, by=user, name="x")
         form.refresh_from_db()
         assert form.name == "Penilaian kesiapan graduasi"
 
-    def test_indicator_needs_two_distinct_options(self, admin_user):
+    def test_indicator_needs_two_distinct_options(self, catalogue_keeper):
         form = current_form()
         group = form.groups.first()
         for options in ([("Ya", 1)], [("Ya", 1), ("ya", 2)]):
             with pytest.raises(ValidationError):
                 services.indicator_save(
-                    form=form, by=admin_user, group=group, text="Baru", options=options
+                    form=form, by=catalogue_keeper, group=group, text="Baru", options=options
                 )
         assert not form.indicators.filter(text="Baru").exists()
 
-    def test_new_indicator_gets_a_unique_key(self, admin_user):
+    def test_new_indicator_gets_a_unique_key(self, catalogue_keeper):
         form = current_form()
         group = form.groups.first()
         for _ in range(2):
             services.indicator_save(
-                form=form, by=admin_user, group=group, text="Punya HP", options=[("T", 0), ("Y", 1)]
+                form=form,
+                by=catalogue_keeper,
+                group=group,
+                text="Punya HP",
+                options=[("T", 0), ("Y", 1)],
             )
         assert sorted(form.indicators.filter(text="Punya HP").values_list("key", flat=True)) == [
             "punya_hp",

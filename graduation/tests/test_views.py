@@ -139,13 +139,13 @@ class TestAssessmentPages:
             == 404
         )
 
-    def test_history_lines_up_versions(self, client, household, facilitator, admin_user):
+    def test_history_lines_up_versions(self, client, household, facilitator, catalogue_keeper):
         assess(household, days_ago=30)
         form = selectors.form_current()
         indicator = form.indicators.get(key="lantai")
         services.indicator_save(
             form=form,
-            by=admin_user,
+            by=catalogue_keeper,
             indicator=indicator,
             group=indicator.group,
             text="Lantai rumah (baru)",
@@ -842,13 +842,21 @@ class TestObjectionPages:
             client.get(url("objection_list"))
 
 
-# --- assessment form admin pages -----------------------------------------------------
+# --- assessment form pages: admins read, the national keeper edits -------------------
 
 
 class TestFormPages:
-    def test_admin_pages(self, client, admin_user):
+    def test_admin_reads_the_national_form(self, client, admin_user):
         form = selectors.form_current()
         as_user(client, admin_user)
+        assert client.get(url("form_list")).status_code == 200
+        page = client.get(url("form_detail", form.pk))
+        assert page.status_code == 200 and "Jenis lantai terluas" in page.content.decode()
+        assert client.get(url("form_edit", form.pk)).status_code == 403
+
+    def test_keeper_pages(self, client, catalogue_keeper):
+        form = selectors.form_current()
+        as_user(client, catalogue_keeper)
         assert client.get(url("form_list")).status_code == 200
         page = client.get(url("form_detail", form.pk))
         assert page.status_code == 200 and "Jenis lantai terluas" in page.content.decode()
@@ -858,11 +866,11 @@ class TestFormPages:
         assert client.get(url("group_create", form.pk)).status_code == 200
         assert client.get(url("form_edit", form.pk)).status_code == 200
 
-    def test_edit_used_form_makes_new_version(self, client, admin_user, household):
+    def test_edit_used_form_makes_new_version(self, client, catalogue_keeper, household):
         assess(household)
         form = selectors.form_current()
         indicator = form.indicators.get(key="lantai")
-        response = as_user(client, admin_user).post(
+        response = as_user(client, catalogue_keeper).post(
             url("indicator_edit", form.pk, indicator.pk),
             {
                 "group": indicator.group_id,
@@ -888,11 +896,11 @@ class TestFormPages:
         assert form.name != "Lama"
 
     @pytest.mark.parametrize("options", ["Tanah\nKeramik", "Tanah = -1\nKeramik = 2", "Tanah = 1"])
-    def test_bad_options_change_nothing(self, client, admin_user, options):
+    def test_bad_options_change_nothing(self, client, catalogue_keeper, options):
         form = selectors.form_current()
         indicator = form.indicators.get(key="lantai")
         before = list(indicator.options.values_list("label", "weight"))
-        response = as_user(client, admin_user).post(
+        response = as_user(client, catalogue_keeper).post(
             url("indicator_edit", form.pk, indicator.pk),
             {"group": indicator.group_id, "text": "Lantai", "order": 1, "options": options},
         )
@@ -902,16 +910,18 @@ class TestFormPages:
         assert list(indicator.options.values_list("label", "weight")) == before
         assert AssessmentForm.objects.count() == 1
 
-    def test_remove_indicator(self, client, admin_user):
+    def test_remove_indicator(self, client, catalogue_keeper):
         form = selectors.form_current()
         indicator = form.indicators.get(key="ternak")
-        response = as_user(client, admin_user).post(url("indicator_remove", form.pk, indicator.pk))
+        response = as_user(client, catalogue_keeper).post(
+            url("indicator_remove", form.pk, indicator.pk)
+        )
         assert response.status_code == 302
         assert not form.indicators.filter(key="ternak").exists()
 
-    def test_add_group(self, client, admin_user):
+    def test_add_group(self, client, catalogue_keeper):
         form = selectors.form_current()
-        response = as_user(client, admin_user).post(
+        response = as_user(client, catalogue_keeper).post(
             url("group_create", form.pk), {"name": "Kesehatan", "order": 9}
         )
         assert response.status_code == 302
@@ -928,14 +938,14 @@ class TestFormPages:
         assert form.name != "x"
 
     def test_form_list_query_count(
-        self, client, admin_user, household, django_assert_max_num_queries
+        self, client, admin_user, catalogue_keeper, household, django_assert_max_num_queries
     ):
         as_user(client, admin_user)
         with django_assert_max_num_queries(8):
             client.get(url("form_list"))
         for i in range(3):
             assess(household)  # the current version is used: the next edit makes a version
-            services.form_update(form=selectors.form_current(), by=admin_user, name=f"F{i}")
+            services.form_update(form=selectors.form_current(), by=catalogue_keeper, name=f"F{i}")
         assert AssessmentForm.objects.count() == 4
         with django_assert_max_num_queries(8):
             response = client.get(url("form_list"))

@@ -138,9 +138,17 @@ def pages(role: str, w) -> list[tuple[str, dict | None, str]]:
         ("reports:district", None, f"triwulan={w.quarter}"),
         ("graduation:form_list", None, ""),
         ("assistance:catalogue", None, ""),
-        ("assistance:aid_create", None, ""),
-        ("fds_sessions:module_create", None, ""),
     ]
+
+
+# The national catalogues' edit forms, open only to the national catalogue keeper.
+KEEPER_PAGES = [
+    ("assistance:catalogue", None, ""),
+    ("assistance:aid_create", None, ""),
+    ("fds_sessions:module_list", None, ""),
+    ("fds_sessions:module_create", None, ""),
+    ("graduation:form_list", None, ""),
+]
 
 
 @pytest.mark.parametrize("role", ["facilitator", "supervisor", "admin_user"])
@@ -161,6 +169,20 @@ def test_main_pages_have_no_inline_code_and_send_the_policy(role, request, clien
         failures.extend(f"{url}: {p}" for p in inline_code(response.content.decode()))
     assert not failures, "\n".join(failures)
     assert len(checked) >= 30
+
+
+def test_catalogue_keeper_pages_have_no_inline_code(client, catalogue_keeper):
+    client.force_login(catalogue_keeper)
+    failures = []
+    for name, kwargs, _query in KEEPER_PAGES:
+        url = reverse(name, kwargs=kwargs)
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert {p.strip() for p in response["Content-Security-Policy"].split(";")} >= (
+            EXPECTED_POLICY
+        )
+        failures.extend(f"{url}: {p}" for p in inline_code(response.content.decode()))
+    assert not failures, "\n".join(failures)
 
 
 def test_forms_with_errors_have_no_inline_code(client, facilitator, world):

@@ -77,15 +77,15 @@ OBJECTS = {
 
 # Objects that belong to no team or region: the same for every user by design.
 SHARED = {
-    "assistance:aid_edit": "the national aid catalogue (admins edit it)",
-    "fds_sessions:module_edit": "the national P2K2 curriculum (admins edit it)",
+    "assistance:aid_edit": "the national aid catalogue (the national keeper edits it)",
+    "fds_sessions:module_edit": "the national P2K2 curriculum (the national keeper edits it)",
     "fds_sessions:module_session_create": "the national P2K2 curriculum",
     "fds_sessions:module_session_edit": "the national P2K2 curriculum",
     "graduation:objection_detail": "the shared bank of answers to objections (no family data)",
     "graduation:objection_edit": "the shared bank of answers to objections (supervisors curate)",
     "graduation:objection_archive": "the shared bank of answers to objections",
     "graduation:form_detail": "the national assessment form",
-    "graduation:form_edit": "the national assessment form (admins edit it)",
+    "graduation:form_edit": "the national assessment form (the national keeper edits it)",
     "graduation:group_create": "the national assessment form",
     "graduation:group_edit": "the national assessment form",
     "graduation:indicator_create": "the national assessment form",
