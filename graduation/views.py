@@ -40,7 +40,7 @@ from graduation.models import (
     Stage,
 )
 from graduation.validators import EXTENSIONS
-from households.selectors import facilitator_list, household_get, pengurus_name
+from households.selectors import facilitator_list, family_header, household_get, pengurus_name
 from pkh.files import private_file_response
 from pkh.forms import add_service_errors
 from pkh.permissions import (
@@ -107,7 +107,12 @@ def assessment_create(request, pk: int):
     return render(
         request,
         "graduation/assessment_form.html",
-        {"form": form, "household": household, "form_version": form_version},
+        {
+            "form": form,
+            "household": household,
+            "family": family_header(household=household),
+            "form_version": form_version,
+        },
     )
 
 
@@ -319,6 +324,7 @@ def proposal_create(request, pk: int):
         {
             "form": form,
             "household": household,
+            "family": family_header(household=household),
             "latest": selectors.assessment_latest(household=household),
             "cutoff": services.assessment_max_age_cutoff(),
             "max_bytes": settings.PKH_GRADUATION_STATEMENT_MAX_BYTES,
@@ -357,6 +363,7 @@ def proposal_detail(request, pk: int):
         {
             "proposal": proposal,
             "household": proposal.household,
+            "family": family_header(household=proposal.household),
             "can_decide": can_decide,
             "decision_form": DecisionForm() if can_decide else None,
         },
@@ -396,6 +403,7 @@ def proposal_decide(request, pk: int):
         {
             "proposal": proposal,
             "household": proposal.household,
+            "family": family_header(household=proposal.household),
             "can_decide": still_pending,
             "decision_form": form,
             "decision_errors": None if still_pending else form.non_field_errors(),

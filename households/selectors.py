@@ -130,6 +130,53 @@ def household_get(*, user: User, pk: int) -> Household:
     return get_object_or_404(qs, pk=pk)
 
 
+@dataclass(frozen=True)
+class FamilyHeader:
+    """Who a form or a decision is about (``households/_family_header.html``)."""
+
+    pk: int
+    id_keluarga: str
+    pengurus_name: str | None
+    village: str
+    district: str
+    components: list[str]  # the components' names (Indonesian labels), catalogue order
+
+
+def family_header(*, household: Household) -> FamilyHeader:
+    """The pengurus, village and components of a family the caller may already see.
+
+    Two queries whatever the family and whatever was loaded with ``household``: its row
+    with the village and district names, and the component catalogue (the components
+    come from ``component_mask``, kept by triggers, not from the members).
+    """
+    row = (
+        Household.objects.filter(pk=household.pk)
+        .values(
+            "id_keluarga",
+            "pengurus_name_cache",
+            "component_mask",
+            "village__name",
+            "village__parent__name",
+        )
+        .get()
+    )
+    mask = row["component_mask"]
+    return FamilyHeader(
+        pk=household.pk,
+        id_keluarga=row["id_keluarga"],
+        pengurus_name=row["pengurus_name_cache"],
+        village=row["village__name"],
+        district=row["village__parent__name"] or "",
+        components=[
+            name
+            for name, flag in Component.objects.order_by("order", "code").values_list(
+                "name", "flag"
+            )
+            if mask & flag
+        ],
+    )
+
+
 def household_members(*, household: Household) -> QuerySet[Member]:
     return household.members.prefetch_related("components").order_by(
         "left_on", "-is_pengurus", "birth_date"

@@ -150,7 +150,15 @@ def visit_create(request, pk: int):
             else:
                 messages.info(request, _("Kunjungan ini sudah tercatat sebelumnya."))
             return redirect("households:detail", pk=household.pk)
-    return render(request, "households/visit_form.html", {"form": form, "household": household})
+    return render(
+        request,
+        "households/visit_form.html",
+        {
+            "form": form,
+            "household": household,
+            "family": selectors.family_header(household=household),
+        },
+    )
 
 
 @role_required(Role.FACILITATOR)
@@ -175,7 +183,12 @@ def visit_edit(request, pk: int):
     return render(
         request,
         "households/visit_form.html",
-        {"form": form, "household": visit.household, "visit": visit},
+        {
+            "form": form,
+            "household": visit.household,
+            "visit": visit,
+            "family": selectors.family_header(household=visit.household),
+        },
     )
 
 

@@ -50,3 +50,45 @@ def test_assess_a_family_on_a_phone(browser, live_server, facilitator, tmp_path)
     assert "100%" in page.content()
     assert _overflow(page) <= 0, "assessment result scrolls sideways on a phone"
     assert GraduationAssessment.objects.get().score_pct == 100
+
+
+@pytest.mark.parametrize(("username", "tabs"), [("pendamping1", 6), ("supervisor1", 8)])
+def test_pipeline_board_fits_a_phone(browser, live_server, facilitator, username, tabs):
+    """The board's columns stack on a phone and every tab of the graduation menu is on
+    screen: neither the page nor the board scrolls sideways (issue 19)."""
+    from graduation import services
+
+    for _ in range(3):
+        services.pipeline_add(
+            household=household_with_members(facilitator=facilitator), by=facilitator
+        )
+    page = browser.new_page(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page.goto(live_server.url + reverse("login"))
+    page.fill("#id_username", username)
+    page.fill("#id_password", "rahasia-123")
+    page.press("#id_password", "Enter")
+    page.wait_for_url(live_server.url + reverse("home"))
+
+    page.goto(live_server.url + reverse("graduation:pipeline"))
+    width, client = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert width <= client, f"the page scrolls sideways: {width} px in {client} px"
+    for selector in (".pipeline-board", "[aria-label='Menu graduasi']"):
+        inner, outer = page.evaluate(
+            f"(e => [e.scrollWidth, e.clientWidth])(document.querySelector({selector!r}))"
+        )
+        assert inner <= outer, f"{selector} scrolls sideways: {inner} px in {outer} px"
+    links = page.locator("[aria-label='Menu graduasi'] a.nav-link")
+    assert links.count() == tabs
+    for i in range(links.count()):
+        box = links.nth(i).bounding_box()
+        name = links.nth(i).inner_text()
+        assert links.nth(i).is_visible(), f"tab {name} hidden"
+        assert box["x"] >= 0 and box["x"] + box["width"] <= client, f"tab {name} off screen"
+        assert box["y"] + box["height"] <= PHONE["height"], f"tab {name} below the screen"
+    columns = page.locator(".pipeline-col")
+    assert columns.count() == 7
+    for i in range(columns.count()):
+        box = columns.nth(i).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= client, "a column is off screen"

@@ -429,6 +429,32 @@ class TestPipelinePages:
         assert response.status_code == 200
 
 
+# --- the family header (issue 19) ----------------------------------------------------
+
+
+def _assert_family_header(response, household, status=200):
+    """Who the page is about: the pengurus' name, the village and the components."""
+    html = response.content.decode()
+    assert response.status_code == status
+    assert "data-family-header" in html
+    assert household.members.get(is_pengurus=True).name in html
+    assert "Patalan" in html
+    assert "Anak SD/sederajat" in html and "Anak usia dini (0-6 tahun)" in html
+
+
+def test_assessment_and_proposal_pages_show_the_family(client, facilitator, supervisor, household):
+    as_user(client, facilitator)
+    _assert_family_header(client.get(url("assessment_create", household.pk)), household)
+    assess(household)
+    _assert_family_header(client.get(url("proposal_create", household.pk)), household)
+    proposal = submit(household)
+    as_user(client, supervisor)
+    _assert_family_header(client.get(url("proposal_detail", proposal.pk)), household)
+    # A refused decision shows the page again, still with the family.
+    response = client.post(url("proposal_decide", proposal.pk), {"decision": "approve"})
+    _assert_family_header(response, household, status=400)
+
+
 # --- proposals -----------------------------------------------------------------------
 
 

@@ -714,3 +714,19 @@ def test_indonesian_even_when_the_browser_asks_for_english(client, facilitator):
     client.force_login(facilitator)
     response = client.get(url("caseload"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert "Keluarga Saya" in response.content.decode()
+
+
+def _assert_family_header(html, household):
+    """The shared family header (households/_family_header.html): who the page is about."""
+    assert "data-family-header" in html
+    assert household.members.get(is_pengurus=True).name in html
+    assert "Patalan" in html  # the village
+    assert "Anak SD/sederajat" in html and "Anak usia dini (0-6 tahun)" in html
+
+
+def test_visit_forms_show_the_family(client, facilitator):
+    household = household_with_members(facilitator=facilitator)
+    client.force_login(facilitator)
+    _assert_family_header(client.get(url("visit_create", household.pk)).content.decode(), household)
+    visit = VisitFactory(household=household)
+    _assert_family_header(client.get(url("visit_edit", visit.pk)).content.decode(), household)
