@@ -119,12 +119,15 @@ def household_list(
 def component_codes_attach(households: Iterable[Household]) -> None:
     """Set ``component_codes`` on each household: the codes of the PKH components its
     active members hold, in the catalogue's order, read off ``component_mask`` (kept by
-    triggers, migration 0004). One query for the catalogue, whatever the number of rows.
+    triggers, migration 0004), and ``component_names``: their names, as the family page
+    shows them. One query for the catalogue, whatever the number of rows.
     """
-    catalogue = list(Component.objects.values_list("code", "flag"))
+    catalogue = list(Component.objects.values_list("code", "name", "flag"))
     for household in households:
         mask = household.component_mask
-        household.component_codes = [code for code, flag in catalogue if mask & flag]
+        held = [(code, name) for code, name, flag in catalogue if mask & flag]
+        household.component_codes = [code for code, _name in held]
+        household.component_names = [name for _code, name in held]
 
 
 def household_get(*, user: User, pk: int) -> Household:
