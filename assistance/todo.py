@@ -29,6 +29,7 @@ def open_cases(*, user, today: datetime.date) -> list[TodoItem]:
         items.append(
             TodoItem(
                 kind="advocacy_case",
+                kind_label=_("Kasus advokasi"),
                 label=_("Advokasi %(what)s: %(step)s") % {"what": what, "step": step},
                 due=case.next_step_due,
                 url=reverse("assistance:case_detail", args=[case.pk]),

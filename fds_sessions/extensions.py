@@ -26,6 +26,7 @@ def fds_followups(*, user, today: datetime.date) -> list[TodoItem]:
     return [
         TodoItem(
             kind="fds_followup",
+            kind_label=_("Kunjungi: 2 kali berturut-turut tidak hadir P2K2"),
             label=_("Kunjungi: 2 kali berturut-turut tidak hadir P2K2"),
             due=item.last_absence,
             url=reverse("households:detail", args=[item.household_id]),

@@ -23,6 +23,7 @@ def monitoring_visits(*, user, today: datetime.date) -> list[TodoItem]:
     return [
         TodoItem(
             kind="graduation_monitoring",
+            kind_label=_("Pemantauan pascagraduasi"),
             label=_("Pemantauan pascagraduasi bulan ke-%(m)d") % {"m": visit.months_after},
             due=visit.due_on,
             url=reverse("graduation:monitoring_record", args=[visit.pk]),

@@ -57,6 +57,7 @@ class CaseloadFilterForm(FilterForm):
         label=_("Pendamping"), required=False, coerce=int, empty_value=None
     )
     belum_dikunjungi = forms.BooleanField(label=_("Belum dikunjungi 30 hari"), required=False)
+    tindak_lanjut_terlambat = forms.BooleanField(label=_("Tindak lanjut terlambat"), required=False)
     urut = forms.ChoiceField(label=_("Urutkan"), required=False, choices=SortChoices.CHOICES)
 
     def __init__(self, *args, villages, groups, facilitators, narrowed=False, **kwargs):

@@ -63,6 +63,7 @@ def household_list(
     fds_group: int | None = None,
     facilitator: int | None = None,
     no_visit: bool = False,
+    followup_overdue: bool = False,
 ) -> QuerySet[Household]:
     """The caseload: scoped, filtered and ready to render one page of rows.
 
@@ -103,6 +104,10 @@ def household_list(
         qs = qs.filter(facilitator_id=facilitator)
     if no_visit:
         qs = qs.filter(Q(last_visit_on__isnull=True) | Q(last_visit_on__lt=no_visit_cutoff()))
+    if followup_overdue:
+        qs = qs.filter(
+            Exists(_latest_visits().filter(household=OuterRef("pk"), follow_up_date__lt=today()))
+        )
     return (
         qs.select_related("village", "facilitator")
         # The denormalised column (kept by triggers): sorting on it uses an index, where
@@ -114,12 +119,15 @@ def household_list(
 def component_codes_attach(households: Iterable[Household]) -> None:
     """Set ``component_codes`` on each household: the codes of the PKH components its
     active members hold, in the catalogue's order, read off ``component_mask`` (kept by
-    triggers, migration 0004). One query for the catalogue, whatever the number of rows.
+    triggers, migration 0004), and ``component_names``: their names, as the family page
+    shows them. One query for the catalogue, whatever the number of rows.
     """
-    catalogue = list(Component.objects.values_list("code", "flag"))
+    catalogue = list(Component.objects.values_list("code", "name", "flag"))
     for household in households:
         mask = household.component_mask
-        household.component_codes = [code for code, flag in catalogue if mask & flag]
+        held = [(code, name) for code, name, flag in catalogue if mask & flag]
+        household.component_codes = [code for code, _name in held]
+        household.component_names = [name for _code, name in held]
 
 
 def household_get(*, user: User, pk: int) -> Household:
@@ -354,20 +362,53 @@ def transfer_list(*, user: User) -> QuerySet[HouseholdTransfer]:
     )
 
 
+def _latest_visits() -> QuerySet[Visit]:
+    """Visits that are their household's latest (a later visit clears a follow-up)."""
+    later = Visit.objects.filter(household=OuterRef("household"), date__gt=OuterRef("date"))
+    return Visit.objects.exclude(Exists(later))
+
+
 def visit_followups_due(*, user: User, until: datetime.date) -> QuerySet[Visit]:
     """Latest visit per household whose follow-up date has come, for the to-do list."""
-    later = Visit.objects.filter(household=OuterRef("household"), date__gt=OuterRef("date"))
     return (
-        Visit.objects.filter(
+        _latest_visits()
+        .filter(
             household_scope_q(user, "household__"),
             follow_up_date__isnull=False,
             follow_up_date__lte=until,
         )
-        .exclude(Exists(later))
-        .select_related("household")
+        .select_related("household__facilitator")
         .annotate(pengurus_name=pengurus_name("household"))
         .order_by("follow_up_date")
     )
+
+
+@dataclass(frozen=True)
+class OverdueFollowups:
+    facilitator_id: int
+    facilitator_name: str
+    count: int
+
+
+def followups_overdue_by_facilitator(*, user: User) -> list[OverdueFollowups]:
+    """Per facilitator of the user's scope: families whose latest visit's follow-up date
+    has passed (the caseload's "tindak lanjut terlambat" filter), most first. Two
+    queries, whatever the number of families."""
+    counts = dict(
+        _latest_visits()
+        .filter(
+            household_scope_q(user, "household__"),
+            follow_up_date__lt=today(),
+            household__facilitator__isnull=False,
+        )
+        .order_by()
+        .values("household__facilitator")
+        .annotate(n=Count("household", distinct=True))
+        .values_list("household__facilitator", "n")
+    )
+    people = User.objects.filter(pk__in=counts).only("first_name", "last_name", "username")
+    rows = [OverdueFollowups(p.pk, str(p), counts[p.pk]) for p in people]
+    return sorted(rows, key=lambda r: (-r.count, r.facilitator_name))
 
 
 @dataclass(frozen=True)

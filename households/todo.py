@@ -22,10 +22,13 @@ def visit_followups(*, user, today: datetime.date) -> list[TodoItem]:
         TodoItem(
             kind="visit_followup",
             label=_("Kunjungan tindak lanjut"),
+            kind_label=_("Kunjungan tindak lanjut"),
             due=visit.follow_up_date,
             url=reverse("households:detail", args=[visit.household_id]),
             household_label=visit.pengurus_name or visit.household.id_keluarga,
             overdue=visit.follow_up_date < today,
+            facilitator_label=str(visit.household.facilitator or ""),
+            facilitator_id=visit.household.facilitator_id,
         )
         for visit in visits
     ]

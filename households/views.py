@@ -68,6 +68,7 @@ def caseload(request):
         fds_group=filters.get("kelompok"),
         facilitator=filters.get("pendamping"),
         no_visit=bool(filters.get("belum_dikunjungi")),
+        followup_overdue=bool(filters.get("tindak_lanjut_terlambat")),
     ).order_by(*SortChoices.ORDER_BY[filters.get("urut") or "nama"])
     page = CappedPaginator(households, settings.PKH_CASELOAD_PAGE_SIZE).get_page(
         request.GET.get("page")

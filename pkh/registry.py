@@ -39,6 +39,12 @@ class TodoItem:
     url: str
     household_label: str = ""
     overdue: bool = False
+    # The heading of the item's group on the home page ("Kasus advokasi"), shared by
+    # every item of the kind; ``label`` then says what is particular to this one.
+    kind_label: str = ""
+    # Whose family it is, for supervisors and admins (the facilitator's name and id).
+    facilitator_label: str = ""
+    facilitator_id: int | None = None
 
 
 @dataclass(frozen=True)

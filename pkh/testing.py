@@ -167,3 +167,28 @@ def save_artifacts(folder: Path, watched: WatchedBrowser) -> None:
         except Exception as exc:  # noqa: BLE001 - keep what can be kept
             index.append(f"  not saved: {exc}")
     (folder / "pages.txt").write_text("\n".join(index + watched.problems) + "\n")
+
+
+def visible_text(html: str) -> str:
+    """The text a reader sees on a page: no tags, attributes, scripts or styles (so a
+    code in a ``value`` or ``data-*`` attribute does not count)."""
+    from html.parser import HTMLParser
+
+    class _Text(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.parts, self.skip = [], 0
+
+        def handle_starttag(self, tag, attrs):
+            self.skip += tag in ("script", "style", "template")
+
+        def handle_endtag(self, tag):
+            self.skip -= tag in ("script", "style", "template") and self.skip > 0
+
+        def handle_data(self, data):
+            if not self.skip:
+                self.parts.append(data)
+
+    parser = _Text()
+    parser.feed(html)
+    return " ".join(" ".join(parser.parts).split())

@@ -549,3 +549,18 @@ def test_catalogue_is_readable_by_all_and_editable_by_the_national_keeper(
     response = client.post(reverse("assistance:aid_edit", args=["KIS"]), data)
     assert response.status_code == 302
     assert Aid.objects.get(code="KIS").summary == "Ringkasan baru."
+
+
+def test_gap_and_coverage_pages_show_aid_names_not_codes(client, facilitator, supervisor):
+    """Issue 19: the gap list's rows and the coverage table showed ``KIP``, ``SEMBAKO``."""
+    from pkh.testing import visible_text
+
+    _families(facilitator, 2)
+    for user in (facilitator, supervisor):
+        client = login(client, user)
+        text = visible_text(client.get(reverse("assistance:gap")).content.decode())
+        assert "KIP/PIP (Kartu Indonesia Pintar)" in text
+        assert "KIP" not in text.replace("KIP/PIP (Kartu Indonesia Pintar)", "").split()
+        assert "SEMBAKO" not in text
+        coverage = visible_text(client.get(reverse("assistance:coverage")).content.decode())
+        assert "Program Sembako (BPNT)" in coverage and "SEMBAKO" not in coverage

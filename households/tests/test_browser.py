@@ -66,3 +66,28 @@ def test_future_date_error_is_visible_on_a_phone(browser, live_server, facilitat
     assert "Tanggal kunjungan tidak boleh di masa depan." in error.first.inner_text()
     assert error.first.is_visible()
     assert Visit.objects.count() == 0
+
+
+PLACEHOLDER_FITS = """() => {
+  const input = document.querySelector('input[name=q]');
+  const style = getComputedStyle(input);
+  const ctx = document.createElement('canvas').getContext('2d');
+  ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+  const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  return {text: ctx.measureText(input.placeholder).width, room: room,
+          scroll: input.scrollWidth, client: input.clientWidth};
+}"""
+
+
+def test_caseload_search_placeholder_fits_a_phone(browser, live_server, facilitator):
+    """Issue 19: the placeholder was cut off at 360 px."""
+    from e2e.journey import PHONE, Journey
+
+    household_with_members(facilitator=facilitator)
+    j = Journey(browser, live_server, device=PHONE)
+    j.login("pendamping1")
+    j.page.goto(live_server.url + reverse("households:caseload"))
+    box = j.page.evaluate(PLACEHOLDER_FITS)
+    assert box["scroll"] <= box["client"], box
+    assert box["text"] <= box["room"], f"the search placeholder is cut off: {box}"
+    j.assert_fits()

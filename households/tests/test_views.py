@@ -730,3 +730,31 @@ def test_visit_forms_show_the_family(client, facilitator):
     _assert_family_header(client.get(url("visit_create", household.pk)).content.decode(), household)
     visit = VisitFactory(household=household)
     _assert_family_header(client.get(url("visit_edit", visit.pk)).content.decode(), household)
+
+
+def test_caseload_shows_component_names_not_codes(client, facilitator, supervisor):
+    """Issue 19: the rows showed ``ANAK_USIA_DINI``; the family page's names instead."""
+    from pkh.testing import visible_text
+
+    family = household_with_members(facilitator=facilitator)  # SD and ANAK_USIA_DINI
+    MemberFactory(household=family, birth_date=datetime.date(1990, 1, 1), components=["IBU_HAMIL"])
+    for user in (facilitator, supervisor):
+        client.force_login(user)
+        text = visible_text(client.get(url("caseload")).content.decode())
+        for code, name in [
+            ("ANAK_USIA_DINI", "Anak usia dini (0-6 tahun)"),
+            ("IBU_HAMIL", "Ibu hamil/nifas"),
+            ("SD", "Anak SD/sederajat"),
+        ]:
+            assert name in text
+            assert code not in text.split()
+        assert "ANAK_USIA_DINI" not in text and "IBU_HAMIL" not in text
+
+
+def test_caseload_search_placeholder_is_short(client, facilitator):
+    client.force_login(facilitator)
+    html = client.get(url("caseload")).content.decode()
+    import re
+
+    (placeholder,) = re.findall(r'name="q"[^>]*placeholder="([^"]*)"', html, re.S)
+    assert len(placeholder) <= 24, placeholder
