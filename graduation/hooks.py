@@ -1,21 +1,10 @@
 """Figures from other apps shown beside readiness on the family page.
 
 The graduation panel shows, next to the latest readiness, the family's aid coverage
-(``assistance``) and FDS attendance (``fds_sessions``). Those apps are built on other
-branches, so this module only holds the hook; after merging, register one provider per
-figure, e.g. in ``GraduationConfig.ready()``::
-
-    from graduation.hooks import ReadinessFact, register_readiness_fact
-
-    def aid_coverage(*, household, user) -> ReadinessFact | None:
-        ...  # read assistance selectors (graduation may import assistance)
-        return ReadinessFact(label=_("Cakupan bansos"), value="3 dari 4", order=10)
-
-    register_readiness_fact(aid_coverage)
-
-A provider is called as ``provider(household=household, user=user)`` and returns ``None`` (nothing
-to show) or a ``ReadinessFact``. Until a provider is registered the panel says the
-figure is not available yet; it never shows an invented number.
+(``assistance``) and FDS attendance (``fds_sessions``). ``GraduationConfig.ready()``
+registers one provider per figure (``graduation/facts.py``). A provider is called as
+``provider(household=household, user=user)`` and returns ``None`` (nothing to show) or a
+``ReadinessFact``; the panel never shows an invented number.
 """
 
 from __future__ import annotations
