@@ -192,3 +192,20 @@ def visible_text(html: str) -> str:
     parser = _Text()
     parser.feed(html)
     return " ".join(" ".join(parser.parts).split())
+
+
+PHONE = {"width": 360, "height": 740}
+
+
+def phone_page_signed_in(browser, live_server, username: str = "pendamping1"):
+    """A 360-px touch-phone page signed in through the login form, on the home page
+    (the factories' users share the password ``rahasia-123``)."""
+    from django.urls import reverse
+
+    page = browser.new_page(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page.goto(live_server.url + reverse("login"))
+    page.fill("#id_username", username)
+    page.fill("#id_password", "rahasia-123")
+    page.press("#id_password", "Enter")
+    page.wait_for_url(live_server.url + reverse("home"))
+    return page

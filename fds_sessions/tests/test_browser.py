@@ -7,6 +7,7 @@ from django.utils import timezone
 from fds_sessions import services
 from fds_sessions.models import Attendance, FdsModule, FdsModuleSession, SessionStatus
 from fds_sessions.tests.factories import GroupFactory, add_families
+from pkh.testing import phone_page_signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,12 +29,7 @@ def test_take_attendance_on_a_phone(browser, live_server, facilitator, tmp_path)
     session = services.session_plan(
         group=group, date=timezone.localdate(), module_session=item, by=facilitator
     )
-    page = browser.new_page(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
-    page.goto(live_server.url + reverse("login"))
-    page.fill("#id_username", "pendamping1")
-    page.fill("#id_password", "rahasia-123")
-    page.press("#id_password", "Enter")
-    page.wait_for_url(live_server.url + reverse("home"))
+    page = phone_page_signed_in(browser, live_server)
 
     page.goto(live_server.url + reverse("fds_sessions:group_detail", args=[group.pk]))
     assert _overflow(page) <= 0, "group page scrolls sideways on a phone"

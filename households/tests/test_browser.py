@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from households.models import Visit
 from households.tests.factories import household_with_members
+from pkh.testing import phone_page_signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,12 +18,7 @@ def _overflow(page) -> int:
 
 def test_log_a_visit_on_a_phone(browser, live_server, facilitator, tmp_path):
     household = household_with_members(facilitator=facilitator)
-    page = browser.new_page(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
-    page.goto(live_server.url + reverse("login"))
-    page.fill("#id_username", "pendamping1")
-    page.fill("#id_password", "rahasia-123")
-    page.press("#id_password", "Enter")
-    page.wait_for_url(live_server.url + reverse("home"))
+    page = phone_page_signed_in(browser, live_server)
 
     page.goto(live_server.url + reverse("households:caseload"))
     assert _overflow(page) <= 0, "caseload scrolls sideways on a phone"

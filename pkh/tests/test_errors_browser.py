@@ -4,18 +4,15 @@ the screen and the way home can be tapped."""
 import pytest
 from django.urls import reverse
 
+from pkh.testing import phone_page_signed_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 360, "height": 740}
 
 
 def test_error_pages_fit_a_phone(browser, live_server, facilitator):
-    page = browser.new_page(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
-    page.goto(live_server.url + reverse("login"))
-    page.fill("#id_username", "pendamping1")
-    page.fill("#id_password", "rahasia-123")
-    page.press("#id_password", "Enter")
-    page.wait_for_url(live_server.url + reverse("home"))
+    page = phone_page_signed_in(browser, live_server)
     for path, heading in [
         ("/tidak-ada/", "Halaman tidak ditemukan"),
         (reverse("imports:list"), "Akses ditolak"),  # an admin page, for a facilitator
