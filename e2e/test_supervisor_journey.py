@@ -88,7 +88,7 @@ def test_supervisor_approves_and_downloads_the_quarter(
     assert GraduationProposal.objects.get().status == ProposalStatus.APPROVED
 
     # The family page says so.
-    j.tap(page.locator("main p a.nik"))
+    j.tap(page.locator("[data-family-header] a.nik"))
     page.wait_for_url(j.url("households:detail", proposal.household_id))
     # As the page writes it: Indonesian month names ("Des", "Agu", "Okt", "Mei" differ
     # from strftime's English ones).
