@@ -84,7 +84,11 @@ class FamiliesForm(forms.Form):
 
 class SessionPlanForm(forms.Form):
     date = forms.DateField(label=_("Tanggal"), widget=DateInput())
-    module_session = forms.ModelChoiceField(label=_("Modul dan sesi"), queryset=None)
+    module_session = forms.ModelChoiceField(
+        label=_("Modul dan sesi"),
+        queryset=None,
+        error_messages={"required": _("Pilih modul dan sesi yang akan dibahas.")},
+    )
     place = forms.CharField(label=_("Tempat"), max_length=120, required=False)
 
     def __init__(self, *args, module_sessions, **kwargs):

@@ -230,6 +230,33 @@ def next_module_session(*, group: FdsGroup) -> FdsModuleSession | None:
     return module_session_choices().exclude(Exists(done)).first()
 
 
+def session_plan_suggestion(*, group: FdsGroup) -> tuple[FdsModuleSession | None, bool]:
+    """The session to preselect when planning the group's next meeting, and whether it
+    starts the curriculum again.
+
+    The first session the group has neither held nor planned; once every session is held
+    or planned (as a demo group is after one more meeting), the one after the group's
+    latest held or planned meeting, wrapping round to the first. ``(None, False)`` only
+    when the curriculum has no active session."""
+    upcoming = next_module_session(group=group)
+    if upcoming is not None:
+        return upcoming, False
+    choices = list(module_session_choices())
+    if not choices:
+        return None, False
+    latest = (
+        FdsSession.objects.filter(
+            group=group, status__in=[SessionStatus.HELD, SessionStatus.PLANNED]
+        )
+        .order_by("-date", "-id")
+        .values_list("module_session_id", flat=True)
+        .first()
+    )
+    ids = [c.pk for c in choices]
+    after = ids.index(latest) + 1 if latest in ids else 0
+    return choices[after % len(choices)], True
+
+
 # --- Figures (reused by the quarterly reports) ----------------------------------------
 
 

@@ -206,7 +206,7 @@ def group_families(request, pk: int):
 @role_required(Role.FACILITATOR)
 def session_plan(request, pk: int):
     group = selectors.group_get(user=request.user, pk=pk)
-    suggestion = selectors.next_module_session(group=group)
+    suggestion, repeat = selectors.session_plan_suggestion(group=group)
     initial = {
         "date": timezone.localdate(),
         "module_session": suggestion.pk if suggestion else None,
@@ -228,7 +228,7 @@ def session_plan(request, pk: int):
     return render(
         request,
         "fds_sessions/session_form.html",
-        {"form": form, "group": group, "suggestion": suggestion},
+        {"form": form, "group": group, "suggestion": suggestion, "repeat": repeat},
     )
 
 

@@ -5,7 +5,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fds_sessions import services
-from fds_sessions.models import Attendance, FdsModule, FdsModuleSession, SessionStatus
+from fds_sessions.models import (
+    Attendance,
+    FdsModule,
+    FdsModuleSession,
+    FdsSession,
+    SessionStatus,
+)
 from fds_sessions.tests.factories import GroupFactory, add_families
 from pkh.testing import phone_page_signed_in
 
@@ -56,3 +62,30 @@ def test_take_attendance_on_a_phone(browser, live_server, facilitator, tmp_path)
     assert marks[first.pk] == "present"
     session.refresh_from_db()
     assert session.status == SessionStatus.HELD
+
+
+def test_plan_without_module_shows_the_error_on_a_phone(browser, live_server, facilitator):
+    # Regression: with no module chosen, Simpan seemed to do nothing.
+    module, _ = FdsModule.objects.get_or_create(number=1, defaults={"title": "Pengasuhan"})
+    item, _ = FdsModuleSession.objects.get_or_create(
+        module=module, order=1, defaults={"title": "Menjadi Orang Tua yang Lebih Baik"}
+    )
+    group = GroupFactory(facilitator=facilitator, name="Melati Patalan")
+    services.session_plan(
+        group=group, date=timezone.localdate(), module_session=item, by=facilitator
+    )
+    page = phone_page_signed_in(browser, live_server)
+    url = live_server.url + reverse("fds_sessions:session_plan", args=[group.pk])
+    page.goto(url)
+    # The second session of the day: the curriculum's one session again, preselected.
+    assert page.input_value("#id_module_session") == str(item.pk)
+    page.select_option("#id_module_session", "")
+    page.click("button[type=submit][data-once]")
+    error = page.locator("#error_1_id_module_session")
+    error.wait_for()
+    assert error.inner_text() == "Pilih modul dan sesi yang akan dibahas."
+    assert error.is_visible() and error.bounding_box()["y"] < PHONE["height"]
+    assert page.url == url
+    assert page.locator("button[type=submit][data-once]").is_enabled()
+    assert FdsSession.objects.count() == 1
+    assert _overflow(page) <= 0

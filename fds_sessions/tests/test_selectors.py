@@ -134,6 +134,19 @@ def test_next_module_session_skips_held_planned_and_retired(two_groups, facilita
     assert selectors.next_module_session(group=melati) == third
 
 
+def test_session_plan_suggestion_starts_again_after_the_whole_curriculum(two_groups, facilitator):
+    melati, _ = two_groups
+    sessions = curriculum()
+    assert selectors.session_plan_suggestion(group=melati) == (sessions[0], False)
+    for n, item in enumerate(sessions):
+        held_session(melati, d(1) + datetime.timedelta(days=7 * n), {}, module_session=item)
+    assert selectors.next_module_session(group=melati) is None
+    assert selectors.session_plan_suggestion(group=melati) == (sessions[0], True)
+    # After a repeat of the third session, the fourth.
+    held_session(melati, d(12), {}, module_session=sessions[2])
+    assert selectors.session_plan_suggestion(group=melati) == (sessions[3], True)
+
+
 def test_followups_two_absences_in_a_row(two_groups, facilitator, other_facilitator):
     melati, _ = two_groups
     today = timezone.localdate()

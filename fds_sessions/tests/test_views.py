@@ -316,6 +316,42 @@ def test_session_plan_suggests_next_curriculum_session(client, group, facilitato
     assert session.module_session == second
 
 
+def test_session_plan_second_session_on_a_day_preselects_a_module(client, group, facilitator):
+    # Regression: a demo group has held or planned all but one curriculum session; after
+    # planning that one, a second session on the same day opened with the module blank.
+    sessions = curriculum()
+    for item in sessions[:-1]:
+        held_session(group, today() - datetime.timedelta(days=60), {}, module_session=item)
+    services.session_plan(group=group, date=today(), module_session=sessions[-1], by=facilitator)
+    login(client, facilitator)
+    page = client.get(reverse("fds_sessions:session_plan", args=[group.pk])).content.decode()
+    # The one after the group's latest meeting (today's, the last one): the first again.
+    assert f'<option value="{sessions[0].pk}" selected>' in page
+    assert f'data-suggestion="{sessions[0].pk}"' in page
+    assert "Disarankan mengulang" in page
+
+
+def test_session_plan_second_session_on_a_day_suggests_the_next_one(client, group, facilitator):
+    first, second, _third = curriculum(3)
+    services.session_plan(group=group, date=today(), module_session=first, by=facilitator)
+    login(client, facilitator)
+    page = client.get(reverse("fds_sessions:session_plan", args=[group.pk])).content.decode()
+    assert f'<option value="{second.pk}" selected>' in page
+    assert "Disarankan mengulang" not in page
+
+
+def test_session_plan_without_module_says_so_and_writes_nothing(client, group, facilitator):
+    login(client, facilitator)
+    url = reverse("fds_sessions:session_plan", args=[group.pk])
+    response = client.post(url, {"date": today().isoformat(), "module_session": "", "place": ""})
+    assert response.status_code == 200
+    assert response.context["form"].errors["module_session"] == [
+        "Pilih modul dan sesi yang akan dibahas."
+    ]
+    assert 'id="error_1_id_module_session"' in response.content.decode()
+    assert not FdsSession.objects.exists()
+
+
 def test_session_plan_bad_input(client, group, facilitator):
     retired = curriculum(1)[0]
     retired.is_active = False
