@@ -21,7 +21,14 @@ class AssistanceConfig(AppConfig):
         register_nav_item(NavItem(_("Bansos"), "assistance:gap", every_role, order=30))
         # The roles reach the catalogue from the Bansos pages; a keeper has no role for them.
         register_nav_item(
-            NavItem(_("Katalog bansos"), "assistance:catalogue", (), 31, for_catalogue_keepers=True)
+            NavItem(
+                _("Katalog bansos"),
+                "assistance:catalogue",
+                (),
+                31,
+                for_catalogue_keepers=True,
+                more=True,
+            )
         )
         register_family_panel(panel.aid_panel)
         register_todo_source(todo.open_cases)

@@ -76,12 +76,19 @@ class Journey:
         self.assert_fits()
 
     def menu(self, label: str) -> None:
-        """Follow an entry of the main menu; on a phone, open the collapsed menu first."""
+        """Follow an entry of the main menu; on a phone, open the collapsed menu first, and
+        "Lainnya" when the entry is under it."""
         page = self.page
         toggler = page.locator(".navbar-toggler")
         if toggler.is_visible():
             self.tap(toggler)
             expect(page.locator("#mainnav")).to_be_visible()
+        more = page.locator("#mainnav [data-nav-more]")
+        under_more = more.locator(".dropdown-item").filter(
+            has_text=re.compile(rf"^\s*{re.escape(label)}\s*$")
+        )
+        if under_more.count() and not under_more.is_visible():
+            self.tap(more.locator(".dropdown-toggle"))
         link = page.locator("#mainnav").get_by_role("link", name=label, exact=True)
         href = link.get_attribute("href")
         self.tap(link)

@@ -27,6 +27,7 @@ class FdsSessionsConfig(AppConfig):
                 (Role.ADMIN,),
                 65,
                 for_catalogue_keepers=True,
+                more=True,
             )
         )
         register_todo_source(extensions.fds_followups)

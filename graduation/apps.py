@@ -33,6 +33,7 @@ class GraduationConfig(AppConfig):
                 (Role.ADMIN,),
                 order=45,
                 for_catalogue_keepers=True,
+                more=True,
             )
         )
         register_family_panel(panels.family_panel)

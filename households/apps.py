@@ -17,6 +17,8 @@ class HouseholdsConfig(AppConfig):
             NavItem(_("Tim"), "households:team_overview", (Role.SUPERVISOR, Role.ADMIN), order=20)
         )
         register_nav_item(
-            NavItem(_("Pindah pendamping"), "households:transfer", (Role.ADMIN,), order=70)
+            NavItem(
+                _("Pindah pendamping"), "households:transfer", (Role.ADMIN,), order=70, more=True
+            )
         )
         register_todo_source(todo.visit_followups)

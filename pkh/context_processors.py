@@ -3,9 +3,16 @@ from django.urls import NoReverseMatch, reverse
 from pkh import registry
 from pkh.permissions import can_edit_national_catalogue
 
+# A menu of at most this many entries shows them all in the bar; a longer one puts the
+# entries marked ``more`` under "Lainnya" (the supervisor's and admin's menus would wrap
+# onto two lines at 1280 px otherwise).
+MENU_INLINE_MAX = 6
+
 
 def navigation(request):
-    """Main-menu entries for the signed-in user's role (see ``pkh.registry.nav_items``)."""
+    """Main-menu entries for the signed-in user's role (see ``pkh.registry.nav_items``):
+    ``nav_items`` all of them, each with ``more`` (under "Lainnya"), ``nav_more`` those
+    under "Lainnya" and ``nav_more_active`` whether the current page is one of them."""
     user = getattr(request, "user", None)
     role = getattr(user, "role", None)
     keeper = can_edit_national_catalogue(user)
@@ -17,5 +24,14 @@ def navigation(request):
                     url = reverse(item.url_name)
                 except NoReverseMatch:
                     continue
-                items.append({"label": item.label, "url": url})
-    return {"nav_items": items}
+                items.append({"label": item.label, "url": url, "more": item.more})
+    if len(items) <= MENU_INLINE_MAX:
+        for item in items:
+            item["more"] = False
+    more = [item for item in items if item["more"]]
+    path = getattr(request, "path", "")
+    return {
+        "nav_items": items,
+        "nav_more": more,
+        "nav_more_active": any(item["url"] == path for item in more),
+    }

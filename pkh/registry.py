@@ -10,7 +10,8 @@ register here from their ``AppConfig.ready()``:
 * ``todo_sources``: items on the facilitator's to-do list. A provider is called as
   ``provider(user=user, today=date)`` and returns a list of ``TodoItem``.
 * ``nav_items``: entries in the main menu, each with the roles that see it (and whether
-  national catalogue keepers see it too).
+  national catalogue keepers see it too). Entries used less often (``more=True``) go
+  under "Lainnya" when the menu is long, so it stays on one line on a 1280-px screen.
 * ``demo_seeders``: functions ``seeder(*, stdout)`` that ``seed_demo`` runs after the
   households are seeded, in registration order (app order in INSTALLED_APPS).
 """
@@ -55,6 +56,8 @@ class NavItem:
     order: int = 100
     # Shown also to national catalogue keepers (``pkh.permissions``), whatever their role.
     for_catalogue_keepers: bool = False
+    # Used less often: under "Lainnya" (a dropdown) when the user's menu is long.
+    more: bool = False
 
 
 family_panels: list[Callable[..., Panel | None]] = []

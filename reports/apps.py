@@ -16,9 +16,15 @@ class ReportsConfig(AppConfig):
             NavItem(_("Laporan tim"), "reports:team", (Role.SUPERVISOR, Role.ADMIN), order=60)
         )
         register_nav_item(
-            NavItem(_("Laporan wilayah"), "reports:district", (Role.ADMIN,), order=61)
+            NavItem(_("Laporan wilayah"), "reports:district", (Role.ADMIN,), order=61, more=True)
         )
         register_nav_item(
-            NavItem(_("Status laporan"), "reports:runs", (Role.SUPERVISOR, Role.ADMIN), order=62)
+            NavItem(
+                _("Status laporan"),
+                "reports:runs",
+                (Role.SUPERVISOR, Role.ADMIN),
+                order=62,
+                more=True,
+            )
         )
         register_demo_seeder(demo.seed_reports_demo)
