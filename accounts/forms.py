@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from households.models import Region
+from pkh.forms import model_max_length
 
 
 class UserForm(forms.Form):
@@ -11,15 +12,22 @@ class UserForm(forms.Form):
     username = forms.RegexField(
         label=_("Nama pengguna"),
         regex=r"^[\w.@+-]+$",
-        max_length=150,
+        max_length=model_max_length(User, "username"),
         error_messages={"invalid": _("Hanya huruf, angka dan . @ + - _")},
     )
-    first_name = forms.CharField(label=_("Nama depan"), max_length=150)
-    last_name = forms.CharField(label=_("Nama belakang"), max_length=150, required=False)
-    email = forms.EmailField(label=_("Email"), required=False)
+    first_name = forms.CharField(
+        label=_("Nama depan"), max_length=model_max_length(User, "first_name")
+    )
+    last_name = forms.CharField(
+        label=_("Nama belakang"), max_length=model_max_length(User, "last_name"), required=False
+    )
+    email = forms.EmailField(
+        label=_("Email"), required=False, max_length=model_max_length(User, "email")
+    )
     phone = forms.RegexField(
         label=_("Telepon"),
         regex=r"^\+?[0-9 -]{6,20}$",
+        max_length=model_max_length(User, "phone"),
         required=False,
         error_messages={"invalid": _("Nomor telepon tidak valid.")},
     )
@@ -38,7 +46,10 @@ class UserForm(forms.Form):
         queryset=Region.objects.none(),
         help_text=_("Desa/kelurahan (pendamping) atau kecamatan (supervisor)."),
     )
-    password = forms.CharField(label=_("Kata sandi"), widget=forms.PasswordInput, strip=False)
+    # Hashing a very long password is slow; no one types more than this.
+    password = forms.CharField(
+        label=_("Kata sandi"), widget=forms.PasswordInput, strip=False, max_length=128
+    )
     is_active = forms.BooleanField(label=_("Aktif"), required=False, initial=True)
 
     def __init__(self, *args, supervisors, regions, editing=False, **kwargs):

@@ -4,7 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from assistance.models import (
+    AdvocacyCase,
     Aid,
+    AidEnrolment,
     AidStatus,
     AidUnit,
     CaseKind,
@@ -14,7 +16,14 @@ from assistance.models import (
     ResourceKind,
 )
 from households.models import Component, Region
-from pkh.forms import DateInput, FilterForm
+from pkh.forms import (
+    PAST_EVENT,
+    PLANNED,
+    BoundedDateField,
+    FilterForm,
+    TextAreaField,
+    model_max_length,
+)
 
 
 class ResourceChoiceField(forms.ModelChoiceField):
@@ -24,12 +33,18 @@ class ResourceChoiceField(forms.ModelChoiceField):
 
 class AidStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=AidStatus.choices)
-    since = forms.DateField(label=_("Sejak tanggal"), required=False, widget=DateInput())
-    card_number = forms.CharField(label=_("Nomor kartu"), required=False, max_length=40)
+    since = BoundedDateField(label=_("Sejak tanggal"), required=False, bound=PAST_EVENT)
+    card_number = forms.CharField(
+        label=_("Nomor kartu"),
+        required=False,
+        max_length=model_max_length(AidEnrolment, "card_number"),
+    )
     office = ResourceChoiceField(
         label=_("Diusulkan ke / diurus di"), queryset=Resource.objects.none(), required=False
     )
-    note = forms.CharField(label=_("Catatan"), required=False, max_length=250)
+    note = forms.CharField(
+        label=_("Catatan"), required=False, max_length=model_max_length(AidEnrolment, "note")
+    )
 
     def __init__(self, *args, aid: Aid, offices, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,9 +77,11 @@ class GapFilterForm(FilterForm):
 
 
 class AidForm(forms.Form):
-    code = forms.CharField(label=_("Kode"), max_length=12)
-    name = forms.CharField(label=_("Nama"), max_length=80)
-    ministry = forms.CharField(label=_("Kementerian/lembaga"), max_length=120)
+    code = forms.CharField(label=_("Kode"), max_length=model_max_length(Aid, "code"))
+    name = forms.CharField(label=_("Nama"), max_length=model_max_length(Aid, "name"))
+    ministry = forms.CharField(
+        label=_("Kementerian/lembaga"), max_length=model_max_length(Aid, "ministry")
+    )
     unit = forms.ChoiceField(label=_("Sasaran"), choices=AidUnit.choices)
     eligibility = forms.ChoiceField(label=_("Aturan kelayakan"), choices=EligibilityRule.choices)
     components = forms.ModelMultipleChoiceField(
@@ -79,17 +96,21 @@ class AidForm(forms.Form):
     max_age = forms.IntegerField(
         label=_("Usia maksimal"), required=False, min_value=0, max_value=120
     )
-    card_label = forms.CharField(label=_("Nama nomor kartu"), required=False, max_length=40)
+    card_label = forms.CharField(
+        label=_("Nama nomor kartu"), required=False, max_length=model_max_length(Aid, "card_label")
+    )
     card_pattern = forms.CharField(
-        label=_("Format nomor kartu (regex)"), required=False, max_length=60
-    )
-    card_hint = forms.CharField(label=_("Keterangan format"), required=False, max_length=80)
-    summary = forms.CharField(
-        label=_("Ringkasan aturan (bahasa sederhana)"),
+        label=_("Format nomor kartu (regex)"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=model_max_length(Aid, "card_pattern"),
     )
-    regulation = forms.CharField(label=_("Dasar hukum"), required=False, max_length=250)
+    card_hint = forms.CharField(
+        label=_("Keterangan format"), required=False, max_length=model_max_length(Aid, "card_hint")
+    )
+    summary = TextAreaField(label=_("Ringkasan aturan (bahasa sederhana)"), required=False, rows=4)
+    regulation = forms.CharField(
+        label=_("Dasar hukum"), required=False, max_length=model_max_length(Aid, "regulation")
+    )
     is_active = forms.BooleanField(label=_("Aktif"), required=False, initial=True)
     order = forms.IntegerField(label=_("Urutan"), min_value=0, max_value=999, initial=10)
 
@@ -100,22 +121,30 @@ class AidForm(forms.Form):
 
 
 class ResourceForm(forms.Form):
-    name = forms.CharField(label=_("Nama"), max_length=120)
+    name = forms.CharField(label=_("Nama"), max_length=model_max_length(Resource, "name"))
     kind = forms.ChoiceField(label=_("Jenis"), choices=ResourceKind.choices)
     area = forms.ModelChoiceField(label=_("Wilayah"), queryset=Region.objects.none())
-    contact_person = forms.CharField(label=_("Narahubung"), required=False, max_length=120)
-    phone = forms.CharField(label=_("Telepon"), required=False, max_length=20)
-    email = forms.EmailField(label=_("Email"), required=False)
-    address = forms.CharField(label=_("Alamat"), required=False, max_length=200)
+    contact_person = forms.CharField(
+        label=_("Narahubung"),
+        required=False,
+        max_length=model_max_length(Resource, "contact_person"),
+    )
+    phone = forms.CharField(
+        label=_("Telepon"), required=False, max_length=model_max_length(Resource, "phone")
+    )
+    email = forms.EmailField(
+        label=_("Email"), required=False, max_length=model_max_length(Resource, "email")
+    )
+    address = forms.CharField(
+        label=_("Alamat"), required=False, max_length=model_max_length(Resource, "address")
+    )
     aids = forms.ModelMultipleChoiceField(
         label=_("Bantuan yang ditangani"),
         queryset=Aid.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    notes = forms.CharField(
-        label=_("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    notes = TextAreaField(label=_("Catatan"), required=False)
     is_active = forms.BooleanField(label=_("Aktif"), required=False, initial=True)
 
     def __init__(self, *args, areas, **kwargs):
@@ -140,19 +169,21 @@ class CaseOpenForm(forms.Form):
         label=_("Bantuan"), queryset=Aid.objects.filter(is_active=True), required=False
     )
     member = forms.ModelChoiceField(label=_("Anggota"), queryset=None, required=False)
-    description = forms.CharField(
-        label=_("Uraian"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    description = TextAreaField(label=_("Uraian"), required=False)
     resource = ResourceChoiceField(
         label=_("Dibawa ke (sistem sumber)"), queryset=Resource.objects.none(), required=False
     )
-    opened_on = forms.DateField(label=_("Tanggal dibuka"), widget=DateInput())
-    taken_on = forms.DateField(
-        label=_("Tanggal dibawa ke kantor"), required=False, widget=DateInput()
+    opened_on = BoundedDateField(label=_("Tanggal dibuka"), bound=PAST_EVENT)
+    taken_on = BoundedDateField(
+        label=_("Tanggal dibawa ke kantor"), required=False, bound=PAST_EVENT
     )
-    next_step = forms.CharField(label=_("Langkah berikutnya"), required=False, max_length=200)
-    next_step_due = forms.DateField(
-        label=_("Batas langkah berikutnya"), required=False, widget=DateInput()
+    next_step = forms.CharField(
+        label=_("Langkah berikutnya"),
+        required=False,
+        max_length=model_max_length(AdvocacyCase, "next_step"),
+    )
+    next_step_due = BoundedDateField(
+        label=_("Batas langkah berikutnya"), required=False, bound=PLANNED
     )
     status = forms.ChoiceField(
         label=_("Status"),
@@ -179,15 +210,17 @@ class CaseUpdateForm(forms.Form):
     resource = ResourceChoiceField(
         label=_("Dibawa ke (sistem sumber)"), queryset=Resource.objects.none(), required=False
     )
-    taken_on = forms.DateField(
-        label=_("Tanggal dibawa ke kantor"), required=False, widget=DateInput()
+    taken_on = BoundedDateField(
+        label=_("Tanggal dibawa ke kantor"), required=False, bound=PAST_EVENT
     )
-    description = forms.CharField(
-        label=_("Uraian"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    description = TextAreaField(label=_("Uraian"), required=False)
+    next_step = forms.CharField(
+        label=_("Langkah berikutnya"),
+        required=False,
+        max_length=model_max_length(AdvocacyCase, "next_step"),
     )
-    next_step = forms.CharField(label=_("Langkah berikutnya"), required=False, max_length=200)
-    next_step_due = forms.DateField(
-        label=_("Batas langkah berikutnya"), required=False, widget=DateInput()
+    next_step_due = BoundedDateField(
+        label=_("Batas langkah berikutnya"), required=False, bound=PLANNED
     )
 
     def __init__(self, *args, resources, **kwargs):
@@ -203,10 +236,8 @@ class CaseCloseForm(forms.Form):
             (CaseStatus.UNRESOLVABLE, CaseStatus.UNRESOLVABLE.label),
         ],
     )
-    closed_on = forms.DateField(label=_("Tanggal ditutup"), required=False, widget=DateInput())
-    outcome = forms.CharField(
-        label=_("Hasil"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    closed_on = BoundedDateField(label=_("Tanggal ditutup"), required=False, bound=PAST_EVENT)
+    outcome = TextAreaField(label=_("Hasil"), required=False)
     aid_received = forms.BooleanField(
         label=_("Keluarga/anggota kini menerima bantuan ini"), required=False
     )

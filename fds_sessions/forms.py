@@ -6,21 +6,28 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fds_sessions.models import AttendanceStatus
-from pkh.forms import DateInput
+from fds_sessions.models import AttendanceStatus, FdsGroup, FdsModule, FdsModuleSession, FdsSession
+from pkh.forms import (
+    PAST_EVENT,
+    PLANNED,
+    BoundedDateField,
+    DateInput,
+    TextAreaField,
+    model_max_length,
+)
 
 
 class ModuleForm(forms.Form):
     number = forms.IntegerField(label=_("Nomor modul"), min_value=1, max_value=99)
-    title = forms.CharField(label=_("Judul modul"), max_length=120)
-    description = forms.CharField(
-        label=_("Keterangan"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    title = forms.CharField(label=_("Judul modul"), max_length=model_max_length(FdsModule, "title"))
+    description = TextAreaField(label=_("Keterangan"), required=False)
     is_active = forms.BooleanField(label=_("Aktif (dipakai untuk rencana baru)"), required=False)
 
 
 class ModuleSessionForm(forms.Form):
-    title = forms.CharField(label=_("Judul sesi"), max_length=160)
+    title = forms.CharField(
+        label=_("Judul sesi"), max_length=model_max_length(FdsModuleSession, "title")
+    )
     order = forms.IntegerField(
         label=_("Urutan"),
         min_value=1,
@@ -32,11 +39,11 @@ class ModuleSessionForm(forms.Form):
 
 
 class GroupForm(forms.Form):
-    name = forms.CharField(label=_("Nama kelompok"), max_length=80)
+    name = forms.CharField(label=_("Nama kelompok"), max_length=model_max_length(FdsGroup, "name"))
     village = forms.ModelChoiceField(label=_("Desa tempat bertemu"), queryset=None)
     meeting_place = forms.CharField(
         label=_("Tempat pertemuan"),
-        max_length=120,
+        max_length=model_max_length(FdsGroup, "meeting_place"),
         required=False,
         help_text=_("Misalnya: rumah ketua kelompok, balai dusun."),
     )
@@ -70,9 +77,9 @@ class FamiliesForm(forms.Form):
         coerce=int,
         error_messages={"required": _("Pilih minimal satu keluarga.")},
     )
-    on_date = forms.DateField(
+    on_date = BoundedDateField(
         label=_("Berlaku sejak"),
-        widget=DateInput(),
+        bound=PAST_EVENT,
         help_text=_("Tanggal keluarga pindah kelompok; biasanya hari ini."),
     )
 
@@ -83,13 +90,15 @@ class FamiliesForm(forms.Form):
 
 
 class SessionPlanForm(forms.Form):
-    date = forms.DateField(label=_("Tanggal"), widget=DateInput())
+    date = BoundedDateField(label=_("Tanggal"), bound=PLANNED)
     module_session = forms.ModelChoiceField(
         label=_("Modul dan sesi"),
         queryset=None,
         error_messages={"required": _("Pilih modul dan sesi yang akan dibahas.")},
     )
-    place = forms.CharField(label=_("Tempat"), max_length=120, required=False)
+    place = forms.CharField(
+        label=_("Tempat"), max_length=model_max_length(FdsSession, "place"), required=False
+    )
 
     def __init__(self, *args, module_sessions, **kwargs):
         super().__init__(*args, **kwargs)
@@ -102,9 +111,7 @@ class SessionPlanForm(forms.Form):
 class AttendanceForm(forms.Form):
     """One radio group per family (``a<household id>``), notes and an optional photo."""
 
-    notes = forms.CharField(
-        label=_("Catatan pertemuan"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    notes = TextAreaField(label=_("Catatan pertemuan"), required=False)
     photo = forms.FileField(
         label=_("Foto kegiatan"),
         required=False,
@@ -139,11 +146,18 @@ class AttendanceForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(
-        label=_("Dari"), required=False, widget=DateInput(attrs={"class": "form-control"})
+    # A report period may end ahead (e.g. at the end of the year): bounded as planned dates.
+    start = BoundedDateField(
+        label=_("Dari"),
+        required=False,
+        bound=PLANNED,
+        widget=DateInput(attrs={"class": "form-control"}),
     )
-    end = forms.DateField(
-        label=_("Sampai"), required=False, widget=DateInput(attrs={"class": "form-control"})
+    end = BoundedDateField(
+        label=_("Sampai"),
+        required=False,
+        bound=PLANNED,
+        widget=DateInput(attrs={"class": "form-control"}),
     )
 
     def clean(self):

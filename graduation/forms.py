@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from graduation.models import (
     MANUAL_STAGES,
     PROPOSAL_EXIT_TYPES,
+    AnswerOption,
+    AssessmentForm,
+    Indicator,
     IndicatorGroup,
     MonitoringOutcome,
     Objection,
@@ -18,7 +21,7 @@ from graduation.models import (
 )
 from graduation.services import answer_field
 from graduation.validators import validate_statement_file
-from pkh.forms import DateInput
+from pkh.forms import PAST_EVENT, BoundedDateField, TextAreaField, model_max_length
 
 
 def _today():
@@ -28,10 +31,8 @@ def _today():
 class AssessmentEntryForm(forms.Form):
     """One radio group per indicator, grouped as on the paper form."""
 
-    assessed_on = forms.DateField(label=_("Tanggal penilaian"), widget=DateInput(), initial=_today)
-    notes = forms.CharField(
-        label=_("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    assessed_on = BoundedDateField(label=_("Tanggal penilaian"), bound=PAST_EVENT, initial=_today)
+    notes = TextAreaField(label=_("Catatan"), required=False)
 
     def __init__(self, *args, groups: list[IndicatorGroup], **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,7 +61,7 @@ class AssessmentEntryForm(forms.Form):
 
 
 class NaturalConfirmForm(forms.Form):
-    date = forms.DateField(label=_("Tanggal graduasi"), widget=DateInput(), initial=_today)
+    date = BoundedDateField(label=_("Tanggal graduasi"), bound=PAST_EVENT, initial=_today)
 
 
 def _manual_stage_choices():
@@ -69,10 +70,8 @@ def _manual_stage_choices():
 
 class PipelineAddForm(forms.Form):
     stage = forms.ChoiceField(label=_("Tahap"), initial=Stage.TARGETED)
-    date = forms.DateField(label=_("Tanggal"), widget=DateInput(), initial=_today)
-    note = forms.CharField(
-        label=_("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    date = BoundedDateField(label=_("Tanggal"), bound=PAST_EVENT, initial=_today)
+    note = TextAreaField(label=_("Catatan"), required=False, rows=2)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,10 +80,8 @@ class PipelineAddForm(forms.Form):
 
 class PipelineRecordForm(forms.Form):
     stage = forms.ChoiceField(label=_("Tahap"))
-    date = forms.DateField(label=_("Tanggal"), widget=DateInput(), initial=_today)
-    note = forms.CharField(
-        label=_("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    date = BoundedDateField(label=_("Tanggal"), bound=PAST_EVENT, initial=_today)
+    note = TextAreaField(label=_("Catatan"), required=False)
     objection = forms.ModelChoiceField(
         label=_("Keberatan keluarga (dari bank jawaban)"),
         queryset=Objection.objects.filter(is_archived=False),
@@ -104,9 +101,9 @@ class ProposalForm(forms.Form):
     exit_type = forms.ChoiceField(
         label=_("Jenis graduasi"), choices=[(t.value, t.label) for t in PROPOSAL_EXIT_TYPES]
     )
-    reason = forms.CharField(
+    reason = TextAreaField(
         label=_("Alasan"),
-        widget=forms.Textarea(attrs={"rows": 4}),
+        rows=4,
         help_text=_("Mengapa keluarga ini siap keluar dari PKH."),
     )
     statement = forms.FileField(
@@ -131,22 +128,18 @@ class DecisionForm(forms.Form):
         choices=[(APPROVE, _("Setujui")), (RETURN, _("Kembalikan dengan komentar"))],
         widget=forms.RadioSelect,
     )
-    graduation_date = forms.DateField(
-        label=_("Tanggal graduasi"), widget=DateInput(), required=False, initial=_today
+    graduation_date = BoundedDateField(
+        label=_("Tanggal graduasi"), bound=PAST_EVENT, required=False, initial=_today
     )
-    comment = forms.CharField(
-        label=_("Komentar"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    comment = TextAreaField(label=_("Komentar"), required=False)
 
 
 class MonitoringForm(forms.Form):
-    done_on = forms.DateField(label=_("Tanggal kunjungan"), widget=DateInput(), initial=_today)
+    done_on = BoundedDateField(label=_("Tanggal kunjungan"), bound=PAST_EVENT, initial=_today)
     outcome = forms.ChoiceField(
         label=_("Hasil"), choices=MonitoringOutcome.choices, widget=forms.RadioSelect
     )
-    note = forms.CharField(
-        label=_("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    note = TextAreaField(label=_("Catatan"), required=False)
 
 
 class QuarterForm(forms.Form):
@@ -177,11 +170,13 @@ class TargetsForm(forms.Form):
 
 
 class ObjectionForm(forms.Form):
-    argument = forms.CharField(label=_("Keberatan keluarga"), max_length=250)
-    answer = forms.CharField(label=_("Jawaban yang baik"), widget=forms.Textarea(attrs={"rows": 6}))
+    argument = forms.CharField(
+        label=_("Keberatan keluarga"), max_length=model_max_length(Objection, "argument")
+    )
+    answer = TextAreaField(label=_("Jawaban yang baik"), rows=6)
     tags = forms.CharField(
         label=_("Kata kunci"),
-        max_length=200,
+        max_length=model_max_length(Objection, "tags"),
         required=False,
         help_text=_("Pisahkan dengan koma, mis. usaha, kesehatan."),
     )
@@ -192,14 +187,16 @@ class ObjectionSearchForm(forms.Form):
 
 
 class FormMetaForm(forms.Form):
-    name = forms.CharField(label=_("Nama formulir"), max_length=120)
-    description = forms.CharField(
-        label=_("Keterangan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    name = forms.CharField(
+        label=_("Nama formulir"), max_length=model_max_length(AssessmentForm, "name")
     )
+    description = TextAreaField(label=_("Keterangan"), required=False, rows=2)
 
 
 class GroupForm(forms.Form):
-    name = forms.CharField(label=_("Nama kelompok"), max_length=120)
+    name = forms.CharField(
+        label=_("Nama kelompok"), max_length=model_max_length(IndicatorGroup, "name")
+    )
     order = forms.IntegerField(label=_("Urutan"), min_value=0, max_value=999, initial=0)
 
 
@@ -208,12 +205,14 @@ _OPTION_LINE = re.compile(r"^(?P<label>.+?)\s*=\s*(?P<weight>\d{1,3})\s*$")
 
 class IndicatorForm(forms.Form):
     group = forms.ModelChoiceField(label=_("Kelompok"), queryset=IndicatorGroup.objects.none())
-    text = forms.CharField(label=_("Pertanyaan"), max_length=250)
-    help_text = forms.CharField(label=_("Petunjuk"), max_length=250, required=False)
+    text = forms.CharField(label=_("Pertanyaan"), max_length=model_max_length(Indicator, "text"))
+    help_text = forms.CharField(
+        label=_("Petunjuk"), max_length=model_max_length(Indicator, "help_text"), required=False
+    )
     order = forms.IntegerField(label=_("Urutan"), min_value=0, max_value=999, initial=0)
-    options = forms.CharField(
+    options = TextAreaField(
         label=_("Pilihan jawaban dan bobot"),
-        widget=forms.Textarea(attrs={"rows": 5}),
+        rows=5,
         help_text=_("Satu pilihan per baris: jawaban = bobot (mis. Tanah = 0). Bobot 0-999."),
     )
 
@@ -231,7 +230,13 @@ class IndicatorForm(forms.Form):
                 raise forms.ValidationError(
                     _('Baris %(n)d: tulis "jawaban = bobot" (bobot angka 0-999).') % {"n": number}
                 )
-            parsed.append((match["label"].strip(), int(match["weight"])))
+            label = match["label"].strip()
+            if len(label) > model_max_length(AnswerOption, "label"):
+                raise forms.ValidationError(
+                    _("Baris %(n)d: jawaban paling banyak %(max)d karakter.")
+                    % {"n": number, "max": model_max_length(AnswerOption, "label")}
+                )
+            parsed.append((label, int(match["weight"])))
         return parsed
 
     @staticmethod

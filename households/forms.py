@@ -9,14 +9,26 @@ from households.models import (
     Component,
     Disability,
     ExitType,
+    Household,
     HouseholdStatus,
+    HouseholdTransfer,
+    Member,
     MemberExit,
     Relationship,
     SchoolLevel,
     Sex,
     VisitPurpose,
 )
-from pkh.forms import DateInput, FilterForm
+from pkh.forms import (
+    LIFE_EVENT,
+    PAST_EVENT,
+    PKH_START,
+    PLANNED,
+    BoundedDateField,
+    FilterForm,
+    TextAreaField,
+    model_max_length,
+)
 
 
 class SortChoices:
@@ -83,13 +95,15 @@ class SearchForm(forms.Form):
 
 
 class VisitForm(forms.Form):
-    date = forms.DateField(label=_("Tanggal kunjungan"), widget=DateInput())
-    purpose = forms.ChoiceField(label=_("Tujuan"), choices=VisitPurpose.choices)
-    notes = forms.CharField(
-        label=_("Catatan hasil"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    date = BoundedDateField(
+        label=_("Tanggal kunjungan"),
+        bound=PAST_EVENT,
+        error_messages={"too_late": _("Tanggal kunjungan tidak boleh di masa depan.")},
     )
-    follow_up_date = forms.DateField(
-        label=_("Tanggal tindak lanjut"), required=False, widget=DateInput()
+    purpose = forms.ChoiceField(label=_("Tujuan"), choices=VisitPurpose.choices)
+    notes = TextAreaField(label=_("Catatan hasil"), required=False, rows=4)
+    follow_up_date = BoundedDateField(
+        label=_("Tanggal tindak lanjut"), required=False, bound=PLANNED
     )
     client_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
@@ -99,42 +113,45 @@ class VisitForm(forms.Form):
         kwargs["initial"].setdefault("client_token", uuid.uuid4())
         super().__init__(*args, **kwargs)
 
-    def clean_date(self):
-        date = self.cleaned_data["date"]
-        if date > timezone.localdate():
-            raise forms.ValidationError(_("Tanggal kunjungan tidak boleh di masa depan."))
-        return date
-
 
 class HouseholdForm(forms.Form):
-    address = forms.CharField(label=_("Alamat"), max_length=200, required=False)
+    address = forms.CharField(
+        label=_("Alamat"), max_length=model_max_length(Household, "address"), required=False
+    )
     rt = forms.RegexField(
         label=_("RT"),
         regex=r"^\d{1,3}$",
+        max_length=model_max_length(Household, "rt"),
         required=False,
         error_messages={"invalid": _("RT berupa 1-3 angka.")},
     )
     rw = forms.RegexField(
         label=_("RW"),
         regex=r"^\d{1,3}$",
+        max_length=model_max_length(Household, "rw"),
         required=False,
         error_messages={"invalid": _("RW berupa 1-3 angka.")},
     )
     phone = forms.RegexField(
         label=_("Telepon"),
         regex=r"^\+?[0-9 -]{6,20}$",
+        max_length=model_max_length(Household, "phone"),
         required=False,
         error_messages={"invalid": _("Nomor telepon tidak valid.")},
     )
     year_joined = forms.IntegerField(
-        label=_("Tahun masuk PKH"), required=False, min_value=2007, max_value=2100
+        label=_("Tahun masuk PKH"), required=False, min_value=PKH_START.year, max_value=2100
     )
     welfare_decile = forms.IntegerField(
         label=_("Desil kesejahteraan"), required=False, min_value=1, max_value=10
     )
     status = forms.ChoiceField(label=_("Status"), choices=HouseholdStatus.choices)
-    status_date = forms.DateField(label=_("Tanggal status"), required=False, widget=DateInput())
-    status_reason = forms.CharField(label=_("Alasan status"), max_length=200, required=False)
+    status_date = BoundedDateField(label=_("Tanggal status"), required=False, bound=PAST_EVENT)
+    status_reason = forms.CharField(
+        label=_("Alasan status"),
+        max_length=model_max_length(Household, "status_reason"),
+        required=False,
+    )
     exit_type = forms.ChoiceField(
         label=_("Jenis keluar/graduasi"), required=False, choices=[("", "---")] + ExitType.choices
     )
@@ -156,11 +173,16 @@ class MemberForm(forms.Form):
     nik = forms.RegexField(
         label=_("NIK"),
         regex=r"^\d{16}$",
+        max_length=model_max_length(Member, "nik"),
         error_messages={"invalid": _("NIK harus tepat 16 angka.")},
     )
-    name = forms.CharField(label=_("Nama"), max_length=120)
+    name = forms.CharField(label=_("Nama"), max_length=model_max_length(Member, "name"))
     sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=Sex.choices)
-    birth_date = forms.DateField(label=_("Tanggal lahir"), widget=DateInput())
+    birth_date = BoundedDateField(
+        label=_("Tanggal lahir"),
+        bound=LIFE_EVENT,
+        error_messages={"too_late": _("Tanggal lahir tidak boleh di masa depan.")},
+    )
     relationship = forms.ChoiceField(
         label=_("Hubungan dengan kepala keluarga"), choices=Relationship.choices
     )
@@ -177,7 +199,7 @@ class MemberForm(forms.Form):
     school_level = forms.ChoiceField(
         label=_("Jenjang sekolah"), choices=SchoolLevel.choices, required=False
     )
-    left_on = forms.DateField(label=_("Tanggal keluar"), required=False, widget=DateInput())
+    left_on = BoundedDateField(label=_("Tanggal keluar"), required=False, bound=LIFE_EVENT)
     left_reason = forms.ChoiceField(
         label=_("Alasan keluar"), required=False, choices=[("", "---")] + MemberExit.choices
     )
@@ -191,17 +213,13 @@ class MemberForm(forms.Form):
             del self.fields["left_on"]
             del self.fields["left_reason"]
 
-    def clean_birth_date(self):
-        value = self.cleaned_data["birth_date"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("Tanggal lahir tidak boleh di masa depan."))
-        return value
-
 
 class TransferForm(forms.Form):
     from_facilitator = forms.ModelChoiceField(label=_("Dari pendamping"), queryset=None)
     to_facilitator = forms.ModelChoiceField(label=_("Ke pendamping"), queryset=None)
-    reason = forms.CharField(label=_("Alasan"), max_length=200, required=False)
+    reason = forms.CharField(
+        label=_("Alasan"), max_length=model_max_length(HouseholdTransfer, "reason"), required=False
+    )
     households = forms.TypedMultipleChoiceField(
         label=_("Keluarga"), coerce=int, choices=[], required=False
     )

@@ -21,6 +21,7 @@ from imports.columns import (
     SEX,
     YES_NO,
 )
+from pkh.forms import EARLIEST_BIRTH
 
 # Order of the values RowParser.parse returns (and of the COPY columns).
 STAGING_COLUMNS = (
@@ -55,7 +56,6 @@ _FLOAT_TEXT = re.compile(r"^(\d+)[.,](0+)$")
 _COMPONENT_SPLIT = re.compile(r"[,;/+]")
 _TIME_SUFFIX = re.compile(r"[ T]0{1,2}:00(?::00(?:\.0+)?)?$")
 MAX_INT_EXACT = 2**53
-EARLIEST_BIRTH = datetime.date(1900, 1, 1)
 
 
 def cell_text(value) -> str:
