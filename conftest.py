@@ -36,6 +36,19 @@ def pytest_configure(config):
     os.environ["CELERY_BROKER_URL"] = urlunsplit(parts._replace(path=f"/{db}"))
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On PostgreSQL, each test database is a copy of one migrated template database
+    (pkh.testing.migrated_template) instead of being migrated from nothing."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("postgresql") and os.environ.get("TEST_DB_TEMPLATE", "1") != "0":
+        from pkh.testing import migrated_template
+
+        db.setdefault("TEST", {})["TEMPLATE"] = migrated_template(db)
+
+
 @pytest.fixture
 def regions(db):
     ensure_regions()
