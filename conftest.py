@@ -13,9 +13,9 @@ from accounts.tests.factories import (
     SupervisorFactory,
     UserFactory,
 )
-from households.models import Region
 from households.tests.factories import OTHER_REGENCY_VILLAGE, ensure_components, ensure_regions
 from pkh.testing import WatchedBrowser, artifacts_folder, save_artifacts
+from regions.models import Region
 
 
 def pytest_configure(config):

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
-from households.models import Region
+from regions.models import Region
 
 
 class UserForm(forms.Form):

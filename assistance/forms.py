@@ -13,8 +13,9 @@ from assistance.models import (
     Resource,
     ResourceKind,
 )
-from households.models import Component, Region
+from households.models import Component
 from pkh.forms import DateInput, FilterForm
+from regions.models import Region
 
 
 class ResourceChoiceField(forms.ModelChoiceField):

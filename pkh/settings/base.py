@@ -43,7 +43,8 @@ INSTALLED_APPS = [
     "simple_history",
     "django_celery_beat",
     "axes",
-    # Project apps; dependencies point down this list (households is the base).
+    # Project apps; dependencies point down this list (regions is the base).
+    "regions",
     "accounts",
     "households",
     "assistance",
