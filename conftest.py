@@ -13,9 +13,9 @@ from accounts.tests.factories import (
     SupervisorFactory,
     UserFactory,
 )
-from households.models import Region
 from households.tests.factories import OTHER_REGENCY_VILLAGE, ensure_components, ensure_regions
 from pkh.testing import WatchedBrowser, artifacts_folder, save_artifacts
+from regions.models import Region
 
 
 def pytest_configure(config):
@@ -34,6 +34,19 @@ def pytest_configure(config):
     if db < 0:
         raise pytest.UsageError(f"no Redis database left for test process {worker}: use fewer")
     os.environ["CELERY_BROKER_URL"] = urlunsplit(parts._replace(path=f"/{db}"))
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On PostgreSQL, each test database is a copy of one migrated template database
+    (pkh.testing.migrated_template) instead of being migrated from nothing."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("postgresql") and os.environ.get("TEST_DB_TEMPLATE", "1") != "0":
+        from pkh.testing import migrated_template
+
+        db.setdefault("TEST", {})["TEMPLATE"] = migrated_template(db)
 
 
 @pytest.fixture

@@ -2,8 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
-from households.models import Region
 from pkh.forms import model_max_length
+from regions.models import Region
 
 
 class UserForm(forms.Form):

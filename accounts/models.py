@@ -32,7 +32,7 @@ class User(AbstractUser):
         limit_choices_to={"role": Role.SUPERVISOR},
     )
     areas = models.ManyToManyField(
-        "households.Region", verbose_name=_("wilayah tugas"), blank=True, related_name="+"
+        "regions.Region", verbose_name=_("wilayah tugas"), blank=True, related_name="+"
     )
     phone = models.CharField(_("telepon"), max_length=20, blank=True)
 

@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from households.models import Region
 from pkh.scoping import area_q
+from regions.models import Region
 
 
 def _check_assignment(

@@ -7,10 +7,10 @@ from django.utils.translation import gettext as _
 from accounts import selectors, services
 from accounts.forms import UserForm
 from accounts.models import Role
-from households.models import Region, RegionLevel
 from pkh.forms import add_service_errors
 from pkh.permissions import role_required
 from pkh.scoping import area_q
+from regions.models import Region, RegionLevel
 
 
 def _form_kwargs(request):

@@ -31,8 +31,9 @@ from assistance.services import (
     coverage_counts_rebuild,
     coverage_pairs,
 )
-from households.models import Household, Member, Region
+from households.models import Household, Member
 from pkh.sql import chunks
+from regions.models import Region
 
 JETIS = "34.02.09"
 

@@ -15,7 +15,7 @@ from assistance.models import (
     Resource,
     ResourceKind,
 )
-from households.models import Component, Region
+from households.models import Component
 from pkh.forms import (
     PAST_EVENT,
     PLANNED,
@@ -24,6 +24,7 @@ from pkh.forms import (
     TextAreaField,
     model_max_length,
 )
+from regions.models import Region
 
 
 class ResourceChoiceField(forms.ModelChoiceField):

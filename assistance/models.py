@@ -142,7 +142,7 @@ class Resource(models.Model):
     name = models.CharField(_("nama"), max_length=120)
     kind = models.CharField(_("jenis"), max_length=12, choices=ResourceKind.choices)
     area = models.ForeignKey(
-        "households.Region",
+        "regions.Region",
         verbose_name=_("wilayah"),
         on_delete=models.PROTECT,
         related_name="+",
@@ -230,7 +230,7 @@ class AidEnrolment(models.Model):
         db_constraint=False,
     )
     village = models.ForeignKey(
-        "households.Region",
+        "regions.Region",
         null=True,
         blank=True,
         editable=False,
@@ -303,7 +303,7 @@ class CoverageCount(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+"
     )
     village = models.ForeignKey(
-        "households.Region", on_delete=models.CASCADE, related_name="+", db_index=False
+        "regions.Region", on_delete=models.CASCADE, related_name="+", db_index=False
     )
     aid = models.ForeignKey(Aid, on_delete=models.CASCADE, related_name="+")
     receiving = models.PositiveIntegerField(default=0)

@@ -28,9 +28,10 @@ from assistance.models import (
     EligibilityRule,
     Resource,
 )
-from households.models import Household, HouseholdStatus, Member, Region
+from households.models import Household, HouseholdStatus, Member
 from households.selectors import household_scope, pengurus_name
 from pkh.scoping import NOTHING, area_q, household_scope_q, scope_q
+from regions.models import Region
 
 COUNTED_STATUSES = (AidStatus.RECEIVING, AidStatus.ELIGIBLE, AidStatus.PROPOSED)
 

@@ -1,10 +1,7 @@
 """Background work of complementary aid (thin: ids in, one service call)."""
 
 from celery import shared_task
-from celery.schedules import crontab
 from django.db import OperationalError
-
-from pkh.celery import app
 
 
 @shared_task(
@@ -25,13 +22,3 @@ def aid_eligibility_refresh_all() -> int:
     written = aid_eligibility_refresh()
     coverage_counts_rebuild()
     return written
-
-
-# Every night at 01:30 (Asia/Jakarta): members' ages move across the aids' age limits.
-app.conf.beat_schedule = {
-    **(app.conf.beat_schedule or {}),
-    "assistance-eligibility-nightly": {
-        "task": "assistance.tasks.aid_eligibility_refresh_all",
-        "schedule": crontab(hour=1, minute=30),
-    },
-}

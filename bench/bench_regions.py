@@ -40,7 +40,7 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from households.models import Region
+    from regions.models import Region
 
     name = database_name()
     if str(name).startswith("test_"):

@@ -254,8 +254,9 @@ def _ensure_regions(say) -> None:
     import csv
 
     from households.management.commands.load_regions import BUNDLED
-    from households.models import Region
-    from households.services import regions_load
+
+    from regions.models import Region
+    from regions.services import regions_load
 
     if Region.objects.filter(level=4).count() >= 80_000:
         return
@@ -338,7 +339,7 @@ def _seed(params: dict, say) -> dict:
 
     from accounts.models import Role, User
     from fds_sessions.models import FdsGroup
-    from households.models import Region
+    from regions.models import Region
 
     rng = random.Random(params["random_seed"])
     region_code = params["region"]

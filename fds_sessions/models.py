@@ -90,7 +90,7 @@ class FdsGroup(models.Model):
         related_name="fds_groups",
     )
     village = models.ForeignKey(
-        "households.Region",
+        "regions.Region",
         verbose_name=_("desa/kelurahan"),
         null=True,
         blank=True,

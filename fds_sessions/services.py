@@ -25,11 +25,12 @@ from fds_sessions.models import (
     SessionStatus,
 )
 from fds_sessions.photos import photo_prepare
-from households.models import Household, Member, Region
+from households.models import Household, Member
 from households.selectors import village_choices
 from households.signals import households_changed
 from pkh.permissions import can_edit_national_catalogue
 from pkh.sql import chunks
+from regions.models import Region
 
 SYNC_BATCH = 900  # ids per statement: under SQLite's variable limit
 # PostgreSQL has no such limit (psycopg2 sends the ids inline): a roster import's

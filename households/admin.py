@@ -2,7 +2,8 @@
 
 from django.contrib import admin
 
-from households.models import BenefitCap, BenefitRate, Component, Region
+from households.models import BenefitCap, BenefitRate, Component
+from regions.models import Region
 
 
 @admin.register(Region)

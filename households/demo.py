@@ -23,7 +23,6 @@ from households.models import (
     Household,
     HouseholdStatus,
     Member,
-    Region,
     Relationship,
     SchoolLevel,
     Sex,
@@ -31,6 +30,7 @@ from households.models import (
     VisitPurpose,
     normalize_name,
 )
+from regions.models import Region
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105 (demo logins, printed by make run)
 DISTRICT = "34.02.09"

@@ -19,35 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from households.validators import validate_sixteen_digits
-
-
-class RegionLevel(models.IntegerChoices):
-    PROVINCE = 1, _("Provinsi")
-    REGENCY = 2, _("Kabupaten/Kota")
-    DISTRICT = 3, _("Kecamatan")
-    VILLAGE = 4, _("Desa/Kelurahan")
-
-
-class Region(models.Model):
-    """A Kemendagri region; ``code`` is the dotted code (``34.02.09.2001``) and the key."""
-
-    code = models.CharField(_("kode"), max_length=13, primary_key=True)
-    name = models.CharField(_("nama"), max_length=120)
-    level = models.PositiveSmallIntegerField(_("tingkat"), choices=RegionLevel.choices)
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
-    )
-
-    class Meta:
-        ordering = ["code"]
-        indexes = [models.Index(fields=["level", "name"])]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.code})"
-
-    @property
-    def plain_code(self) -> str:
-        return self.code.replace(".", "")
+from regions.models import RegionLevel
 
 
 class ComponentCategory(models.TextChoices):
@@ -144,7 +116,7 @@ class Household(models.Model):
     # No index of its own: (village, status) below serves equality and, on PostgreSQL,
     # ``household_village_prefix`` (migration 0002) the region prefixes (LIKE '34.02.%').
     village = models.ForeignKey(
-        Region,
+        "regions.Region",
         verbose_name=_("desa/kelurahan"),
         on_delete=models.PROTECT,
         related_name="households",

@@ -19,12 +19,11 @@ from households.models import (
     HouseholdStatus,
     HouseholdTransfer,
     Member,
-    Region,
-    RegionLevel,
     Visit,
     normalize_name,
 )
 from pkh.scoping import area_q, household_scope_q
+from regions.models import Region, RegionLevel
 
 
 def today() -> datetime.date:

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from households.models import Region, RegionLevel
 from households.selectors import facilitator_list
 from imports.models import (
     ImportIssue,
@@ -30,6 +29,7 @@ from imports.progress import Progress
 from imports.reader import RosterFileError, RosterSource, open_roster
 from imports.rows import STAGING_COLUMNS, RowParser
 from pkh.scoping import area_q
+from regions.models import Region, RegionLevel
 
 BATCH_ROWS = 10_000
 ISSUE_BATCH = 5_000

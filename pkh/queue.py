@@ -21,11 +21,12 @@ def publish(task, *args) -> bool:
     """``task.apply_async(args)``; False (and a warning in the log) if the broker is down.
 
     With no broker configured (tasks run eagerly) this runs the task, and its own
-    exceptions propagate as before: only the broker's connection error is caught.
+    exceptions propagate as before: only the broker's connection errors (kombu's
+    ``OperationalError``, or a socket error that escapes it) are caught.
     """
     try:
         task.apply_async(args=list(args), retry=False)
-    except BrokerUnavailable as exc:
+    except (BrokerUnavailable, OSError) as exc:
         logger.warning("task %s not queued: broker unreachable (%s)", task.name, type(exc).__name__)
         return False
     return True

@@ -17,6 +17,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -209,3 +210,89 @@ def phone_page_signed_in(browser, live_server, username: str = "pendamping1"):
     page.press("#id_password", "Enter")
     page.wait_for_url(live_server.url + reverse("home"))
     return page
+
+
+# --- A migrated template database for the PostgreSQL test run ---------------------------
+# Every test process (pytest-xdist worker) creates its own test database. Migrating it
+# from nothing takes seconds per process; instead the first process migrates one template
+# database, named by a hash of every migration file, and each test database is created
+# as a copy of it (``CREATE DATABASE ... TEMPLATE``), on which Django's own ``migrate``
+# then finds nothing left to do. A changed migration gives a new name, so a stale
+# template is never used; older templates are dropped when a new one is built.
+
+TEMPLATE_PREFIX = "pendamping_test_tpl_"
+
+
+def migrations_digest() -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(Path(settings.BASE_DIR).glob("*/migrations/*.py")):
+        digest.update(str(path.relative_to(settings.BASE_DIR)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _server_cursor(db: dict):
+    import psycopg2
+
+    conn = psycopg2.connect(
+        dbname="postgres",
+        user=db.get("USER") or None,
+        password=db.get("PASSWORD") or None,
+        host=db.get("HOST") or None,
+        port=db.get("PORT") or None,
+    )
+    conn.autocommit = True
+    return conn
+
+
+def migrated_template(db: dict) -> str:
+    """The name of a migrated template database for ``db`` (a DATABASES entry), built
+    once under a file lock that the parallel test processes share."""
+    import fcntl
+    from urllib.parse import quote
+
+    name = TEMPLATE_PREFIX + migrations_digest()
+    lock_path = (
+        Path(tempfile.gettempdir())
+        / f"{name}.{db.get('HOST') or 'local'}.{db.get('PORT') or 5432}.lock"
+    )
+    with open(lock_path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        conn = _server_cursor(db)
+        try:
+            with conn.cursor() as cur:
+                cur.execute(
+                    "SELECT datname FROM pg_database WHERE datname LIKE %s", [TEMPLATE_PREFIX + "%"]
+                )
+                existing = {row[0] for row in cur.fetchall()}
+                if name in existing:
+                    return name
+                for old in existing:
+                    cur.execute(f'DROP DATABASE IF EXISTS "{old}"')
+                cur.execute(f'CREATE DATABASE "{name}"')
+            auth = quote(db.get("USER") or "")
+            if db.get("PASSWORD"):
+                auth += ":" + quote(db["PASSWORD"])
+            url = (
+                f"postgres://{auth}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{name}"
+            )
+            env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "pkh.settings.test"}
+            done = subprocess.run(
+                [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+                cwd=settings.BASE_DIR,
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if done.returncode != 0:
+                with conn.cursor() as cur:
+                    cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
+                raise RuntimeError(
+                    f"migrating the template database failed:\n{done.stderr[-4000:]}"
+                )
+            return name
+        finally:
+            conn.close()

@@ -99,8 +99,7 @@ def report_run_create(
 def report_run_enqueue(*, run: ReportRun, item_ids: list[int] | None = None) -> bool:
     """Publish one task per queued item of ``run``. False (and the run marked failed,
     with the reason) if the broker could not be reached; never raises for that."""
-    from kombu.exceptions import OperationalError as KombuOperationalError
-
+    from pkh.queue import publish
     from reports.tasks import progress_report_generate
 
     if item_ids is None:
@@ -109,11 +108,7 @@ def report_run_enqueue(*, run: ReportRun, item_ids: list[int] | None = None) -> 
                 "pk", flat=True
             )
         )
-    try:
-        for item_id in item_ids:
-            progress_report_generate.apply_async(args=[item_id], retry=False)
-    except (KombuOperationalError, ConnectionError, OSError) as exc:
-        logger.warning("report run %s: broker unreachable: %s", run.pk, type(exc).__name__)
+    if not all(publish(progress_report_generate, item_id) for item_id in item_ids):
         message = _(
             "Antrian tugas (Redis) tidak dapat dihubungi, laporan belum dibuat. "
             "Coba lagi nanti dengan tombol Lanjutkan."

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from accounts.models import Role, User
 from accounts.tests.factories import FacilitatorFactory
-from households.models import Region
+from regions.models import Region
 
 pytestmark = pytest.mark.django_db
 

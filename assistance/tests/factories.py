@@ -3,7 +3,7 @@ import datetime
 import factory
 
 from assistance.models import AdvocacyCase, CaseKind, CaseStatus, Resource, ResourceKind
-from households.models import Region
+from regions.models import Region
 
 
 class ResourceFactory(factory.django.DjangoModelFactory):

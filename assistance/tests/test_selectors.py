@@ -6,8 +6,8 @@ from accounts.tests.factories import FacilitatorFactory
 from assistance import selectors, services
 from assistance.models import Aid, AidEnrolment, AidStatus
 from assistance.tests.factories import ResourceFactory
-from households.models import Region
 from households.tests.factories import household_with_members
+from regions.models import Region
 
 pytestmark = pytest.mark.django_db
 

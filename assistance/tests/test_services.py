@@ -17,9 +17,10 @@ from assistance.models import (
 )
 from assistance.tests.conftest import member_by_component
 from assistance.tests.factories import CaseFactory, ResourceFactory
-from households.models import Household, HouseholdStatus, Member, MemberExit, Region
+from households.models import Household, HouseholdStatus, Member, MemberExit
 from households.services import member_save
 from households.tests.factories import HouseholdFactory, MemberFactory, household_with_members
+from regions.models import Region
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from assistance.models import AdvocacyCase, Aid, AidEnrolment, AidStatus, CaseSt
 from assistance.tests.conftest import member_by_component
 from assistance.tests.factories import CaseFactory, ResourceFactory
 from conftest import login
-from households.models import Region
 from households.tests.factories import household_with_members
+from regions.models import Region
 
 pytestmark = pytest.mark.django_db
 

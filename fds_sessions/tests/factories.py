@@ -15,8 +15,9 @@ from fds_sessions.models import (
     GroupMembership,
     SessionStatus,
 )
-from households.models import Household, Region
+from households.models import Household
 from households.tests.factories import ensure_regions, household_with_members, households_bulk
+from regions.models import Region
 
 
 class GroupFactory(factory.django.DjangoModelFactory):

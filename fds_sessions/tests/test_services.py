@@ -22,10 +22,11 @@ from fds_sessions.models import (
 )
 from fds_sessions.selectors import AttendanceRate, attendance_rates, group_scope
 from fds_sessions.tests.factories import GroupFactory, add_families, curriculum, held_session
-from households.models import Household, Region
+from households.models import Household
 from households.services import households_transfer
 from households.signals import households_changed
 from households.tests.factories import household_with_members
+from regions.models import Region
 
 pytestmark = pytest.mark.django_db
 

@@ -20,8 +20,9 @@ from fds_sessions.models import (
     SessionStatus,
 )
 from fds_sessions.tests.factories import GroupFactory, add_families, curriculum, held_session
-from households.models import Household, Region, VisitPurpose
+from households.models import Household, VisitPurpose
 from households.tests.factories import VisitFactory, household_with_members, households_bulk
+from regions.models import Region
 
 pytestmark = pytest.mark.django_db
 

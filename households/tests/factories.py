@@ -7,16 +7,8 @@ import random
 import factory
 
 from accounts.tests.factories import FacilitatorFactory
-from households.models import (
-    Household,
-    Member,
-    Region,
-    RegionLevel,
-    Relationship,
-    Sex,
-    Visit,
-    normalize_name,
-)
+from households.models import Household, Member, Relationship, Sex, Visit, normalize_name
+from regions.models import Region, RegionLevel
 
 JETIS_VILLAGES = {
     "34.02.09.2001": "Patalan",

@@ -1,40 +1,13 @@
 import io
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 
 from accounts.models import User
-from households.models import Household, Member, Region, Visit
+from households.models import Household, Member, Visit
 from households.validators import nik_warnings
 
 pytestmark = pytest.mark.django_db
-
-
-def test_load_regions_bundled_file_is_complete_and_idempotent():
-    out = io.StringIO()
-    call_command("load_regions", stdout=out)
-    assert Region.objects.count() == 91_599
-    assert Region.objects.filter(level=4).count() == 83_762
-    assert Region.objects.get(code="34.02.09.2001").name == "Patalan"
-    out = io.StringIO()
-    call_command("load_regions", stdout=out)
-    assert "0 created, 0 updated, 91599 unchanged" in out.getvalue()
-
-
-def test_load_regions_from_a_path(tmp_path):
-    path = tmp_path / "wilayah.csv"
-    path.write_text("kode,nama\n34,DIY\n34.02,Kabupaten Bantul\n", encoding="utf-8")
-    call_command("load_regions", str(path), stdout=io.StringIO())
-    assert Region.objects.count() == 2
-
-
-def test_load_regions_reports_bad_files(tmp_path):
-    with pytest.raises(CommandError):
-        call_command("load_regions", str(tmp_path / "missing.csv"), stdout=io.StringIO())
-    bad = tmp_path / "bad.csv"
-    bad.write_text("kode,nama\n34.2,X\n", encoding="utf-8")
-    with pytest.raises(CommandError):
-        call_command("load_regions", str(bad), stdout=io.StringIO())
 
 
 @pytest.mark.slow

@@ -13,7 +13,6 @@ from households.models import (
     HouseholdStatus,
     HouseholdTransfer,
     Member,
-    Region,
     Visit,
 )
 from households.signals import households_changed
@@ -23,6 +22,7 @@ from households.tests.factories import (
     VisitFactory,
     household_with_members,
 )
+from regions.models import Region
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
@@ -218,36 +218,6 @@ def test_transfer_is_admin_only(supervisor, facilitator, other_facilitator):
         services.households_transfer(
             households=[household.pk], to_facilitator=other_facilitator, by=supervisor
         )
-
-
-def test_regions_load_is_idempotent_and_updates_names(db):
-    rows = [
-        {"kode": "34", "nama": "Daerah Istimewa Yogyakarta"},
-        {"kode": "34.02", "nama": "Kabupaten Bantul"},
-        {"kode": "34.02.09", "nama": "Jetis"},
-        {"kode": "34.02.09.2001", "nama": "Patalan"},
-    ]
-    assert services.regions_load(rows=rows)["created"] == 4
-    assert services.regions_load(rows=rows) == {
-        "total": 4,
-        "created": 0,
-        "updated": 0,
-        "unchanged": 4,
-    }
-    rows[3] = {"kode": "34.02.09.2001", "nama": "Patalan Baru"}
-    assert services.regions_load(rows=rows)["updated"] == 1
-    village = Region.objects.get(code="34.02.09.2001")
-    assert (village.name, village.level, village.parent_id) == ("Patalan Baru", 4, "34.02.09")
-
-
-@pytest.mark.parametrize(
-    "row",
-    [{"kode": "34.02.9", "nama": "X"}, {"kode": "34.02.09.2001", "nama": ""}],
-)
-def test_regions_load_rejects_bad_rows_and_writes_nothing(db, row):
-    with pytest.raises(ValueError):
-        services.regions_load(rows=[{"kode": "34", "nama": "DIY"}, row])
-    assert not Region.objects.exists()
 
 
 def test_member_model_rejects_two_pengurus(facilitator):

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from households.models import Household, HouseholdTransfer, Member, Region, Visit
+from households.models import Household, HouseholdTransfer, Member, Visit
 from households.tests.factories import (
     HouseholdFactory,
     MemberFactory,
@@ -12,6 +12,7 @@ from households.tests.factories import (
     household_with_members,
     households_bulk,
 )
+from regions.models import Region
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate

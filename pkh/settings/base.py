@@ -43,7 +43,8 @@ INSTALLED_APPS = [
     "simple_history",
     "django_celery_beat",
     "axes",
-    # Project apps; dependencies point down this list (households is the base).
+    # Project apps; dependencies point down this list (regions is the base).
+    "regions",
     "accounts",
     "households",
     "assistance",
@@ -274,6 +275,12 @@ CELERY_BEAT_SCHEDULE = {
     "progress-reports-watchdog": {
         "task": "reports.tasks.report_runs_resume_stalled",
         "schedule": crontab(minute="*/15"),
+    },
+    # Every night at 01:30 (Asia/Jakarta): members' ages move across the aids' age
+    # limits, so every family's stored aid eligibility is refreshed.
+    "assistance-eligibility-nightly": {
+        "task": "assistance.tasks.aid_eligibility_refresh_all",
+        "schedule": crontab(hour=1, minute=30),
     },
     # Every night at 03:15: delete expired logins (sessions live in the database, which
     # keeps them until someone deletes them).

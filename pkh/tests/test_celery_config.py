@@ -86,3 +86,17 @@ def test_a_worker_keeps_a_connection_until_it_is_broken_or_too_old(monkeypatch):
     eager = SimpleNamespace(request=SimpleNamespace(is_eager=True))
     pkh_celery._database_connections_between_tasks(sender=eager)
     assert checked == ["default"]  # eager (inside the caller's transaction): untouched
+
+
+def test_there_is_one_beat_schedule_and_its_tasks_exist():
+    """Every periodic task is listed in CELERY_BEAT_SCHEDULE (pkh/settings/base.py), and
+    nothing adds entries behind it when the task modules are imported."""
+    app.loader.import_default_modules()
+    assert app.conf.beat_schedule == settings.CELERY_BEAT_SCHEDULE
+    assert "assistance-eligibility-nightly" in settings.CELERY_BEAT_SCHEDULE
+    missing = {
+        name: entry["task"]
+        for name, entry in settings.CELERY_BEAT_SCHEDULE.items()
+        if entry["task"] not in app.tasks
+    }
+    assert not missing, f"scheduled tasks that do not exist: {missing}"

@@ -8,8 +8,8 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from households.models import Region
 from pkh.tests.world import build_world
+from regions.models import Region
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,10 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from households.models import Household, Region, RegionLevel
+from households.models import Household
 from pkh.tests.urlwalk import routes
 from pkh.tests.world import build_world
+from regions.models import Region, RegionLevel
 
 pytestmark = pytest.mark.django_db
 

@@ -156,7 +156,7 @@ def test_rosters_live_outside_media_root_and_no_url_serves_them(client, admin_us
 
 def test_another_admins_import_reports_are_404(client, admin_user, regions):
     from accounts.tests.factories import AdminFactory
-    from households.models import Region
+    from regions.models import Region
 
     colleague = AdminFactory(username="admin5", areas=[Region.objects.get(code="34.02")])
     roster_import = roster_import_create(

@@ -6,7 +6,7 @@ from openpyxl import load_workbook
 
 from accounts.tests.factories import FacilitatorFactory
 from conftest import login
-from households.models import Region
+from regions.models import Region
 from reports import services
 from reports.models import ProgressReport, ReportRun, Trigger
 from reports.tests.conftest import Q

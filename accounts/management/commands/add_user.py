@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Role, User
 from accounts.services import user_create
-from households.models import Region
+from regions.models import Region
 
 
 class Command(BaseCommand):

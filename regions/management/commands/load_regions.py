@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from households.services import regions_load
+from regions.services import regions_load
 
 BUNDLED = Path(__file__).resolve().parents[2] / "data" / "wilayah_kemendagri_2025.csv"
 
