@@ -8,7 +8,8 @@ import datetime
 
 import openpyxl
 import pytest
-from django.utils import dateformat, timezone, translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from playwright.sync_api import expect
 
 from e2e.conftest import family
@@ -93,7 +94,7 @@ def test_supervisor_approves_and_downloads_the_quarter(
     # As the page writes it: Indonesian month names ("Des", "Agu", "Okt", "Mei" differ
     # from strftime's English ones).
     with translation.override("id"):
-        today = dateformat.format(timezone.localdate(), "d M Y")
+        today = date_format(timezone.localdate())
     expect(page.locator("main dl").first).to_contain_text(f"Graduasi ({today})")
     assert Household.objects.get(pk=proposal.household_id).status == HouseholdStatus.GRADUATED
 

@@ -91,6 +91,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "pkh.context_processors.navigation",
             ],
+            # Display filters (quarter_label, number) in every template (pkh/display.py).
+            "builtins": ["pkh.display"],
         },
     },
 ]
@@ -151,6 +153,10 @@ LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("PKH_TIME_ZONE", default="Asia/Jakarta")
 USE_I18N = True
+# One way of writing dates per language (pkh/formats/<language>/formats.py): templates use
+# |date with no format. Counts get their thousands separator from |number, not from
+# USE_THOUSAND_SEPARATOR, which would also group ids, years and values in URLs.
+FORMAT_MODULE_PATH = ["pkh.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"
