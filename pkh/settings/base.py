@@ -339,6 +339,8 @@ LOGGING = {
             "filters": ["redact_personal_data"],
         }
     },
-    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    # Development (`make run`): warnings and errors only, so a command or a report run
+    # prints no INFO line per step; production.py raises the default to INFO.
+    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="WARNING")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
