@@ -5,6 +5,8 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
+# `PORT=8100 make run` (or `make run PORT=8100`): the development server's port.
+PORT ?= 8000
 
 .PHONY: run serve test browser lint format messages audit bench clean
 
@@ -21,7 +23,7 @@ run: $(VENV)/.runtime
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_regions
 	$(PY) manage.py seed_demo
-	./scripts/serve.sh
+	PORT=$(PORT) ./scripts/serve.sh
 
 # The production setup on this machine: gunicorn + Celery worker + beat (Procfile),
 # DEBUG off, against PostgreSQL and Redis. docs/deployment.md.

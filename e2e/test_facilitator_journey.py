@@ -125,7 +125,7 @@ def test_facilitator_day_on_a_phone(browser, live_server, facilitator, caseload)
     expect(history).to_have_count(1)
     expect(history.first).to_contain_text("Advokasi bansos")
     expect(history.first).to_contain_text(notes)
-    expect(history.first).to_contain_text(f"Tindak lanjut {follow_up.strftime('%d')}")
+    expect(history.first).to_contain_text(f"Tindak lanjut {follow_up.day} ")
     j.assert_fits()
     assert Visit.objects.get(household=target).purpose == "advokasi_bansos"
 

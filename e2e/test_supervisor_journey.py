@@ -8,7 +8,8 @@ import datetime
 
 import openpyxl
 import pytest
-from django.utils import dateformat, timezone, translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from playwright.sync_api import expect
 
 from e2e.conftest import family
@@ -93,17 +94,20 @@ def test_supervisor_approves_and_downloads_the_quarter(
     # As the page writes it: Indonesian month names ("Des", "Agu", "Okt", "Mei" differ
     # from strftime's English ones).
     with translation.override("id"):
-        today = dateformat.format(timezone.localdate(), "d M Y")
+        today = date_format(timezone.localdate())
     expect(page.locator("main dl").first).to_contain_text(f"Graduasi ({today})")
     assert Household.objects.get(pk=proposal.household_id).status == HouseholdStatus.GRADUATED
 
-    # The team's reports for the last quarter: none yet, then made through the page.
+    # The team's reports for the last quarter: none yet, then made through the page. Pages
+    # and files show the quarter as people read it (T3 2026); the key is in URLs and names.
+    with translation.override("id"):
+        shown = quarter.display
     j.menu("Laporan tim")
-    expect(page.locator("h1")).to_have_text(f"Laporan tim triwulan {quarter}")
+    expect(page.locator("h1")).to_have_text(f"Laporan tim triwulan {shown}")
     rows = page.locator("main table tbody tr")
     expect(rows).to_have_count(2)
     expect(rows.filter(has_text="Belum ada laporan")).to_have_count(2)
-    j.tap(page.get_by_role("button", name=f"Buat ulang laporan tim {quarter}"))
+    j.tap(page.get_by_role("button", name=f"Buat ulang laporan tim {shown}"))
     page.wait_for_url(lambda url: "/laporan/proses/" in url)
     j.expect_message("Laporan tim sedang dibuat ulang (2 pendamping).")
     expect(page.locator("main p").first).to_contain_text("2 dari 2 selesai, 0 gagal.")
@@ -132,7 +136,7 @@ def test_supervisor_approves_and_downloads_the_quarter(
     )
     caseload = _table(workbook["Jumlah dampingan"])
     visits = _table(workbook["Kunjungan rumah"])
-    assert caseload["meta"]["Triwulan"] == str(quarter)
+    assert caseload["meta"]["Triwulan"] == shown  # the key stays in the file name
     assert caseload["meta"]["Supervisor"] == str(supervisor)
     assert set(caseload["rows"]) == {"pendamping1", "pendamping2"}
     assert caseload["rows"]["pendamping1"]["Keluarga (akhir)"] == 3
@@ -154,7 +158,7 @@ def test_supervisor_approves_and_downloads_the_quarter(
     figures = {
         row[0]: row[1] for row in report["Kunjungan rumah"].iter_rows(values_only=True) if row[0]
     }
-    assert figures["Triwulan"] == str(quarter)
+    assert figures["Triwulan"] == shown
     assert figures["Pendamping"] == str(facilitator)
     assert figures["Kunjungan rumah dicatat"] == 2
     assert figures["Keluarga yang dikunjungi"] == 2

@@ -22,6 +22,7 @@ from graduation.models import (
 from graduation.services import answer_field
 from graduation.validators import validate_statement_file
 from pkh.forms import PAST_EVENT, BoundedDateField, TextAreaField, model_max_length
+from pkh.quarters import quarter_label
 
 
 def _today():
@@ -142,10 +143,15 @@ class MonitoringForm(forms.Form):
     note = TextAreaField(label=_("Catatan"), required=False)
 
 
+def quarter_number_choices() -> list[tuple[int, str]]:
+    """T1..T4 (Q1..Q4 in English), evaluated when rendered so the language applies."""
+    return [(q, quarter_label(None, q)) for q in (1, 2, 3, 4)]
+
+
 class QuarterForm(forms.Form):
     tahun = forms.IntegerField(label=_("Tahun"), min_value=2000, max_value=2100)
     triwulan = forms.TypedChoiceField(
-        label=_("Triwulan"), coerce=int, choices=[(q, f"T{q}") for q in (1, 2, 3, 4)]
+        label=_("Triwulan"), coerce=int, choices=quarter_number_choices
     )
 
 

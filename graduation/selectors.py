@@ -32,6 +32,7 @@ from django.db.models import (
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
@@ -279,7 +280,7 @@ def natural_graduation_reasons(
             code = component.code
             if member.left_on is not None:
                 why = _("keluar %(date)s (%(reason)s)") % {
-                    "date": member.left_on.strftime("%d-%m-%Y"),
+                    "date": date_format(member.left_on),
                     "reason": member.get_left_reason_display() or "-",
                 }
             elif code == "ANAK_USIA_DINI" and member.birth_date <= six:

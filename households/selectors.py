@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
@@ -525,7 +526,7 @@ def household_audit(*, household: Household, limit: int = 100) -> list[AuditEntr
     )
     entries += _history_entries(
         rows(Visit.history.filter(household_id=household.pk)),
-        label=lambda r: _("Kunjungan %(date)s") % {"date": r.date.isoformat()},
+        label=lambda r: _("Kunjungan %(date)s") % {"date": date_format(r.date)},
         model=Visit,
     )
     entries.sort(key=lambda e: e.when, reverse=True)

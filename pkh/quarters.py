@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 
 def quarter_of(day: datetime.date) -> tuple[int, int]:
@@ -33,3 +34,16 @@ def quarter_bounds(year: int, number: int) -> tuple[datetime.date, datetime.date
         quarter_first_day(year, number),
         quarter_first_day(*following) - datetime.timedelta(days=1),
     )
+
+
+def quarter_label(year: int | None, number: int) -> str:
+    """How a quarter is shown to people, in the active language: ``T3 2026`` in
+    Indonesian (*triwulan*), ``Q3 2026`` in English; ``T3`` / ``Q3`` without a year (the
+    quarter picker beside a year field). The machine key ``2026Q3`` stays in URLs, query
+    parameters, the database and file names; this is the one display form, used by the
+    ``quarter_label`` template filter (``pkh/display.py``), the forms' choices and the
+    exports."""
+    if year is None:
+        return _("T%(number)s") % {"number": number}
+    # str(): a year is never written with a thousands separator.
+    return _("T%(number)s %(year)s") % {"number": number, "year": str(year)}

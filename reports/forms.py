@@ -5,7 +5,7 @@ from reports.quarters import Quarter, recent_quarters
 
 
 def quarter_choices() -> list[tuple[str, str]]:
-    return [(str(q), str(q)) for q in recent_quarters(12)]
+    return [(str(q), q.display) for q in recent_quarters(12)]
 
 
 class QuarterField(forms.ChoiceField):

@@ -144,4 +144,4 @@ def _month_label(value: str) -> str:
         day = datetime.date.fromisoformat(f"{value}-01")
     except ValueError:
         return value
-    return date_format(day, "M Y")
+    return date_format(day, "YEAR_MONTH_FORMAT")

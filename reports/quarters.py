@@ -1,4 +1,6 @@
-"""Reporting quarters: labels such as ``2026Q3``, their dates and their instants.
+"""Reporting quarters: keys such as ``2026Q3``, their dates and their instants.
+
+The key is for machines; pages and files show ``Quarter.display`` (``T3 2026``).
 
 A quarter is a block of three months counted from ``settings.PKH_QUARTER_FIRST_MONTH``
 (1 = calendar quarters; the rule is ``pkh.quarters``, shared with the graduation targets).
@@ -18,7 +20,7 @@ from functools import total_ordering
 from django.conf import settings
 from django.utils import timezone
 
-from pkh.quarters import quarter_first_day, quarter_of
+from pkh.quarters import quarter_first_day, quarter_label, quarter_of
 
 LABEL_RE = re.compile(r"^\s*(\d{4})\s*[-/ ]?\s*[Qq]\s*([1-4])\s*$")
 
@@ -59,7 +61,13 @@ class Quarter:
 
     @property
     def label(self) -> str:
+        """The machine key (``2026Q3``): URLs, query parameters, stored rows, file names."""
         return str(self)
+
+    @property
+    def display(self) -> str:
+        """How people read it: ``T3 2026`` / ``Q3 2026`` (``pkh.quarters.quarter_label``)."""
+        return quarter_label(self.year, self.number)
 
     @property
     def first_day(self) -> datetime.date:

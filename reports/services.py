@@ -49,7 +49,7 @@ def _check_quarter(quarter: Quarter) -> None:
     if not quarter.has_ended():
         raise ValidationError(
             _("Triwulan %(q)s belum berakhir; laporan dibuat setelah triwulan selesai.")
-            % {"q": quarter}
+            % {"q": quarter.display}
         )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -78,14 +80,22 @@ def report_list(request):
     )
 
 
+def _day(iso: str | None) -> str:
+    """A snapshot's ISO date as the app writes dates (DATE_FORMAT)."""
+    try:
+        return date_format(datetime.date.fromisoformat(iso or ""))
+    except ValueError:
+        return iso or "?"
+
+
 def _report_meta(report) -> list[tuple[str, str]]:
     snap = report.snapshot or {}
     period = snap.get("period") or {}
     supervisor = (snap.get("supervisor") or {}).get("name") or "-"
     by = str(report.generated_by) if report.generated_by else _("jadwal otomatis")
     return [
-        (_("Triwulan"), report.quarter),
-        (_("Periode"), f"{period.get('first_day', '?')} s.d. {period.get('last_day', '?')}"),
+        (_("Triwulan"), Quarter.parse(report.quarter).display),
+        (_("Periode"), f"{_day(period.get('first_day'))} s.d. {_day(period.get('last_day'))}"),
         (_("Pendamping"), (snap.get("facilitator") or {}).get("name") or str(report.facilitator)),
         (_("Supervisor"), supervisor),
         (
@@ -123,7 +133,8 @@ def report_download(request, pk: int, fmt: str):
         )
     supervisor = (report.snapshot.get("supervisor") or {}).get("name") or ""
     pdf = exports.report_pdf(
-        title=_("Laporan perkembangan triwulan %(q)s") % {"q": report.quarter},
+        title=_("Laporan perkembangan triwulan %(q)s")
+        % {"q": Quarter.parse(report.quarter).display},
         meta=meta,
         sections=views,
         signers=[
@@ -261,7 +272,7 @@ def team_download(request, fmt: str):
     quarter, rows, columns = ctx["quarter"], ctx["rows"], ctx["columns"]
     lead = ctx["supervisor"]
     meta = [
-        (_("Triwulan"), str(quarter)),
+        (_("Triwulan"), quarter.display),
         (_("Supervisor"), str(lead) if lead else _("Semua supervisor di wilayah")),
         (_("Diunduh"), exports.generated_line()),
     ]
@@ -278,7 +289,7 @@ def team_download(request, fmt: str):
         )
         return _file(content, filename=f"{name}.xlsx", content_type=XLSX)
     pdf = exports.team_pdf(
-        title=_("Laporan tim triwulan %(q)s") % {"q": quarter},
+        title=_("Laporan tim triwulan %(q)s") % {"q": quarter.display},
         meta=meta,
         columns=columns,
         rows=rows,

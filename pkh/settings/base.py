@@ -92,6 +92,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "pkh.context_processors.navigation",
             ],
+            # Display filters (quarter_label, number) in every template (pkh/display.py).
+            "builtins": ["pkh.display"],
         },
     },
 ]
@@ -152,6 +154,10 @@ LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("PKH_TIME_ZONE", default="Asia/Jakarta")
 USE_I18N = True
+# One way of writing dates per language (pkh/formats/<language>/formats.py): templates use
+# |date with no format. Counts get their thousands separator from |number, not from
+# USE_THOUSAND_SEPARATOR, which would also group ids, years and values in URLs.
+FORMAT_MODULE_PATH = ["pkh.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -340,6 +346,8 @@ LOGGING = {
             "filters": ["redact_personal_data"],
         }
     },
-    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    # Development (`make run`): warnings and errors only, so a command or a report run
+    # prints no INFO line per step; production.py raises the default to INFO.
+    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="WARNING")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

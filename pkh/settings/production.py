@@ -7,7 +7,7 @@ on a server reached over a network. docs/security.md lists every variable.
 """
 
 from pkh.settings.base import *  # noqa: F403
-from pkh.settings.base import MIDDLEWARE, STORAGES, env
+from pkh.settings.base import LOGGING, MIDDLEWARE, STORAGES, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -43,3 +43,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
+
+# A server logs INFO (report items, task progress) unless DJANGO_LOG_LEVEL says otherwise;
+# development (base.py) keeps to warnings.
+LOGGING = {**LOGGING, "root": {**LOGGING["root"], "level": env("DJANGO_LOG_LEVEL", default="INFO")}}
