@@ -116,6 +116,23 @@ def other_region_village(regions):
     return Region.objects.get(code=OTHER_REGENCY_VILLAGE[0])
 
 
+@pytest.fixture
+def families_changed_calls(monkeypatch):
+    """Every ``pkh.extensions.families_changed`` call of the test, as ``(household_ids,
+    fields)``, recorded by a reaction added after the apps' own (which still run)."""
+    from pkh import extensions
+
+    calls: list[tuple[set[int], frozenset[str] | None]] = []
+    point = extensions.families_changed_reactions
+
+    def record(*, household_ids, fields):
+        calls.append((set(household_ids), fields))
+
+    monkeypatch.setattr(point, "order", (*point.order, "test_recorder"))
+    monkeypatch.setitem(point.contributions, "test_recorder", record)
+    return calls
+
+
 def login(client, user):
     client.force_login(user)
     return client

@@ -3,7 +3,8 @@
 Eligibility is materialised: ``aid_eligibility_refresh`` keeps one ``AidEnrolment`` row
 per subject the catalogue's rule makes eligible (set-based, in batches of families),
 so the coverage-gap page and the coverage figures are plain aggregates. It runs when a
-family or member changes (``assistance.signals``), after a roster import
+family or member changes (the ``families_changed`` reaction in
+``assistance/extensions.py``), after a roster import
 (``roster_aid_apply``), after the catalogue changes, and nightly (members age).
 """
 

@@ -1,4 +1,6 @@
-"""What this app adds to other apps' pages through ``pkh.registry``."""
+"""What P2K2 / FDS adds to other apps (``pkh.extensions``): the P2K2 section of the family
+page, absentees to visit on the to-do list, its menu entries and demo data, and the
+membership periods kept in step after families are written."""
 
 from __future__ import annotations
 
@@ -7,10 +9,14 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
-from fds_sessions import selectors
-from pkh.registry import Panel, TodoItem
+from fds_sessions import demo, selectors
+from fds_sessions.services import memberships_sync
+from pkh import extensions
+from pkh.extensions import NavItem, Panel, TodoItem
+from pkh.sql import timed
 
 MAX_TODO_ITEMS = 100
 
@@ -45,11 +51,30 @@ def family_panel(*, request, household) -> Panel | None:
         title=_("P2K2"),
         template="fds_sessions/family_panel.html",
         context={"summary": summary, "year": year},
-        order=50,
     )
-    return Panel(
-        title=_("P2K2"),
-        template="fds_sessions/family_panel.html",
-        context={"summary": summary, "year": year},
-        order=50,
-    )
+
+
+def memberships_follow(*, household_ids: set[int], fields: frozenset[str] | None) -> None:
+    """Reconcile membership periods when the families' group may have changed."""
+    if fields is None or "fds_group" in fields:
+        with timed("memberships_sync"):  # logged with IMPORTS_SQL_TIMING=1 (benchmarks)
+            memberships_sync(household_ids=household_ids)
+
+
+def register() -> None:
+    every_role = (Role.FACILITATOR, Role.SUPERVISOR, Role.ADMIN)
+    for item in (
+        NavItem(gettext_lazy("P2K2"), "fds_sessions:group_list", every_role),
+        NavItem(
+            gettext_lazy("Modul P2K2"),
+            "fds_sessions:module_list",
+            (Role.ADMIN,),
+            for_catalogue_keepers=True,
+            more=True,
+        ),
+    ):
+        extensions.menu_items.register(item.url_name, item)
+    extensions.todo_sources.register("fds_sessions", fds_followups)
+    extensions.family_panels.register("fds_sessions", family_panel)
+    extensions.demo_seeders.register("fds_sessions", demo.seed_fds_demo)
+    extensions.families_changed_reactions.register("fds_sessions", memberships_follow)

@@ -27,7 +27,7 @@ from fds_sessions.models import (
 from fds_sessions.photos import photo_prepare
 from households.models import Household, Member
 from households.selectors import village_choices
-from households.signals import households_changed
+from pkh.extensions import families_changed
 from pkh.permissions import can_edit_national_catalogue
 from pkh.sql import chunks
 from regions.models import Region
@@ -262,7 +262,7 @@ def _regroup(
     )
     # A leader whose family left stops being the leader.
     FdsGroup.objects.filter(pk__in=old_groups, leader__household_id__in=ids).update(leader=None)
-    households_changed.send(sender=Household, household_ids=set(ids), fields={"fds_group"})
+    families_changed(ids, fields={"fds_group"})
 
 
 def _families_of(group: FdsGroup, ids: Iterable[int]) -> list[Household]:

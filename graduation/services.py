@@ -45,6 +45,7 @@ from graduation.models import (
 )
 from graduation.validators import EXTENSIONS, validate_statement_file
 from households.models import ExitType, Household, HouseholdStatus
+from pkh.extensions import families_changed
 from pkh.permissions import can_edit_national_catalogue
 
 MONITORING_MONTHS = (3, 6, 12)
@@ -346,9 +347,9 @@ def _household_graduate(
     household.status_reason = reason[:200]
     household.exit_type = exit_type
     household._history_user = by
-    household.save(
-        update_fields=["status", "status_date", "status_reason", "exit_type", "updated_at"]
-    )
+    fields = ["status", "status_date", "status_reason", "exit_type", "updated_at"]
+    household.save(update_fields=fields)
+    families_changed({household.pk}, fields=fields)
     graduation = Graduation.objects.create(
         household=household,
         exit_type=exit_type,

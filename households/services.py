@@ -1,4 +1,9 @@
-"""Writes to the household registry. Every write goes through a function here."""
+"""Writes to the household registry. Every write goes through a function here.
+
+Each write to families or members ends with ``families_changed`` (``pkh.extensions``), in
+its transaction, so that the upper apps' reactions (aid eligibility, FDS membership
+periods) run where the write is, not behind a model signal.
+"""
 
 from __future__ import annotations
 
@@ -23,7 +28,7 @@ from households.models import (
     Visit,
 )
 from households.selectors import facilitator_list, household_scope
-from households.signals import households_changed
+from pkh.extensions import families_changed
 
 HOUSEHOLD_EDITABLE_FIELDS = ("address", "rt", "rw", "phone", "year_joined", "welfare_decile")
 HOUSEHOLD_STATUS_FIELDS = ("status", "status_date", "status_reason", "exit_type")
@@ -160,6 +165,7 @@ def household_update(*, household: Household, by: User, **changes) -> Household:
     household._history_user = by
     household.full_clean(exclude=["village", "facilitator", "fds_group"])
     household.save(update_fields=[*changed, "updated_at"])
+    families_changed({household.pk}, fields={*changed, "updated_at"})
     return household
 
 
@@ -208,6 +214,7 @@ def member_save(
     member.save()
     if components is not None:
         member.components.set(components)
+    families_changed({household.pk}, fields={"members"})
     return member
 
 
@@ -262,7 +269,5 @@ def households_transfer(
         default_change_reason=reason or "transfer",
     )
     created = HouseholdTransfer.objects.bulk_create(transfers, batch_size=500)
-    households_changed.send(
-        sender=Household, household_ids={h.pk for h in rows}, fields={"facilitator", "fds_group"}
-    )
+    families_changed({h.pk for h in rows}, fields={"facilitator", "fds_group"})
     return created

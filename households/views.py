@@ -20,7 +20,7 @@ from households.forms import (
 )
 from households.models import Member
 from households.validators import nik_warnings
-from pkh import registry
+from pkh import extensions
 from pkh.forms import add_service_errors
 from pkh.pagination import CappedPaginator
 from pkh.permissions import role_required
@@ -112,7 +112,7 @@ def household_detail(request, pk: int):
     )
     panels = [
         panel
-        for provider in registry.family_panels
+        for provider in extensions.family_panels
         if (panel := provider(request=request, household=household)) is not None
     ]
     can_see_audit = request.user.role in (Role.SUPERVISOR, Role.ADMIN)
@@ -126,7 +126,7 @@ def household_detail(request, pk: int):
             "benefit_lines": benefit_lines,
             "benefit_total": benefit_total,
             "benefit_cap": benefit_cap,
-            "panels": sorted(panels, key=lambda p: p.order),
+            "panels": panels,
             "audit": selectors.household_audit(household=household) if can_see_audit else None,
             "can_log_visit": household.facilitator_id == request.user.pk,
             "can_edit": request.user.role in (Role.FACILITATOR, Role.ADMIN),

@@ -7,7 +7,6 @@ class ImportsConfig(AppConfig):
     verbose_name = _("Impor data")
 
     def ready(self) -> None:
-        from accounts.models import Role
-        from pkh.registry import NavItem, register_nav_item
+        from imports import extensions
 
-        register_nav_item(NavItem(_("Impor roster"), "imports:list", (Role.ADMIN,), order=80))
+        extensions.register()

@@ -11,7 +11,7 @@ The pipeline, set-based from end to end:
 3. ``roster_import_write``: one transaction, under a global import lock (a PostgreSQL
    advisory lock; on SQLite the database write lock). If the registry changed since
    the preview, the registry checks run again. Then the bulk upsert with audit rows
-   (``imports/apply.py``), ``households_changed``, and the final status, all in the
+   (``imports/apply.py``), ``families_changed``, and the final status, all in the
    same transaction: a worker killed half-way leaves nothing written and the status
    at "importing" with a heartbeat that stops, which ``roster_imports_fail_stale``
    turns into "failed" (the page says nothing was written and offers a retry).
@@ -35,8 +35,6 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from assistance import eligibility
 from assistance.services import roster_aid_apply_staged
-from households.models import Household
-from households.signals import households_changed
 from imports import checks
 from imports.apply import apply
 from imports.checks import fetch
@@ -53,6 +51,7 @@ from imports.progress import Progress
 from imports.reader import RosterFileError
 from imports.staging import stage_roster
 from imports.tables import T
+from pkh.extensions import families_changed
 from pkh.queue import publish
 from pkh.sql import log_elapsed
 
@@ -436,7 +435,7 @@ def roster_import_write(*, roster_import_id: int, retryable: bool = False) -> Ro
                     ids = apply(roster_import=roster_import, progress=progress, now=now)
                 # The file's KIP/KIS/SEMBAKO/KKS columns set the aid statuses, also for
                 # families whose registry data did not change. Before the families' rule
-                # rows are refreshed (households_changed below), so that a roster status
+                # rows are refreshed (families_changed below), so that a roster status
                 # is written once, as it is, not as a rule row updated right after.
                 roster_import.committed = True  # written with the final status below
                 with checks.timed("roster_aid_apply"):
@@ -448,10 +447,8 @@ def roster_import_write(*, roster_import_id: int, retryable: bool = False) -> Ro
                 if ids:
                     # Upper apps resync (FDS memberships, aid eligibility) in this
                     # transaction.
-                    with checks.timed("households_changed"):
-                        households_changed.send(
-                            sender=Household, household_ids=ids, fields=set(CHANGED_FIELDS)
-                        )
+                    with checks.timed("families_changed"):
+                        families_changed(ids, fields=CHANGED_FIELDS)
                 committed = True
             progress.stop()
             # The final status is part of the transaction: "done" only if committed.

@@ -1,6 +1,6 @@
 from django.urls import NoReverseMatch, reverse
 
-from pkh import registry
+from pkh import extensions
 from pkh.permissions import can_edit_national_catalogue
 
 # A menu of at most this many entries shows them all in the bar; a longer one puts the
@@ -10,15 +10,13 @@ MENU_INLINE_MAX = 6
 
 
 def navigation(request):
-    """Main-menu entries for the signed-in user's role (see ``pkh.registry.nav_items``):
-    ``nav_items`` all of them, each with ``more`` (under "Lainnya"), ``nav_more`` those
-    under "Lainnya" and ``nav_more_active`` whether the current page is one of them."""
+    """Main-menu entries for the signed-in user's role (see ``pkh.extensions.menu_items``)."""
     user = getattr(request, "user", None)
     role = getattr(user, "role", None)
     keeper = can_edit_national_catalogue(user)
     items = []
     if role or keeper:
-        for item in sorted(registry.nav_items, key=lambda i: i.order):
+        for item in extensions.menu_items:
             if role in item.roles or (keeper and item.for_catalogue_keepers):
                 try:
                     url = reverse(item.url_name)

@@ -1,7 +1,7 @@
 """The home page's to-do list, grouped: by when (overdue, today, this week, later, no
 date yet), then by kind, each group with its count and its first few items.
 
-The items come from every app's ``todo_sources`` (``pkh.registry``); the grouping works on
+The items come from every app's ``todo_sources`` (``pkh.extensions``); the grouping works on
 the list they return, so it costs no query of its own.
 """
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from pkh.registry import TodoItem
+from pkh.extensions import TodoItem
 
 # Items shown per group before "lihat semua" (see all).
 GROUP_PREVIEW = 5

@@ -21,7 +21,7 @@ from households.selectors import (
     household_scope,
     no_visit_cutoff,
 )
-from pkh import registry
+from pkh import extensions
 from pkh.todo import GROUP_PAGE_SIZE, todo_group, todo_group_get
 
 
@@ -32,7 +32,7 @@ def home(request):
     their facilitators' overdue follow-ups, each linking to the filtered caseload."""
     today = timezone.localdate()
     items = []
-    for source in registry.todo_sources:
+    for source in extensions.todo_sources:
         items.extend(source(user=request.user, today=today))
     items.sort(key=lambda item: (item.due is None, item.due or today, item.label))
     buckets = todo_group(items, today=today)

@@ -5,15 +5,15 @@ import pytest
 from assistance.demo import seed_assistance
 from assistance.models import AdvocacyCase, AidEnrolment, AidStatus, Resource
 from households.models import Household
-from households.signals import households_changed
 from households.tests.factories import household_with_members
-from pkh import registry
+from pkh import extensions
+from pkh.extensions import families_changed
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_seeder_is_registered_and_idempotent(facilitator):
-    assert seed_assistance in registry.demo_seeders
+    assert seed_assistance in extensions.demo_seeders
     for _ in range(12):
         household_with_members(facilitator=facilitator)
     seed_assistance(stdout=io.StringIO())
@@ -37,7 +37,7 @@ def test_demo_seeder_is_registered_and_idempotent(facilitator):
 def test_bulk_household_changes_refresh_eligibility(facilitator):
     household = household_with_members(facilitator=facilitator)
     Household.objects.filter(pk=household.pk).update(status="exited")  # e.g. an import
-    households_changed.send(sender=Household, household_ids={household.pk}, fields={"status"})
+    families_changed({household.pk}, fields={"status"})
     assert not AidEnrolment.objects.filter(household=household, in_programme=True).exists()
 
 
@@ -50,11 +50,9 @@ def test_reassignment_moves_the_aid_rows_without_a_refresh(
     household = household_with_members(facilitator=facilitator)
     Household.objects.filter(pk=household.pk).update(facilitator=other_facilitator)
     # One UPDATE and a rollup recount here, plus the FDS memberships' sync (every
-    # receiver of the signal runs): a fixed handful of queries, whatever the rows.
+    # reaction runs): a fixed handful of queries, whatever the rows.
     with django_assert_max_num_queries(20):
-        households_changed.send(
-            sender=Household, household_ids={household.pk}, fields={"facilitator", "fds_group"}
-        )
+        families_changed({household.pk}, fields={"facilitator", "fds_group"})
     assert set(
         AidEnrolment.objects.filter(household=household).values_list("facilitator_id", flat=True)
     ) == {other_facilitator.pk}

@@ -17,8 +17,8 @@ from assistance.models import (
 )
 from assistance.tests.conftest import member_by_component
 from assistance.tests.factories import CaseFactory, ResourceFactory
-from households.models import Household, HouseholdStatus, Member, MemberExit
-from households.services import member_save
+from households.models import Component, ExitType, Household, HouseholdStatus, Member, MemberExit
+from households.services import household_update, member_save
 from households.tests.factories import HouseholdFactory, MemberFactory, household_with_members
 from regions.models import Region
 
@@ -102,18 +102,34 @@ def test_member_leaving_follows_the_rule_but_keeps_what_a_user_set(family, facil
 
 def test_component_added_makes_a_child_eligible_for_kip(family, facilitator):
     toddler = member_by_component(family, "ANAK_USIA_DINI")
-    toddler.birth_date = TODAY.replace(year=TODAY.year - 8, month=1, day=1)
-    toddler.save()
+    eight = TODAY.replace(year=TODAY.year - 8, month=1, day=1)
+    member_save(household=family, member=toddler, by=facilitator, birth_date=eight)
     assert not AidEnrolment.objects.filter(aid="KIP", member=toddler).exists()
-    toddler.components.add("SD")
+    member_save(
+        household=family,
+        member=toddler,
+        by=facilitator,
+        components=Component.objects.filter(code__in=["ANAK_USIA_DINI", "SD"]),
+    )
     assert AidEnrolment.objects.get(aid="KIP", member=toddler).status == AidStatus.ELIGIBLE
-    toddler.components.remove("SD")
+    member_save(
+        household=family,
+        member=toddler,
+        by=facilitator,
+        components=Component.objects.filter(code="ANAK_USIA_DINI"),
+    )
     assert AidEnrolment.objects.get(aid="KIP", member=toddler).status == AidStatus.NOT_ELIGIBLE
 
 
-def test_family_leaving_the_programme_leaves_the_figures(family):
-    family.status = HouseholdStatus.EXITED
-    family.save()
+def test_family_leaving_the_programme_leaves_the_figures(family, admin_user):
+    household_update(
+        household=family,
+        by=admin_user,
+        status=HouseholdStatus.EXITED,
+        status_date=TODAY,
+        status_reason="Pindah ke luar kabupaten",
+        exit_type=ExitType.MOVED,
+    )
     assert not AidEnrolment.objects.filter(household=family, in_programme=True).exists()
     assert AidEnrolment.objects.get(household=family, aid="KKS").status == AidStatus.NOT_ELIGIBLE
 

@@ -6,13 +6,13 @@ from fds_sessions.demo import MONTHS, seed_fds_demo
 from fds_sessions.models import Attendance, FdsGroup, FdsSession, GroupMembership, SessionStatus
 from households.models import Household
 from households.tests.factories import HouseholdFactory, MemberFactory
-from pkh import registry
+from pkh import extensions
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_seeder_is_registered_and_idempotent(facilitator, other_facilitator):
-    assert seed_fds_demo in registry.demo_seeders
+    assert seed_fds_demo in extensions.demo_seeders
     for _ in range(60):
         h = HouseholdFactory(facilitator=facilitator)
         MemberFactory(household=h, is_pengurus=True)

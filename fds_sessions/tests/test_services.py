@@ -24,8 +24,8 @@ from fds_sessions.selectors import AttendanceRate, attendance_rates, group_scope
 from fds_sessions.tests.factories import GroupFactory, add_families, curriculum, held_session
 from households.models import Household
 from households.services import households_transfer
-from households.signals import households_changed
 from households.tests.factories import household_with_members
+from pkh.extensions import families_changed
 from regions.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -222,7 +222,7 @@ def test_sync_opens_periods_for_bulk_assignment_and_is_idempotent(group, facilit
     families = [household_with_members(facilitator=facilitator) for _ in range(3)]
     ids = {h.pk for h in families}
     Household.objects.filter(pk__in=ids).update(fds_group=group)
-    households_changed.send(sender=Household, household_ids=ids, fields={"fds_group"})
+    families_changed(ids, fields={"fds_group"})
     assert GroupMembership.objects.filter(group=group, left_on=None).count() == 3
     counts = services.memberships_sync(household_ids=ids)
     assert counts == {"closed": 0, "opened": 0}
@@ -246,7 +246,7 @@ def test_sync_moves_between_groups_and_drops_leader(group, facilitator):
 def test_sync_unrelated_fields_do_nothing(group, facilitator):
     family = household_with_members(facilitator=facilitator)
     Household.objects.filter(pk=family.pk).update(fds_group=group)
-    households_changed.send(sender=Household, household_ids={family.pk}, fields={"phone"})
+    families_changed({family.pk}, fields={"phone"})
     assert not GroupMembership.objects.exists()
 
 
@@ -489,7 +489,7 @@ def test_sync_gives_imported_groups_a_village_for_admin_scope(facilitator, admin
     family = household_with_members(facilitator=facilitator)
     Household.objects.filter(pk=family.pk).update(fds_group=imported)
     assert not group_scope(user=admin_user).filter(pk=imported.pk).exists()
-    households_changed.send(sender=Household, household_ids={family.pk}, fields={"fds_group"})
+    families_changed({family.pk}, fields={"fds_group"})
     imported.refresh_from_db()
     assert imported.village_id == family.village_id
     assert group_scope(user=admin_user).filter(pk=imported.pk).exists()

@@ -218,21 +218,20 @@ class TestFamilyPanel:
             html = client.get(page).content.decode()
         assert "Menunggu keputusan supervisor" in html
 
-    def test_registered_fact_is_shown(self, client, household, facilitator):
-        from graduation import hooks
+    def test_registered_fact_is_shown(self, client, household, facilitator, monkeypatch):
+        from pkh import extensions
 
         def attendance(*, household, user):
-            return hooks.ReadinessFact(label="Kehadiran P2K2", value="9 dari 10 sesi")
+            return extensions.ReadinessFact(label="Kehadiran P2K2", value="9 dari 10 sesi")
 
-        hooks.register_readiness_fact(attendance)
-        try:
-            html = (
-                as_user(client, facilitator)
-                .get(reverse("households:detail", args=[household.pk]))
-                .content.decode()
-            )
-        finally:
-            hooks.readiness_facts.remove(attendance)
+        point = extensions.readiness_facts
+        monkeypatch.setattr(point, "order", (*point.order, "test_fact"))
+        monkeypatch.setitem(point.contributions, "test_fact", attendance)
+        html = (
+            as_user(client, facilitator)
+            .get(reverse("households:detail", args=[household.pk]))
+            .content.decode()
+        )
         assert "9 dari 10 sesi" in html
 
     def test_aid_coverage_and_attendance_beside_readiness(self, client, household, facilitator):

@@ -8,6 +8,7 @@ import factory
 
 from accounts.tests.factories import FacilitatorFactory
 from households.models import Household, Member, Relationship, Sex, Visit, normalize_name
+from pkh.extensions import families_changed
 from regions.models import Region, RegionLevel
 
 JETIS_VILLAGES = {
@@ -159,6 +160,13 @@ class MemberFactory(factory.django.DjangoModelFactory):
             ensure_components()
             self.components.set(extracted)
 
+    @factory.post_generation
+    def announced(self, create, extracted, **kwargs):
+        """As ``member_save`` does after its write: ``families_changed``, so that the
+        upper apps' reactions (aid eligibility) run. Not for ``build``."""
+        if create:
+            families_changed({self.household_id}, fields={"members"})
+
 
 class VisitFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -182,8 +190,8 @@ TYPICAL_MEMBERS = [
 
 
 def household_with_members(**kwargs) -> Household:
-    """A typical KPM (``TYPICAL_MEMBERS``), saved one row at a time: every save's side
-    effects (audit trail, aid eligibility) happen as in the app."""
+    """A typical KPM (``TYPICAL_MEMBERS``), saved one row at a time: the audit trail and
+    the announcement of each member (``MemberFactory``) happen as in the app."""
     household = HouseholdFactory(**kwargs)
     for sex, birth_date, relationship, pengurus, components in TYPICAL_MEMBERS:
         MemberFactory(
@@ -201,8 +209,8 @@ def households_bulk(
     n: int, *, facilitator, village_code: str = "34.02.09.2001", **fields
 ) -> list[Household]:
     """``n`` typical families written with ``bulk_create``, for tests that need many
-    rows (query counts, pagination) and none of a save's side effects: no audit rows
-    and no aid rows (no signal fires). The database triggers still set the pengurus
+    rows (query counts, pagination) and none of a write's side effects: no audit rows
+    and no aid rows (``families_changed`` is not called). The database triggers still set the pengurus
     name and the component mask, as they do for an import."""
     ensure_regions()
     ensure_components()

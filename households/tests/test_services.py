@@ -15,7 +15,6 @@ from households.models import (
     Member,
     Visit,
 )
-from households.signals import households_changed
 from households.tests.factories import (
     HouseholdFactory,
     MemberFactory,
@@ -174,10 +173,10 @@ def test_member_components_are_saved(facilitator):
     assert list(member.components.values_list("code", flat=True)) == ["SD"]
 
 
-def test_transfer_moves_families_and_records_it(admin_user, facilitator, other_facilitator):
+def test_transfer_moves_families_and_records_it(
+    admin_user, facilitator, other_facilitator, families_changed_calls
+):
     households = [HouseholdFactory(facilitator=facilitator) for _ in range(3)]
-    received = []
-    households_changed.connect(lambda **kw: received.append(kw["household_ids"]), weak=False)
     moved = services.households_transfer(
         households=[h.pk for h in households[:2]],
         to_facilitator=other_facilitator,
@@ -189,7 +188,10 @@ def test_transfer_moves_families_and_records_it(admin_user, facilitator, other_f
     transfer = HouseholdTransfer.objects.first()
     assert transfer.from_facilitator == facilitator and transfer.moved_by == admin_user
     assert households[0].history.first().history_user == admin_user
-    assert received[-1] == {households[0].pk, households[1].pk}
+    assert families_changed_calls[-1] == (
+        {households[0].pk, households[1].pk},
+        frozenset({"facilitator", "fds_group"}),
+    )
 
 
 def test_transfer_refuses_families_outside_the_region(admin_user, other_facilitator, regions):

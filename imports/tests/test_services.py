@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 
 from fds_sessions.models import FdsGroup
 from households.models import Household, HouseholdTransfer, Member
-from households.signals import households_changed
 from households.tests.factories import MemberFactory, household_with_members
 from imports.models import ImportMode, ImportStatus, IssueKind, StagingRow
 from imports.services import (
@@ -318,23 +317,16 @@ def test_created_records_are_in_the_family_audit_trail(builder, run_import, clie
     assert str(admin_user) in page
 
 
-def test_households_changed_is_sent_with_the_changed_families(builder, run_import):
-    received = []
-
-    def receiver(sender, household_ids, fields, **kwargs):
-        received.append((set(household_ids), set(fields)))
-
-    households_changed.connect(receiver)
-    try:
-        families = list(builder.families(3))
-        run_import(csv_bytes(families))
-        assert received[-1][0] == set(Household.objects.values_list("pk", flat=True))
-        assert {"facilitator", "fds_group", "members"} <= received[-1][1]
-        received.clear()
-        run_import(csv_bytes(families))  # unchanged: nothing to tell
-        assert received == []
-    finally:
-        households_changed.disconnect(receiver)
+def test_families_changed_is_called_with_the_changed_families(
+    builder, run_import, families_changed_calls
+):
+    families = list(builder.families(3))
+    run_import(csv_bytes(families))
+    assert families_changed_calls[-1][0] == set(Household.objects.values_list("pk", flat=True))
+    assert {"facilitator", "fds_group", "members"} <= families_changed_calls[-1][1]
+    families_changed_calls.clear()
+    run_import(csv_bytes(families))  # unchanged: nothing to tell
+    assert families_changed_calls == []
 
 
 # -- modes -------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import uuid
 
 from households.models import Household, HouseholdStatus, HouseholdTransfer, Member, Sex, Visit
 from households.tests.factories import HouseholdFactory, MemberFactory
+from pkh.extensions import families_changed
 
 
 def household_at(
@@ -36,6 +37,7 @@ def household_at(
         member.save()
         member.components.set([code])
         members.append(member)
+    families_changed({household.pk}, fields={"members"})  # as member_save does
     Member.objects.filter(household=household).update(created_at=when)
     for member in members:
         member.created_at = when
@@ -52,6 +54,7 @@ def status_at(household: Household, *, status: str, when: datetime.datetime) -> 
     household._history_date = when
     household.save()
     del household._history_date
+    families_changed({household.pk}, fields={"status", "status_date", "status_reason", "exit_type"})
 
 
 def move_at(household: Household, *, to, by, when: datetime.datetime) -> None:
@@ -67,6 +70,7 @@ def move_at(household: Household, *, to, by, when: datetime.datetime) -> None:
     household._history_date = when
     household.save()
     del household._history_date
+    families_changed({household.pk}, fields={"facilitator"})
 
 
 def member_leave_at(member: Member, *, when: datetime.datetime) -> None:
@@ -75,12 +79,14 @@ def member_leave_at(member: Member, *, when: datetime.datetime) -> None:
     member._history_date = when
     member.save()
     del member._history_date
+    families_changed({member.household_id}, fields={"members"})
 
 
 def components_at(member: Member, *, codes, when: datetime.datetime) -> None:
     member._history_date = when
     member.components.set(codes)
     del member._history_date
+    families_changed({member.household_id}, fields={"members"})
 
 
 def visit_on(household: Household, *, day: datetime.date, facilitator=None, purpose="verifikasi"):

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from households.demo import DEMO_PASSWORD, demo_seed
-from pkh import registry
+from pkh import extensions
 
 
 class Command(BaseCommand):
@@ -15,7 +15,7 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Demo: {created} families created."))
         else:
             self.stdout.write("Demo: families already present, nothing to add.")
-        for seeder in registry.demo_seeders:
+        for seeder in extensions.demo_seeders:
             seeder(stdout=self.stdout)
         self.stdout.write(
             f"Demo logins: admin, supervisor, pendamping1-5 (password {DEMO_PASSWORD})."

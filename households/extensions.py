@@ -1,4 +1,5 @@
-"""The household registry's items on the facilitator's to-do list."""
+"""What the household registry adds to the shared pages (``pkh.extensions``): its menu
+entries and its items on the to-do list."""
 
 from __future__ import annotations
 
@@ -6,18 +7,21 @@ import datetime
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from accounts.models import Role
 from households.selectors import visit_followups_due
-from pkh.registry import TodoItem
+from pkh import extensions
+from pkh.extensions import NavItem, TodoItem
 
 DUE_SOON_DAYS = 7
-MAX_ITEMS = 100
+MAX_TODO_ITEMS = 100
 
 
 def visit_followups(*, user, today: datetime.date) -> list[TodoItem]:
     """Follow-up visits due within a week (or overdue), from each family's latest visit."""
     until = today + datetime.timedelta(days=DUE_SOON_DAYS)
-    visits = visit_followups_due(user=user, until=until)[:MAX_ITEMS]
+    visits = visit_followups_due(user=user, until=until)[:MAX_TODO_ITEMS]
     return [
         TodoItem(
             kind="visit_followup",
@@ -32,3 +36,14 @@ def visit_followups(*, user, today: datetime.date) -> list[TodoItem]:
         )
         for visit in visits
     ]
+
+
+def register() -> None:
+    every_role = (Role.FACILITATOR, Role.SUPERVISOR, Role.ADMIN)
+    for item in (
+        NavItem(gettext_lazy("Keluarga"), "households:caseload", every_role),
+        NavItem(gettext_lazy("Tim"), "households:team_overview", (Role.SUPERVISOR, Role.ADMIN)),
+        NavItem(gettext_lazy("Pindah pendamping"), "households:transfer", (Role.ADMIN,), more=True),
+    ):
+        extensions.menu_items.register(item.url_name, item)
+    extensions.todo_sources.register("households", visit_followups)

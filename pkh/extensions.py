@@ -1,0 +1,188 @@
+"""The seam between apps: every point where an upper app adds to, or reacts to, a lower one.
+
+``households`` is the base app; ``assistance`` and ``fds_sessions`` build on it,
+``graduation`` reads all three, ``reports`` reads everything. A lower app's page or write
+cannot import an upper app, so each app puts its contributions in one file,
+``<app>/extensions.py``, with a ``register()`` that its ``AppConfig.ready()`` calls. The
+points, their signatures and the order of their contributions are all here:
+
+* ``family_panels`` (``FamilyPanel``): sections on the family page.
+* ``todo_sources`` (``TodoSource``): items on the home page's to-do list.
+* ``menu_items`` (``NavItem``, named by its URL name): entries in the main menu.
+* ``demo_seeders`` (``DemoSeeder``): what ``seed_demo`` runs after the demo households.
+* ``readiness_facts`` (``ReadinessFactSource``): figures beside readiness in the
+  graduation panel (aid coverage, P2K2 attendance).
+* ``families_changed_reactions`` (``FamiliesChangedReaction``): what keeps the upper
+  apps' own data in step after families or members are written. Every write to
+  ``Household`` or ``Member`` calls ``families_changed()`` after it, inside its
+  transaction; no ORM signal runs business logic.
+
+Contributions run in the order their point names them (``order``); a contribution whose
+name is missing from it is refused at start-up, so a new one is placed here on purpose.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+
+if TYPE_CHECKING:
+    from django.core.management.base import OutputWrapper
+    from django.http import HttpRequest
+
+    from accounts.models import User
+    from households.models import Household
+
+
+@dataclass(frozen=True)
+class Panel:
+    title: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TodoItem:
+    kind: str  # short machine key, e.g. "visit_followup"
+    label: str  # what to do, already translated
+    due: datetime.date | None
+    url: str
+    household_label: str = ""
+    overdue: bool = False
+    # The heading of the item's group on the home page ("Kasus advokasi"), shared by
+    # every item of the kind; ``label`` then says what is particular to this one.
+    kind_label: str = ""
+    # Whose family it is, for supervisors and admins (the facilitator's name and id).
+    facilitator_label: str = ""
+    facilitator_id: int | None = None
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: tuple[str, ...]
+    # Shown also to national catalogue keepers (``pkh.permissions``), whatever their role.
+    for_catalogue_keepers: bool = False
+    # Used less often: under "Lainnya" (a dropdown) when the user's menu is long, so it
+    # stays on one line on a 1280-px screen (pkh/context_processors.py).
+    more: bool = False
+
+
+@dataclass(frozen=True)
+class ReadinessFact:
+    label: str  # already translated, e.g. "Cakupan bansos"
+    value: str  # already formatted, e.g. "3 dari 4 bansos diterima"
+    url: str = ""  # optional link to the page with details
+    warning: bool = False  # highlight (e.g. attendance below the expected level)
+
+
+class FamilyPanel(Protocol):
+    """A section of the family page, or ``None`` when there is nothing to show."""
+
+    def __call__(self, *, request: HttpRequest, household: Household) -> Panel | None: ...
+
+
+class TodoSource(Protocol):
+    """The user's to-do items of one kind (an empty list for roles it does not concern)."""
+
+    def __call__(self, *, user: User, today: datetime.date) -> list[TodoItem]: ...
+
+
+class DemoSeeder(Protocol):
+    """Adds an app's demo data to the demo households; idempotent."""
+
+    def __call__(self, *, stdout: OutputWrapper) -> None: ...
+
+
+class ReadinessFactSource(Protocol):
+    """One figure beside readiness, or ``None``; never an invented number."""
+
+    def __call__(self, *, household: Household, user: User) -> ReadinessFact | None: ...
+
+
+class FamiliesChangedReaction(Protocol):
+    """Bring an app's own data in step with families just written.
+
+    ``household_ids`` can hold tens of thousands of ids: work set-based. ``fields`` names
+    the ``Household`` fields that may have changed, plus ``"members"`` when members or
+    their components did; ``None`` means anything may have.
+    """
+
+    def __call__(self, *, household_ids: set[int], fields: frozenset[str] | None) -> None: ...
+
+
+T = TypeVar("T")
+
+
+class Point(Generic[T]):
+    """One extension point: named contributions, iterated in the order ``order`` gives."""
+
+    def __init__(self, name: str, *, order: tuple[str, ...]) -> None:
+        self.name = name
+        self.order = order
+        self.contributions: dict[str, T] = {}
+
+    def register(self, name: str, contribution: T) -> T:
+        if name not in self.order:
+            raise ValueError(
+                f"{self.name}: {name!r} has no place in the order; add it in pkh/extensions.py"
+            )
+        self.contributions[name] = contribution  # registering twice changes nothing
+        return contribution
+
+    def __iter__(self) -> Iterator[T]:
+        return (self.contributions[n] for n in self.order if n in self.contributions)
+
+    def __contains__(self, contribution: object) -> bool:
+        return any(c == contribution for c in self.contributions.values())
+
+
+family_panels: Point[FamilyPanel] = Point(
+    "family_panels", order=("assistance", "fds_sessions", "graduation")
+)
+todo_sources: Point[TodoSource] = Point(
+    "todo_sources", order=("households", "assistance", "fds_sessions", "graduation")
+)
+menu_items: Point[NavItem] = Point(
+    "menu_items",
+    order=(
+        "households:caseload",
+        "households:team_overview",
+        "assistance:gap",
+        "fds_sessions:group_list",
+        "assistance:catalogue",
+        "graduation:pipeline",
+        "graduation:review",
+        "graduation:proposal_list",
+        "graduation:form_list",
+        "reports:list",
+        "reports:team",
+        "reports:district",
+        "reports:runs",
+        "fds_sessions:module_list",
+        "households:transfer",
+        "accounts:user_list",
+        "imports:list",
+    ),
+)
+demo_seeders: Point[DemoSeeder] = Point(
+    "demo_seeders", order=("assistance", "fds_sessions", "graduation", "reports")
+)
+readiness_facts: Point[ReadinessFactSource] = Point(
+    "readiness_facts", order=("aid_coverage", "fds_attendance")
+)
+families_changed_reactions: Point[FamiliesChangedReaction] = Point(
+    "families_changed_reactions", order=("assistance", "fds_sessions")
+)
+
+
+def families_changed(household_ids: Iterable[int], *, fields: Iterable[str] | None = None) -> None:
+    """Announce a write to these families (or their members): every reaction runs now,
+    in the caller's transaction. ``fields`` as in ``FamiliesChangedReaction``."""
+    ids = set(household_ids)
+    changed = None if fields is None else frozenset(fields)
+    for reaction in families_changed_reactions:
+        reaction(household_ids=ids, fields=changed)
