@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -154,7 +155,7 @@ def import_report(request, pk: int, kind: str, fmt: str):
             (chunk.encode("utf-8") for chunk in csv_stream(rows)),
             content_type="text/csv; charset=utf-8",
         )
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Content-Disposition"] = content_disposition_header(True, filename)
     else:
         path = xlsx_file(rows)
         handle = open(path, "rb")  # noqa: SIM115 - FileResponse closes it

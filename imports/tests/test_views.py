@@ -1,6 +1,7 @@
 """The import pages through the real HTTP stack, as the roles that use (or may not use) them."""
 
 import csv
+import email.message
 import io
 from unittest import mock
 
@@ -9,6 +10,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 
 from households.models import Household, Member
 from imports.models import ImportMode, ImportStatus, RosterImport
@@ -179,6 +181,35 @@ def test_rejection_report_with_original_rows_and_neutralised_cells(
     name_col = header.index("NAMA ART")
     assert body_rows[0][name_col].startswith("'=")  # never a live formula
     assert body_rows[1][header.index("NILAI")].startswith("'@")
+
+
+def _attachment_filename(header: str) -> str:
+    """The file name a browser reads from a Content-Disposition header (RFC 6266/5987)."""
+    message = email.message.Message()
+    message["Content-Disposition"] = header
+    return message.get_filename()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_report_file_name_with_a_quote_and_non_ascii_survives_the_header(
+    client, admin_user, builder, fmt
+):
+    families = list(builder.families(1))
+    families[0][0]["JK"] = "X"
+    roster_import = roster_import_create(
+        by=admin_user,
+        file=ContentFile(csv_bytes(families), name="r.csv"),
+        file_name='Data "final" Jetis – Sénin.csv',
+        mode=ImportMode.ALL_OR_NOTHING,
+        enqueue=False,
+    )
+    roster_import_validate(roster_import_id=roster_import.pk)
+    client.force_login(admin_user)
+    response = client.get(reverse("imports:report", args=[roster_import.pk, "ditolak", fmt]))
+    header = response["Content-Disposition"]
+    expected = f'Data "final" Jetis – Sénin-ditolak-{roster_import.pk}.{fmt}'
+    assert header == content_disposition_header(True, expected)
+    assert _attachment_filename(header) == expected
 
 
 def test_warning_report(client, admin_user, builder):
