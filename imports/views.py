@@ -14,9 +14,9 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Role
 from imports import selectors, services
@@ -95,12 +95,32 @@ def import_status(request, pk: int):
     return render(request, "imports/_status.html", _status_context(roster_import))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @role_required(Role.ADMIN)
 def import_confirm(request, pk: int):
+    """Confirm the preview (POST). Importing in another mode than the upload's (skip the
+    families with rejected rows after an all-or-nothing upload) first shows a confirm step
+    (GET) that names the mode change and how many families stay out; a POST that changes
+    the mode without coming from that step is sent to it, never applied silently."""
     roster_import = selectors.roster_import_get(user=request.user, pk=pk)
-    form = ConfirmForm(request.POST)
+    form = ConfirmForm(request.POST if request.method == "POST" else request.GET)
     mode = form.cleaned_data["mode"] if form.is_valid() else None
+    mode_change = bool(mode) and mode != roster_import.mode
+    if request.method == "GET" or (mode_change and not form.cleaned_data["mode_change"]):
+        if not mode_change or roster_import.status != ImportStatus.AWAITING_CONFIRMATION:
+            return redirect("imports:detail", pk=roster_import.pk)
+        if request.method == "POST":
+            return redirect(f"{request.path}?{urlencode({'mode': mode})}")
+        return render(
+            request,
+            "imports/confirm.html",
+            {
+                "imp": roster_import,
+                "mode": mode,
+                "mode_label": ImportMode(mode).label,
+                "writable": services.writable_families(roster_import),
+            },
+        )
     try:
         services.roster_import_confirm(roster_import=roster_import, by=request.user, mode=mode)
     except ValidationError as exc:
