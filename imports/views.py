@@ -76,7 +76,12 @@ def import_create(request):
     return render(
         request,
         "imports/create.html",
-        {"form": form, "max_upload_mb": getattr(settings, "IMPORTS_MAX_UPLOAD_MB", 200)},
+        {
+            "form": form,
+            "max_upload_mb": getattr(settings, "IMPORTS_MAX_UPLOAD_MB", 200),
+            "xlsx_max_expanded_mb": getattr(settings, "IMPORTS_XLSX_MAX_EXPANDED_MB", 1024),
+            "xlsx_max_cell_chars": getattr(settings, "IMPORTS_XLSX_MAX_CELL_CHARS", 32767),
+        },
     )
 
 
