@@ -59,3 +59,6 @@ class ConfirmForm(forms.Form):
             (ImportMode.SKIP_INVALID, ImportMode.SKIP_INVALID.label),
         ]
     )
+    # Set by the confirm step: the admin has read that the import runs in another mode
+    # than the one chosen at upload.
+    mode_change = forms.BooleanField(required=False)

@@ -7,7 +7,12 @@
   both still reads.
 * XLSX: openpyxl in read-only mode, the first sheet or a named one; cells keep their
   types (dates stay dates, numbers stay numbers, so a NIK stored as a number can be
-  recognised and refused).
+  recognised and refused). An XLSX is a zip, so it is unpacked through
+  ``GuardedZipFile``: the parts may expand to ``IMPORTS_XLSX_MAX_EXPANDED_MB`` in all
+  (the sizes the zip declares, and the bytes each part really yields), and no cell may
+  hold more than ``IMPORTS_XLSX_MAX_CELL_CHARS`` characters, checked on the unpacked
+  bytes before the XML parser sees a whole cell, so a zip bomb is refused with a message
+  instead of filling the memory.
 * The header row is the first row among the first 20 non-blank rows that holds a
   known column; rows entirely blank are skipped. Line numbers are spreadsheet rows.
 
@@ -17,11 +22,15 @@ Nothing here holds more than one row (and one CSV line buffer) in memory.
 from __future__ import annotations
 
 import csv
+import io
 import os
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from imports.columns import HEADER_ALIASES, REQUIRED, header_key
@@ -33,6 +42,192 @@ HEADER_SEARCH_ROWS = 20
 
 class RosterFileError(Exception):
     """The file cannot be read as a roster at all (wrong type, empty, no header)."""
+
+
+class XlsxTooLarge(RosterFileError):
+    """The XLSX would unpack to more than the limits allow (a zip bomb, or a huge cell)."""
+
+
+# Excel's own limits: a sheet has at most this many rows and columns.
+XLSX_MAX_ROWS = 1_048_576
+XLSX_MAX_COLUMNS = 16_384
+# An XML text of N characters takes at most this many bytes per character (a numeric
+# character reference such as ``&#x10FFFF;``), plus the markup of one cell around it.
+_XML_BYTES_PER_CHAR = 10
+_XML_CELL_MARKUP = 4096
+
+
+def _xlsx_limits() -> tuple[int, int]:
+    """(bytes the parts may expand to, characters a cell may hold)."""
+    max_mb = getattr(settings, "IMPORTS_XLSX_MAX_EXPANDED_MB", 1024)
+    max_chars = getattr(settings, "IMPORTS_XLSX_MAX_CELL_CHARS", 32767)
+    return max_mb * 1024 * 1024, max_chars
+
+
+def _expanded_error(max_bytes: int) -> XlsxTooLarge:
+    return XlsxTooLarge(
+        _(
+            "File XLSX ini terlalu besar setelah dibuka: isinya lebih dari %(n)s MB, "
+            "batas yang diizinkan. Tidak ada yang disimpan. Periksa apakah file ini "
+            "benar roster; roster yang memang sebesar ini diunggah sebagai CSV atau "
+            "dibagi menjadi beberapa file."
+        )
+        % {"n": max_bytes // (1024 * 1024)}
+    )
+
+
+def _cell_error(max_chars: int, line: int | None = None) -> XlsxTooLarge:
+    if line is None:
+        message = _(
+            "File XLSX ini berisi sel yang terlalu panjang (lebih dari %(n)s karakter). "
+            "Tidak ada yang disimpan. Perbaiki atau hapus isi sel itu lalu unggah lagi."
+        ) % {"n": max_chars}
+    else:
+        message = _(
+            "Baris %(line)s file XLSX ini berisi sel yang terlalu panjang (lebih dari "
+            "%(n)s karakter). Tidak ada yang disimpan. Perbaiki atau hapus isi sel itu "
+            "lalu unggah lagi."
+        ) % {"n": max_chars, "line": line}
+    return XlsxTooLarge(message)
+
+
+def _damaged_error() -> RosterFileError:
+    return RosterFileError(
+        _(
+            "File XLSX ini rusak: isinya tidak sesuai dengan yang tercatat di dalam "
+            "file. Tidak ada yang disimpan. Buka dan simpan ulang di Excel, atau simpan "
+            "sebagai CSV."
+        )
+    )
+
+
+class GuardedZipFile(zipfile.ZipFile):
+    """A zip that refuses to unpack more than it may, for openpyxl to read an XLSX from.
+
+    * Before anything is unpacked: the sizes the zip declares for its parts may add up
+      to ``max_bytes`` at most, and only the compressions Excel writes (stored, deflate)
+      are accepted (bzip2 and LZMA decompress a whole block at once, unbounded).
+    * While a part is unpacked (``_GuardedStream``): it may not yield more bytes than it
+      declared (a lying size header) nor more than ``max_bytes``; and in an XML part no
+      run of text between two ``<`` may be longer than ``max_text_run`` bytes, so a huge
+      cell is refused while it streams past, before the XML parser holds it whole
+      (``max_cell_chars`` characters take at most ``max_text_run`` bytes of XML).
+    """
+
+    def __init__(self, file, *, max_bytes: int, max_cell_chars: int):
+        super().__init__(file, "r")
+        self.max_bytes = max_bytes
+        self.max_cell_chars = max_cell_chars
+        self.max_text_run = max_cell_chars * _XML_BYTES_PER_CHAR + _XML_CELL_MARKUP
+        try:
+            declared = 0
+            for info in self.infolist():
+                if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                    raise RosterFileError(
+                        _("File XLSX ini memakai kompresi yang tidak dibuat oleh Excel.")
+                    )
+                declared += info.file_size
+            if declared > max_bytes:
+                raise _expanded_error(max_bytes)
+        except BaseException:
+            self.close()
+            raise
+
+    def open(self, name, mode="r", pwd=None, *, force_zip64=False):
+        stream = super().open(name, mode, pwd, force_zip64=force_zip64)
+        if mode != "r":
+            return stream
+        info = name if isinstance(name, zipfile.ZipInfo) else self.getinfo(name)
+        return _GuardedStream(
+            stream,
+            archive=self,
+            declared=info.file_size,
+            xml=info.filename.lower().endswith((".xml", ".rels", ".vml")),
+        )
+
+
+class _GuardedStream(io.RawIOBase):
+    """One part of a ``GuardedZipFile`` as it is unpacked, counted chunk by chunk."""
+
+    def __init__(self, raw, *, archive: GuardedZipFile, declared: int, xml: bool):
+        super().__init__()
+        self._raw = raw
+        self._archive = archive
+        self._declared = declared
+        self._xml = xml
+        self._yielded = 0
+        self._run = 0  # bytes since the last "<" of an XML part
+        # Chunks no longer than the text run allowed, so that a run inside one chunk
+        # is within the limit and only runs across chunks need counting.
+        self._chunk = max(1024, min(64 * 1024, archive.max_text_run))
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def read(self, size: int | None = -1) -> bytes:
+        parts, left = [], -1 if size is None or size < 0 else size
+        while left != 0:
+            chunk = self._next(self._chunk if left < 0 else min(left, self._chunk))
+            if not chunk:
+                break
+            parts.append(chunk)
+            if left > 0:
+                left -= len(chunk)
+        return b"".join(parts)
+
+    def readall(self) -> bytes:
+        return self.read(-1)
+
+    def _next(self, n: int) -> bytes:
+        try:
+            data = self._raw.read(n)
+        except (zipfile.BadZipFile, zlib.error, EOFError):
+            raise _damaged_error() from None
+        self._yielded += len(data)
+        if self._yielded > self._declared:
+            raise _damaged_error()
+        if self._yielded > self._archive.max_bytes:
+            raise _expanded_error(self._archive.max_bytes)
+        if self._xml and data:
+            first = data.find(b"<")
+            if first < 0:
+                self._run += len(data)
+            else:
+                if self._run + first > self._archive.max_text_run:
+                    raise _cell_error(self._archive.max_cell_chars)
+                self._run = len(data) - data.rindex(b"<") - 1
+            if self._run > self._archive.max_text_run:
+                raise _cell_error(self._archive.max_cell_chars)
+        return data
+
+    def close(self) -> None:
+        if not self.closed:
+            self._raw.close()
+        super().close()
+
+
+def _load_workbook(path: str):
+    """openpyxl's read-only load, with the zip opened as a ``GuardedZipFile``."""
+    from openpyxl.reader.excel import ExcelReader
+
+    max_bytes, max_chars = _xlsx_limits()
+    archive = GuardedZipFile(path, max_bytes=max_bytes, max_cell_chars=max_chars)
+    try:
+        # ExcelReader opens the path as a plain ZipFile; read from the guarded one.
+        reader = ExcelReader(path, read_only=True, data_only=True)
+        reader.archive.close()
+        reader.archive = archive
+        reader.valid_files = archive.namelist()
+        reader.read()
+    except BaseException:
+        archive.close()
+        raise
+    return reader.wb
 
 
 @dataclass
@@ -154,11 +349,10 @@ def _open_csv(path: str) -> RosterSource:
 
 
 def _open_xlsx(path: str, *, sheet: str) -> RosterSource:
-    import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        wb = _load_workbook(path)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
         raise RosterFileError(_("File ini bukan XLSX yang dapat dibaca."))
     try:
@@ -179,10 +373,41 @@ def _open_xlsx(path: str, *, sheet: str) -> RosterSource:
             size = 0
         counter = {"row": 0}
 
+        max_chars = _xlsx_limits()[1]
+
         def rows() -> Iterator[tuple[int, list]]:
-            for number, cells in enumerate(ws.iter_rows(values_only=True), start=1):
-                counter["row"] = number
-                yield number, list(cells)
+            number = 0
+            try:
+                for number, cells in enumerate(ws.iter_rows(values_only=True), start=1):
+                    if number > XLSX_MAX_ROWS or len(cells) > XLSX_MAX_COLUMNS:
+                        raise RosterFileError(
+                            _(
+                                "File XLSX ini melebihi batas Excel (%(rows)s baris, "
+                                "%(columns)s kolom). Tidak ada yang disimpan."
+                            )
+                            % {
+                                "rows": number_format(XLSX_MAX_ROWS, force_grouping=True),
+                                "columns": number_format(XLSX_MAX_COLUMNS, force_grouping=True),
+                            }
+                        )
+                    for cell in cells:
+                        if isinstance(cell, str) and len(cell) > max_chars:
+                            raise _cell_error(max_chars, number)
+                    counter["row"] = number
+                    yield number, list(cells)
+            except RosterFileError:
+                raise
+            except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, SyntaxError):
+                # Broken XML or zip data in the middle of the sheet (ParseError is a
+                # SyntaxError): a message, not a crash of the import.
+                raise RosterFileError(
+                    _(
+                        "File XLSX ini rusak setelah baris %(line)s dan tidak dapat dibaca "
+                        "sampai selesai. Tidak ada yang disimpan. Buka dan simpan ulang di "
+                        "Excel, atau simpan sebagai CSV."
+                    )
+                    % {"line": number}
+                ) from None
 
         source = _with_header(rows(), file_format="xlsx")
     except BaseException:

@@ -14,8 +14,9 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Role
 from imports import selectors, services
@@ -75,7 +76,12 @@ def import_create(request):
     return render(
         request,
         "imports/create.html",
-        {"form": form, "max_upload_mb": getattr(settings, "IMPORTS_MAX_UPLOAD_MB", 200)},
+        {
+            "form": form,
+            "max_upload_mb": getattr(settings, "IMPORTS_MAX_UPLOAD_MB", 200),
+            "xlsx_max_expanded_mb": getattr(settings, "IMPORTS_XLSX_MAX_EXPANDED_MB", 1024),
+            "xlsx_max_cell_chars": getattr(settings, "IMPORTS_XLSX_MAX_CELL_CHARS", 32767),
+        },
     )
 
 
@@ -94,12 +100,32 @@ def import_status(request, pk: int):
     return render(request, "imports/_status.html", _status_context(roster_import))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @role_required(Role.ADMIN)
 def import_confirm(request, pk: int):
+    """Confirm the preview (POST). Importing in another mode than the upload's (skip the
+    families with rejected rows after an all-or-nothing upload) first shows a confirm step
+    (GET) that names the mode change and how many families stay out; a POST that changes
+    the mode without coming from that step is sent to it, never applied silently."""
     roster_import = selectors.roster_import_get(user=request.user, pk=pk)
-    form = ConfirmForm(request.POST)
+    form = ConfirmForm(request.POST if request.method == "POST" else request.GET)
     mode = form.cleaned_data["mode"] if form.is_valid() else None
+    mode_change = bool(mode) and mode != roster_import.mode
+    if request.method == "GET" or (mode_change and not form.cleaned_data["mode_change"]):
+        if not mode_change or roster_import.status != ImportStatus.AWAITING_CONFIRMATION:
+            return redirect("imports:detail", pk=roster_import.pk)
+        if request.method == "POST":
+            return redirect(f"{request.path}?{urlencode({'mode': mode})}")
+        return render(
+            request,
+            "imports/confirm.html",
+            {
+                "imp": roster_import,
+                "mode": mode,
+                "mode_label": ImportMode(mode).label,
+                "writable": services.writable_families(roster_import),
+            },
+        )
     try:
         services.roster_import_confirm(roster_import=roster_import, by=request.user, mode=mode)
     except ValidationError as exc:
@@ -154,7 +180,7 @@ def import_report(request, pk: int, kind: str, fmt: str):
             (chunk.encode("utf-8") for chunk in csv_stream(rows)),
             content_type="text/csv; charset=utf-8",
         )
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Content-Disposition"] = content_disposition_header(True, filename)
     else:
         path = xlsx_file(rows)
         handle = open(path, "rb")  # noqa: SIM115 - FileResponse closes it

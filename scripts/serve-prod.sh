@@ -63,7 +63,8 @@ if [ "${LOAD_REGIONS:-1}" != "0" ]; then
   python manage.py load_regions
 fi
 if [ "${SEED_DEMO:-0}" = "1" ]; then
-  python manage.py seed_demo
+  # On purpose: seed_demo refuses production settings without this flag.
+  python manage.py seed_demo --allow-production
 fi
 
 cat <<TXT

@@ -1,6 +1,7 @@
 """The import pages through the real HTTP stack, as the roles that use (or may not use) them."""
 
 import csv
+import email.message
 import io
 from unittest import mock
 
@@ -9,6 +10,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 
 from households.models import Household, Member
 from imports.models import ImportMode, ImportStatus, RosterImport
@@ -98,8 +100,100 @@ def test_preview_lists_the_first_rejected_rows(client, admin_user, builder):
     client.force_login(admin_user)
     page = client.get(reverse("imports:detail", args=[roster_import.pk])).content.decode()
     assert "Harus L atau P." in page
-    assert "Impor tanpa keluarga yang ditolak" in page
+    assert "impor tanpa 1 keluarga yang ditolak" in page
     assert "Konfirmasi dan impor" not in page
+
+
+SWITCH_BUTTON = (
+    "Ganti mode ke “lewati keluarga yang tidak valid” dan impor tanpa 1 keluarga yang ditolak"
+)
+
+
+def _three_families_one_rejected(builder):
+    families = list(builder.families(3))
+    families[1][0]["JK"] = "X"
+    return families
+
+
+def test_preview_button_says_it_switches_the_mode_and_how_many_families_stay_out(
+    client, admin_user, builder
+):
+    roster_import = make_import(admin_user, csv_bytes(_three_families_one_rejected(builder)))
+    assert roster_import.households_skipped == 1
+    client.force_login(admin_user)
+    page = client.get(reverse("imports:detail", args=[roster_import.pk])).content.decode()
+    assert SWITCH_BUTTON in page
+    # The button leads to the confirm step (GET), it does not import.
+    form = page[: page.index(SWITCH_BUTTON)].rsplit("<form", 1)[1]
+    assert 'method="get"' in form
+    assert reverse("imports:confirm", args=[roster_import.pk]) in form
+
+
+def test_confirm_step_names_the_mode_change_and_the_families_left_out(client, admin_user, builder):
+    roster_import = make_import(admin_user, csv_bytes(_three_families_one_rejected(builder)))
+    client.force_login(admin_user)
+    response = client.get(
+        reverse("imports:confirm", args=[roster_import.pk]), {"mode": "skip_invalid"}
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Mode impor akan diganti" in text
+    assert (
+        "File ini diunggah dengan mode “Semua atau tidak sama sekali”. Bila Anda lanjutkan, "
+        "mode impor diganti menjadi “Lewati keluarga yang tidak valid”."
+    ) in text
+    assert "1 keluarga yang punya baris ditolak tidak akan diimpor." in text
+    assert "2 keluarga akan diimpor" in text
+    assert "Ya, ganti mode dan impor tanpa 1 keluarga yang ditolak" in text
+    assert 'name="mode_change" value="1"' in text
+    roster_import.refresh_from_db()  # looking at the step changes nothing
+    assert roster_import.status == ImportStatus.AWAITING_CONFIRMATION
+    assert roster_import.mode == ImportMode.ALL_OR_NOTHING
+    assert Household.objects.count() == 0
+
+
+def test_switching_the_mode_without_the_confirm_step_is_sent_to_it(client, admin_user, builder):
+    roster_import = make_import(admin_user, csv_bytes(_three_families_one_rejected(builder)))
+    client.force_login(admin_user)
+    url = reverse("imports:confirm", args=[roster_import.pk])
+    response = client.post(url, {"mode": "skip_invalid"})
+    assert response.status_code == 302
+    assert response.url == f"{url}?mode=skip_invalid"
+    roster_import.refresh_from_db()
+    assert roster_import.status == ImportStatus.AWAITING_CONFIRMATION
+    assert roster_import.mode == ImportMode.ALL_OR_NOTHING
+    assert Household.objects.count() == 0
+
+
+def test_confirm_step_imports_the_valid_families_in_the_new_mode(
+    client, admin_user, builder, django_capture_on_commit_callbacks
+):
+    families = _three_families_one_rejected(builder)
+    roster_import = make_import(admin_user, csv_bytes(families))
+    client.force_login(admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("imports:confirm", args=[roster_import.pk]),
+            {"mode": "skip_invalid", "mode_change": "1"},
+        )
+    assert response.url == reverse("imports:detail", args=[roster_import.pk])
+    roster_import.refresh_from_db()
+    assert roster_import.mode == ImportMode.SKIP_INVALID
+    assert roster_import.status == ImportStatus.DONE and roster_import.committed
+    assert Household.objects.count() == 2
+    assert not Household.objects.filter(id_keluarga=families[1][0]["IDSEMESTA"]).exists()
+
+
+def test_upload_in_skip_mode_imports_without_a_mode_change(client, admin_user, builder):
+    roster_import = make_import(
+        admin_user, csv_bytes(_three_families_one_rejected(builder)), mode=ImportMode.SKIP_INVALID
+    )
+    client.force_login(admin_user)
+    page = client.get(reverse("imports:detail", args=[roster_import.pk])).content.decode()
+    assert "Impor tanpa 1 keluarga yang ditolak" in page
+    assert "Ganti mode" not in page
+    step = client.get(reverse("imports:confirm", args=[roster_import.pk]), {"mode": "skip_invalid"})
+    assert step.status_code == 302  # no mode change: no step to show
 
 
 def test_confirm_all_or_nothing_with_rejections_is_refused_with_a_message(
@@ -179,6 +273,35 @@ def test_rejection_report_with_original_rows_and_neutralised_cells(
     name_col = header.index("NAMA ART")
     assert body_rows[0][name_col].startswith("'=")  # never a live formula
     assert body_rows[1][header.index("NILAI")].startswith("'@")
+
+
+def _attachment_filename(header: str) -> str:
+    """The file name a browser reads from a Content-Disposition header (RFC 6266/5987)."""
+    message = email.message.Message()
+    message["Content-Disposition"] = header
+    return message.get_filename()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_report_file_name_with_a_quote_and_non_ascii_survives_the_header(
+    client, admin_user, builder, fmt
+):
+    families = list(builder.families(1))
+    families[0][0]["JK"] = "X"
+    roster_import = roster_import_create(
+        by=admin_user,
+        file=ContentFile(csv_bytes(families), name="r.csv"),
+        file_name='Data "final" Jetis – Sénin.csv',
+        mode=ImportMode.ALL_OR_NOTHING,
+        enqueue=False,
+    )
+    roster_import_validate(roster_import_id=roster_import.pk)
+    client.force_login(admin_user)
+    response = client.get(reverse("imports:report", args=[roster_import.pk, "ditolak", fmt]))
+    header = response["Content-Disposition"]
+    expected = f'Data "final" Jetis – Sénin-ditolak-{roster_import.pk}.{fmt}'
+    assert header == content_disposition_header(True, expected)
+    assert _attachment_filename(header) == expected
 
 
 def test_warning_report(client, admin_user, builder):
@@ -357,3 +480,22 @@ def test_upload_page_describes_each_mode_truthfully(client, admin_user):
     assert "hanya memeriksa" not in all_or_nothing
     skip = described[str(ImportMode.SKIP_INVALID.label)]
     assert "dilewati seluruhnya" in skip and "sisanya disimpan" in skip
+
+
+def test_mode_change_texts_in_english(client, admin_user, builder):
+    roster_import = make_import(admin_user, csv_bytes(_three_families_one_rejected(builder)))
+    client.force_login(admin_user)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("imports:detail", args=[roster_import.pk])).content.decode()
+    assert (
+        "Switch the mode to “skip invalid families” and import without the 1 rejected family"
+    ) in page
+    step = client.get(
+        reverse("imports:confirm", args=[roster_import.pk]), {"mode": "skip_invalid"}
+    ).content.decode()
+    assert "The import mode will change" in step
+    assert "1 family with a rejected row will not be imported." in step
+    assert "2 families will be imported" in step
+    assert "2 new, 0 changed, 0 unchanged" in step
+    assert "Yes, switch the mode and import without the 1 rejected family" in step
+    assert "“All or nothing”" in step and "“Skip invalid families”" in step

@@ -329,6 +329,10 @@ IMPORTS_STALE_SECONDS = env.int("IMPORTS_STALE_SECONDS", default=60)
 IMPORTS_STAGING_DAYS = env.int("IMPORTS_STAGING_DAYS", default=7)
 IMPORTS_LOCK_TIMEOUT_SECONDS = env.int("IMPORTS_LOCK_TIMEOUT_SECONDS", default=3600)
 IMPORTS_MAX_UPLOAD_MB = env.int("IMPORTS_MAX_UPLOAD_MB", default=200)
+# An XLSX is a zip: what its parts may expand to in all (about 900,000 roster rows as
+# openpyxl writes them), and the longest cell (Excel's own limit), read while unpacking.
+IMPORTS_XLSX_MAX_EXPANDED_MB = env.int("IMPORTS_XLSX_MAX_EXPANDED_MB", default=1024)
+IMPORTS_XLSX_MAX_CELL_CHARS = env.int("IMPORTS_XLSX_MAX_CELL_CHARS", default=32767)
 
 # Django's dictConfig of LOGGING, then the NIK filter on every handler, Django's own too.
 # A refused form's page in the app's frame, not Django's English one (pkh/views.py).

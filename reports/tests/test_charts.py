@@ -155,7 +155,8 @@ def test_team_and_district_pages_pass_chart_data_by_json_script_only(
 
 
 @pytest.mark.slow
-def test_seed_demo_makes_reports_with_figures_and_is_idempotent(client, regions):
+def test_seed_demo_makes_reports_with_figures_and_is_idempotent(client, regions, settings):
+    settings.DEBUG = True  # a development run: the production guard stays out of the way
     call_command("seed_demo", stdout=io.StringIO())
     last = Quarter.last_ended()
     quarters = {str(last), str(last.previous)}

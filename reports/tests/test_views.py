@@ -1,7 +1,9 @@
+import email.message
 import io
 
 import pytest
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from openpyxl import load_workbook
 
 from accounts.tests.factories import FacilitatorFactory
@@ -436,3 +438,23 @@ def test_menu_entries_by_role(client, facilitator, supervisor, admin_user):
         login(client, user)
         urls = [i["url"] for i in client.get("/").context["nav_items"]]
         assert all(u in urls for u in present) and not any(u in urls for u in absent)
+
+
+@pytest.mark.parametrize(
+    "filename", ['laporan "tim" 2026Q3.xlsx', "laporan-Sénin–Jetis.pdf", "laporan-2026Q3-7.pdf"]
+)
+def test_download_header_is_built_by_django_for_quotes_and_non_ascii(filename):
+    from reports.views import _file
+
+    header = _file(b"x", filename=filename, content_type="application/pdf")["Content-Disposition"]
+    assert header == content_disposition_header(True, filename)
+    message = email.message.Message()
+    message["Content-Disposition"] = header
+    assert message.get_filename() == filename
+
+
+def test_report_download_names_the_file(client, supervisor, evil_facilitator):
+    report = ProgressReport.objects.get(facilitator=evil_facilitator)
+    response = _get(client, supervisor, "reports:detail_pdf", report.pk)
+    name = f"laporan-{report.quarter}-{evil_facilitator.pk}.pdf"
+    assert response["Content-Disposition"] == content_disposition_header(True, name)
