@@ -117,8 +117,18 @@ def serve_env(
 class Serve:
     """`make serve` in its own process group, its output in ``log_path``."""
 
-    def __init__(self, *, env: dict[str, str], port: int, log_path: Path, processes: str = ""):
+    def __init__(
+        self,
+        *,
+        env: dict[str, str],
+        port: int,
+        log_path: Path,
+        processes: str = "",
+        cwd: Path = ROOT,
+    ):
+        """``cwd``: the checkout to run `make serve` in (another worktree for a baseline)."""
         self.env, self.port, self.log_path, self.processes = env, port, log_path, processes
+        self.cwd = cwd
         self.proc: subprocess.Popen | None = None
         self.known: dict[int, str] = {}  # every descendant seen (pid -> command line)
         self.url = f"http://127.0.0.1:{port}"
@@ -132,7 +142,7 @@ class Serve:
             args.append(f"PROCESSES={self.processes}")
         self.proc = subprocess.Popen(
             args,
-            cwd=ROOT,
+            cwd=self.cwd,
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
