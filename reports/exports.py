@@ -179,7 +179,61 @@ def _signatures(names: list[tuple[str, str]]):
     return table
 
 
-def _grid(data, col_widths, *, header_rows: int = 1):
+CELL_PAD = 3  # points left and right of a table cell's text (reportlab's default is 6)
+
+
+def _header_style(size: float):
+    """Header cells wrap between words only: ``splitLongWords`` off, so a column is
+    made wide enough for its longest word instead (see ``_column_widths``)."""
+    from reportlab.lib.styles import ParagraphStyle
+
+    return ParagraphStyle(
+        f"TableHeader{size}",
+        fontName="Helvetica-Bold",
+        fontSize=size,
+        leading=size * 1.2,
+        splitLongWords=0,
+        hyphenationLang="",
+    )
+
+
+def _widest_word(texts, font: str, size: float) -> float:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return max(
+        [stringWidth(word, font, size) for text in texts for word in str(text).split()],
+        default=0,
+    )
+
+
+def _column_widths(
+    headers: list[str], body: list[list[str]], available: float, *, first_min: float
+) -> tuple[float, list[float]]:
+    """A header font size and column widths (points) from the content: every column at
+    least as wide as its longest header word and its longest value (values do not wrap);
+    the first column (names, which wrap) takes what is left, at least ``first_min``. The
+    header font steps down until that fits; past the smallest size the widths are shared
+    out in proportion (words still never split)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    body_size = 8
+    value_widths = [
+        max([stringWidth(str(row[i]), "Helvetica", body_size) for row in body], default=0)
+        for i in range(1, len(headers))
+    ]
+    for size in (8, 7.5, 7, 6.5, 6):
+        need = [
+            max(_widest_word([h], "Helvetica-Bold", size), v) + 2 * CELL_PAD + 1
+            for h, v in zip(headers[1:], value_widths, strict=True)
+        ]
+        first = max(first_min, _widest_word([headers[0]], "Helvetica-Bold", size) + 2 * CELL_PAD)
+        if first + sum(need) <= available:
+            return size, [available - sum(need), *need]
+    scale = available / (first + sum(need))
+    return size, [first * scale] + [w * scale for w in need]
+
+
+def _grid(data, col_widths, *, header_rows: int = 1, spans=()):
     from reportlab.lib import colors
     from reportlab.platypus import Table, TableStyle
 
@@ -188,100 +242,181 @@ def _grid(data, col_widths, *, header_rows: int = 1):
         TableStyle(
             [
                 ("FONTSIZE", (0, 0), (-1, -1), 8),
+                ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
+                ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
                 ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
                 ("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#e8f5e9")),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("ALIGN", (1, header_rows), (-1, -1), "RIGHT"),
+                *[("SPAN", a, b) for a, b in spans],
             ]
         )
     )
     return table
 
 
-def report_pdf(
-    *, title: str, meta: list[tuple[str, str]], sections: list[SectionView], signers
-) -> bytes:
-    """A printable A4 page (or more) with every section and signature lines."""
-    from reportlab.lib.pagesizes import A4
+def _table(headers: list[str], rows: list[list], available: float, *, first_min: float, title=""):
+    """A section table: header cells that wrap between words, widths from the content,
+    an optional title row across the whole width."""
+    from reportlab.platypus import Paragraph
+
+    body = _pdf_styles()["BodyText"]
+    texts = [[str(r[0]), *map(_fmt, r[1:])] for r in rows]
+    size, widths = _column_widths(headers, texts, available, first_min=first_min)
+    style = _header_style(size)
+    data = []
+    spans = []
+    if title:
+        data.append([Paragraph(f"<b>{escape(title)}</b>", body)] + [""] * (len(headers) - 1))
+        spans.append(((0, 0), (-1, 0)))
+    data.append([Paragraph(escape(h), style) for h in headers])
+    data += [[Paragraph(escape(t[0]), body), *t[1:]] for t in texts]
+    return _grid(data, widths, header_rows=len(data) - len(texts), spans=spans)
+
+
+def _charts(charts, width: float) -> list:
+    """Each chart under its title, kept together on a page: the page's own layout
+    (reports.charts) drawn with reportlab shapes, sized for the PDF's text width."""
     from reportlab.lib.units import mm
-    from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import KeepTogether, Paragraph, Spacer
+
+    from reports import charts as layout
+
+    styles = _pdf_styles()
+    out = []
+    for chart in charts:
+        if not chart:
+            continue
+        drawing = layout.drawing(layout.layout(chart.spec, chart.kind, width=width, size=8))
+        out.append(Spacer(1, 3 * mm))
+        out.append(KeepTogether([Paragraph(escape(chart.title), styles["Heading4"]), drawing]))
+    return out
+
+
+def report_pdf_story(
+    *, title: str, meta: list[tuple[str, str]], sections: list[SectionView], signers, charts=()
+) -> list:
+    """The report's flowables: title, meta, the charts, every section, signature lines."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
     styles = _pdf_styles()
     body = styles["BodyText"]
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=14 * mm,
-        bottomMargin=14 * mm,
-        title=title,
-    )
+    width = REPORT_TEXT_WIDTH
     story = [Paragraph(escape(title), styles["Title"])]
     story.append(Paragraph("<br/>".join(f"<b>{escape(k)}</b>: {escape(v)}" for k, v in meta), body))
+    story += _charts(charts, width)
     for section in sections:
         story.append(Spacer(1, 4 * mm))
         story.append(Paragraph(escape(section.title), styles["Heading3"]))
         if not section.available:
             story.append(Paragraph(escape(section.reason), body))
             continue
-        data = [[_("Indikator"), _("Triwulan ini"), _("Sebelumnya"), _("Perubahan")]]
-        data += [
-            [Paragraph(escape(f.label), body), _fmt(f.value), _fmt(f.previous), _fmt(f.change)]
-            for f in section.figures
-        ]
-        story.append(_grid(data, [90 * mm, 28 * mm, 28 * mm, 28 * mm]))
+        headers = [_("Indikator"), _("Triwulan ini"), _("Sebelumnya"), _("Perubahan")]
+        rows = [[f.label, f.value, f.previous, f.change] for f in section.figures]
+        story.append(_table(headers, rows, width, first_min=60 * mm))
         for table in section.tables:
-            data = [[Paragraph(f"<b>{escape(table.title)}</b>", body)] + [""] * 3]
-            data.append(table.columns)
-            data += [[Paragraph(escape(str(r[0])), body), *map(_fmt, r[1:])] for r in table.rows]
             story.append(Spacer(1, 2 * mm))
-            story.append(_grid(data, [90 * mm, 28 * mm, 28 * mm, 28 * mm], header_rows=2))
+            story.append(
+                _table(table.columns, table.rows, width, first_min=45 * mm, title=table.title)
+            )
     story.append(Spacer(1, 10 * mm))
     story.append(KeepTogether([_signatures(signers)]))
-    doc.build(story)
+    return story
+
+
+def _a4(out, *, title: str, landscape_: bool, margin_mm: tuple[float, float]):
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.units import mm
+    from reportlab.platypus import SimpleDocTemplate
+
+    side, top = margin_mm
+    return SimpleDocTemplate(
+        out,
+        pagesize=landscape(A4) if landscape_ else A4,
+        leftMargin=side * mm,
+        rightMargin=side * mm,
+        topMargin=top * mm,
+        bottomMargin=top * mm,
+        title=title,
+        invariant=1,  # the same report gives the same bytes (no creation date or random id)
+    )
+
+
+REPORT_TEXT_WIDTH = (210 - 2 * 15) * 72 / 25.4  # A4 portrait less 15 mm margins, in points
+TEAM_TEXT_WIDTH = (297 - 2 * 12) * 72 / 25.4  # A4 landscape less 12 mm margins
+
+
+def report_pdf(
+    *, title: str, meta: list[tuple[str, str]], sections: list[SectionView], signers, charts=()
+) -> bytes:
+    """A printable A4 page (or more) with the charts, every section and signature lines."""
+    out = io.BytesIO()
+    doc = _a4(out, title=title, landscape_=False, margin_mm=(15, 14))
+    doc.build(
+        report_pdf_story(title=title, meta=meta, sections=sections, signers=signers, charts=charts)
+    )
     return out.getvalue()
 
 
-def team_pdf(
-    *, title: str, meta: list[tuple[str, str]], columns: list, rows: list, signers, note: str
-) -> bytes:
-    """The team page on A4 landscape: one row per facilitator, this and previous quarter."""
-    from reportlab.lib.pagesizes import A4, landscape
+def team_pdf_story(
+    *,
+    title: str,
+    meta: list[tuple[str, str]],
+    columns: list,
+    rows: list,
+    signers,
+    note: str,
+    chart=None,
+) -> list:
     from reportlab.lib.units import mm
-    from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
     styles = _pdf_styles()
     body = styles["BodyText"]
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=landscape(A4),
-        leftMargin=12 * mm,
-        rightMargin=12 * mm,
-        topMargin=12 * mm,
-        bottomMargin=12 * mm,
-        title=title,
-    )
     story = [Paragraph(escape(title), styles["Title"])]
     story.append(Paragraph("<br/>".join(f"<b>{escape(k)}</b>: {escape(v)}" for k, v in meta), body))
     story.append(Paragraph(escape(note), body))
     story.append(Spacer(1, 3 * mm))
-    head = [_("Pendamping")]
-    for column in columns:
-        head.append(Paragraph(f"{escape(_(column.label))}<br/>({escape(_('sebelumnya'))})", body))
-    data = [head]
-    for r in rows:
-        data.append(
-            [Paragraph(escape(str(r.facilitator)), body)]
-            + [f"{_fmt(r.values.get(c.key))} ({_fmt(r.previous.get(c.key))})" for c in columns]
-        )
-    width = (273 - 60) / max(len(columns), 1)
-    story.append(_grid(data, [60 * mm] + [width * mm] * len(columns)))
+    headers = [_("Pendamping")] + [f"{_(column.label)} ({_('sebelumnya')})" for column in columns]
+    data = [
+        [str(r.facilitator)]
+        + [f"{_fmt(r.values.get(c.key))} ({_fmt(r.previous.get(c.key))})" for c in columns]
+        for r in rows
+    ]
+    story.append(_table(headers, data, TEAM_TEXT_WIDTH, first_min=35 * mm))
+    # The chart is drawn at most as wide as on an A4 portrait page: bars stay readable.
+    story += _charts([chart], REPORT_TEXT_WIDTH)
     story.append(Spacer(1, 10 * mm))
     story.append(KeepTogether([_signatures(signers)]))
-    doc.build(story)
+    return story
+
+
+def team_pdf(
+    *,
+    title: str,
+    meta: list[tuple[str, str]],
+    columns: list,
+    rows: list,
+    signers,
+    note: str,
+    chart=None,
+) -> bytes:
+    """The team page on A4 landscape: one row per facilitator, this and previous quarter,
+    and the graduation chart."""
+    out = io.BytesIO()
+    doc = _a4(out, title=title, landscape_=True, margin_mm=(12, 12))
+    doc.build(
+        team_pdf_story(
+            title=title,
+            meta=meta,
+            columns=columns,
+            rows=rows,
+            signers=signers,
+            note=note,
+            chart=chart,
+        )
+    )
     return out.getvalue()
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 
 @dataclass
@@ -123,6 +124,7 @@ def chart_data(snapshot: dict) -> dict:
             "labels": [_month_label(r[0]) for r in trend["rows"]],
             "series": [{"label": _("Kehadiran P2K2 (%)"), "data": [r[1] for r in trend["rows"]]}],
             "percent": True,
+            "months": [r[0] for r in trend["rows"]],  # the keys, for short month names
         }
     aid = tables.get("aid.coverage")
     if aid and any(r[4] is not None or r[5] is not None for r in aid["rows"]):
@@ -136,6 +138,59 @@ def chart_data(snapshot: dict) -> dict:
             "percent": True,
         }
     return charts
+
+
+@dataclass
+class ChartView:
+    key: str
+    kind: str  # hbar | line (reports.charts)
+    title: str
+    spec: dict
+
+
+# The report's charts, in page order: key in chart_data, kind, title (Indonesian source).
+REPORT_CHARTS = [
+    ("components", "hbar", gettext_noop("Komponen: awal dan akhir triwulan")),
+    ("visits", "hbar", gettext_noop("Kunjungan menurut tujuan")),
+    ("attendance", "line", gettext_noop("Tren kehadiran P2K2 per bulan")),
+    ("aid", "hbar", gettext_noop("Cakupan bantuan komplementer per bantuan (%)")),
+]
+
+
+def chart_views(snapshot: dict) -> list[ChartView]:
+    """The charts the report page and its PDF draw, with their translated titles."""
+    data = chart_data(snapshot)
+    return [
+        ChartView(key, kind, _(title), data[key])
+        for key, kind, title in REPORT_CHARTS
+        if data.get(key) and data[key].get("labels")
+    ]
+
+
+def team_chart(rows) -> ChartView | None:
+    """The team page's chart (and its PDF's): self-reliant graduations against the target
+    per facilitator, for the facilitators with a report."""
+    rows = [r for r in rows if r.report_id]
+    if not rows:
+        return None
+    return ChartView(
+        "team",
+        "hbar",
+        _("Graduasi sejahtera mandiri terhadap target per pendamping"),
+        {
+            "labels": [str(r.facilitator) for r in rows],
+            "series": [
+                {
+                    "label": _("Target graduasi mandiri"),
+                    "data": [r.values.get("graduation.target") for r in rows],
+                },
+                {
+                    "label": _("Graduasi mandiri disetujui"),
+                    "data": [r.values.get("graduation.self_approved") for r in rows],
+                },
+            ],
+        },
+    )
 
 
 def _month_label(value: str) -> str:

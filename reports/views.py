@@ -21,7 +21,7 @@ from pkh.permissions import role_required
 from reports import exports, selectors, services
 from reports.forms import QuarterForm, RunStartForm
 from reports.models import RunStatus
-from reports.presenters import chart_data, sections_view
+from reports.presenters import chart_views, sections_view, team_chart
 from reports.quarters import Quarter
 from reports.sections import TEAM_DEFAULT_SORT, TEAM_DEFAULT_SORT_NOTE, sections
 
@@ -115,7 +115,7 @@ def report_detail(request, pk: int):
             "report": report,
             "meta": _report_meta(report),
             "sections": sections_view(report.snapshot),
-            "charts": chart_data(report.snapshot),
+            "charts": chart_views(report.snapshot),
             "can_regenerate": request.user.role in LEADS,
         },
     )
@@ -138,6 +138,7 @@ def report_download(request, pk: int, fmt: str):
         % {"q": Quarter.parse(report.quarter).display},
         meta=meta,
         sections=views,
+        charts=chart_views(report.snapshot),
         signers=[
             (_("Pendamping"), str(report.facilitator)),
             (_("Supervisor"), supervisor),
@@ -210,20 +211,8 @@ def team(request):
     ctx["supervisors"] = (
         selectors.team_supervisors(user=request.user) if request.user.role == Role.ADMIN else None
     )
-    chart_rows = [r for r in ctx["rows"] if r.report_id]
-    ctx["chart"] = {
-        "labels": [str(r.facilitator) for r in chart_rows],
-        "series": [
-            {
-                "label": _("Target graduasi mandiri"),
-                "data": [r.values.get("graduation.target") for r in chart_rows],
-            },
-            {
-                "label": _("Graduasi mandiri disetujui"),
-                "data": [r.values.get("graduation.self_approved") for r in chart_rows],
-            },
-        ],
-    }
+    chart = team_chart(ctx["rows"])
+    ctx["chart"] = chart.spec if chart else {}
     query = request.GET.copy()
     for key in ("urut", "arah"):
         query.pop(key, None)
@@ -295,6 +284,7 @@ def team_download(request, fmt: str):
         columns=columns,
         rows=rows,
         note=ctx["sort_note"] if ctx["default_sort"] else "",
+        chart=team_chart(rows),
         signers=[
             (_("Supervisor"), str(lead) if lead else ""),
             (_("Koordinator kabupaten/kota"), ""),

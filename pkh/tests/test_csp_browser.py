@@ -98,11 +98,12 @@ def test_main_pages_run_without_csp_violations(
     page.press("input[name=q]", "Enter")
     page.wait_for_load_state()
     assert family.id_keluarga in page.content()
-    # The report page draws its charts (Chart.js sizes the canvas through the CSSOM).
+    # The report page draws its charts (inline SVG from the server, no script).
     page.goto(live_server.url + reverse("reports:detail", args=[report.pk]))
-    page.wait_for_selector("canvas[data-chart]")
+    page.wait_for_selector("svg.report-chart")
     drawn = page.evaluate(
-        "Array.from(document.querySelectorAll('canvas[data-chart]')).map(c => c.width)"
+        "Array.from(document.querySelectorAll('svg.report-chart'))"
+        ".map(c => c.getBoundingClientRect().width)"
     )
     assert drawn and all(w > 0 for w in drawn), "charts were not drawn"
     assert not console.violations(), console.violations()

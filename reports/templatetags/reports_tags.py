@@ -9,3 +9,14 @@ def dictget(mapping, key):
     if not mapping:
         return None
     return mapping.get(key)
+
+
+@register.simple_tag
+def report_chart(chart):
+    """``{% report_chart chart %}``: a presenters.ChartView as inline SVG, laid out for a
+    phone's width (it scales down with its card, never overflows)."""
+    from reports import charts
+
+    if not chart:
+        return ""
+    return charts.svg(charts.layout(chart.spec, chart.kind), label=chart.title, key=chart.key)

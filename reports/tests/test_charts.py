@@ -1,6 +1,7 @@
-"""The report page's charts through the HTTP stack: the data each chart is drawn from
-(json_script), checked against figures counted here; and the pages carry no inline
-script, style attribute or event handler (the strict Content-Security-Policy)."""
+"""The report page's charts through the HTTP stack: the data each chart is drawn from,
+checked against figures counted here; the report page draws them as inline SVG, the team
+and district pages pass theirs by json_script; and the pages carry no inline script,
+style attribute or event handler (the strict Content-Security-Policy)."""
 
 import datetime
 import io
@@ -37,6 +38,13 @@ def _chart(body: str, element_id: str):
     )
     assert match, f"no json_script {element_id}"
     return json.loads(match.group(1))
+
+
+def _drawn(response, key: str) -> dict:
+    """The chart's data (from the page's context) after checking the page drew it."""
+    assert f'<svg class="report-chart" data-chart="{key}"' in response.content.decode()
+    charts = {c.key: c.spec for c in response.context["charts"]}
+    return charts[key]
 
 
 def _assert_csp_clean(body: str) -> None:
@@ -92,10 +100,7 @@ def test_report_page_draws_the_attendance_trend_and_aid_coverage(
     assert response.status_code == 200
     body = response.content.decode()
     _assert_csp_clean(body)
-    assert 'data-chart="line" data-source="chart-attendance"' in body
-    assert 'data-source="chart-aid"' in body
-
-    attendance = _chart(body, "chart-attendance")
+    attendance = _drawn(response, "attendance")
     months = sorted(plan)
     first = min(months[0], Q.first_day)
     expected = {}
@@ -108,7 +113,7 @@ def test_report_page_draws_the_attendance_trend_and_aid_coverage(
     assert attendance["series"][0]["data"] == list(expected.values())
     assert attendance["labels"][-1] == "Jun 2026" and attendance["percent"] is True
 
-    aid = _chart(body, "chart-aid")
+    aid = _drawn(response, "aid")
     names = dict(Aid.objects.values_list("code", "name"))
     order = list(Aid.objects.filter(is_active=True).order_by("order", "code").values_list("code"))
     want_labels, want_end = [], []
@@ -131,8 +136,8 @@ def test_report_page_without_fds_or_aid_data_has_no_empty_charts(
     AidEnrolment.history.all().delete()  # no aid status recorded by the quarter's end
     report = _generate([me], django_capture_on_commit_callbacks)[me.pk]
     body = login(client, me).get(reverse("reports:detail", args=[report.pk])).content.decode()
-    assert 'data-source="chart-attendance"' not in body
-    assert 'data-source="chart-aid"' not in body
+    assert 'data-chart="attendance"' not in body
+    assert 'data-chart="aid"' not in body
 
 
 def test_team_and_district_pages_pass_chart_data_by_json_script_only(
@@ -176,13 +181,9 @@ def test_seed_demo_makes_reports_with_figures_and_is_idempotent(client, regions,
     assert ReportRun.objects.count() == runs
     # The pages show them: the facilitator's report with its charts, the supervisor's team.
     report = next(r for r in reports if r.quarter == str(last))
-    body = (
-        login(client, report.facilitator)
-        .get(reverse("reports:detail", args=[report.pk]))
-        .content.decode()
-    )
-    assert _chart(body, "chart-attendance")["series"][0]["data"]
-    assert _chart(body, "chart-aid")["labels"]
+    page = login(client, report.facilitator).get(reverse("reports:detail", args=[report.pk]))
+    assert _drawn(page, "attendance")["series"][0]["data"]
+    assert _drawn(page, "aid")["labels"]
     supervisor = User.objects.get(username="supervisor")
     team = login(client, supervisor).get(reverse("reports:team"))
     assert len(team.context["rows"]) == len(FACILITATORS)
