@@ -16,7 +16,7 @@ from graduation.models import (
     Objection,
     Stage,
 )
-from graduation.services import answer_field
+from graduation.services.assessments import answer_field
 from graduation.validators import validate_statement_file
 from pkh.forms import DateInput
 

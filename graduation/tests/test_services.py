@@ -4,7 +4,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from graduation import selectors, services
 from graduation.models import (
     AssessmentForm,
     Graduation,
@@ -18,6 +17,19 @@ from graduation.models import (
     Readiness,
     Stage,
 )
+from graduation.selectors import assessment_forms as form_selectors
+from graduation.selectors import family as family_selectors
+from graduation.selectors import natural as natural_selectors
+from graduation.selectors import objections as objection_selectors
+from graduation.selectors import targets as target_selectors
+from graduation.services import assessment_forms as form_services
+from graduation.services import assessments as assessment_services
+from graduation.services import graduations as graduation_services
+from graduation.services import monitoring as monitoring_services
+from graduation.services import objections as objection_services
+from graduation.services import pipeline as pipeline_services
+from graduation.services import proposals as proposal_services
+from graduation.services import targets as target_services
 from graduation.tests.factories import (
     answers_for,
     assess,
@@ -34,7 +46,7 @@ TODAY = timezone.localdate
 
 
 def current_form():
-    return selectors.form_current()
+    return form_selectors.form_current()
 
 
 # --- assessments ---------------------------------------------------------------------
@@ -82,9 +94,9 @@ class TestAssessment:
     def test_readiness_thresholds_come_from_settings(self, settings):
         settings.PKH_GRADUATION_READY_SCORE = 80
         settings.PKH_GRADUATION_APPROACHING_SCORE = 40
-        assert services.readiness_for(79) == Readiness.APPROACHING
-        assert services.readiness_for(80) == Readiness.READY
-        assert services.readiness_for(39) == Readiness.NOT_READY
+        assert assessment_services.readiness_for(79) == Readiness.APPROACHING
+        assert assessment_services.readiness_for(80) == Readiness.READY
+        assert assessment_services.readiness_for(39) == Readiness.NOT_READY
 
     def test_unanswered_indicator_is_refused_and_nothing_saved(self, household, facilitator):
         form = current_form()
@@ -92,14 +104,14 @@ class TestAssessment:
         missing = next(iter(answers))
         del answers[missing]
         with pytest.raises(ValidationError) as exc:
-            services.assessment_create(
+            assessment_services.assessment_create(
                 household=household,
                 form=form,
                 answers=answers,
                 by=facilitator,
                 assessed_on=TODAY(),
             )
-        assert services.answer_field(missing) in exc.value.message_dict
+        assert assessment_services.answer_field(missing) in exc.value.message_dict
         assert not GraduationAssessment.objects.exists()
 
     def test_option_of_another_indicator_is_refused(self, household, facilitator):
@@ -108,7 +120,7 @@ class TestAssessment:
         first, second = list(answers)[:2]
         answers[first] = answers[second]
         with pytest.raises(ValidationError):
-            services.assessment_create(
+            assessment_services.assessment_create(
                 household=household, form=form, answers=answers, by=facilitator, assessed_on=TODAY()
             )
         assert not GraduationAssessment.objects.exists()
@@ -116,7 +128,7 @@ class TestAssessment:
     def test_future_date_refused(self, household, facilitator):
         form = current_form()
         with pytest.raises(ValidationError):
-            services.assessment_create(
+            assessment_services.assessment_create(
                 household=household,
                 form=form,
                 answers=answers_for(form),
@@ -128,7 +140,7 @@ class TestAssessment:
         form = current_form()
         for user in (other_facilitator, supervisor):
             with pytest.raises(PermissionDenied):
-                services.assessment_create(
+                assessment_services.assessment_create(
                     household=household,
                     form=form,
                     answers=answers_for(form),
@@ -156,7 +168,7 @@ class TestFormVersions:
     def test_unused_form_is_edited_in_place(self, catalogue_keeper):
         form = current_form()
         indicator = form.indicators.get(key="lantai")
-        after = services.indicator_save(
+        after = form_services.indicator_save(
             form=form,
             by=catalogue_keeper,
             indicator=indicator,
@@ -178,7 +190,7 @@ class TestFormVersions:
         form = current_form()
         old_score = (old_assessment.score, old_assessment.max_score, old_assessment.score_pct)
         indicator = form.indicators.get(key="lantai")
-        after = services.indicator_save(
+        after = form_services.indicator_save(
             form=form,
             by=catalogue_keeper,
             indicator=indicator,
@@ -203,14 +215,14 @@ class TestFormVersions:
         assert new_indicator.text == "Lantai rumah"
         assert after.indicators.count() == form.indicators.count()
         # A second edit of version 2 (still unused) stays in version 2.
-        again = services.form_update(form=after, by=catalogue_keeper, name="Formulir Nasional")
+        again = form_services.form_update(form=after, by=catalogue_keeper, name="Formulir Nasional")
         assert again.pk == after.pk
 
     def test_removing_an_indicator_of_a_used_form(self, household, catalogue_keeper):
         assess(household)
         form = current_form()
         indicator = form.indicators.get(key="ternak")
-        after = services.indicator_remove(form=form, by=catalogue_keeper, indicator=indicator)
+        after = form_services.indicator_remove(form=form, by=catalogue_keeper, indicator=indicator)
         assert after.version == 2
         assert not after.indicators.filter(key="ternak").exists()
         assert form.indicators.filter(key="ternak").exists()
@@ -219,9 +231,9 @@ class TestFormVersions:
         form = current_form()
         answers = answers_for(form)
         assess(household)
-        services.group_save(form=form, by=catalogue_keeper, name="Tambahan", order=9)
+        form_services.group_save(form=form, by=catalogue_keeper, name="Tambahan", order=9)
         with pytest.raises(ValidationError):
-            services.assessment_create(
+            assessment_services.assessment_create(
                 household=household,
                 form=form,
                 answers=answers,
@@ -235,7 +247,7 @@ class TestFormVersions:
         form = current_form()
         for user in (supervisor, facilitator, admin_user, other_region_admin):
             with pytest.raises(PermissionDenied):
-                services.form_update(form=form, by=user, name="x")
+                form_services.form_update(form=form, by=user, name="x")
         form.refresh_from_db()
         assert form.name == "Penilaian kesiapan graduasi"
 
@@ -244,7 +256,7 @@ class TestFormVersions:
         group = form.groups.first()
         for options in ([("Ya", 1)], [("Ya", 1), ("ya", 2)]):
             with pytest.raises(ValidationError):
-                services.indicator_save(
+                form_services.indicator_save(
                     form=form, by=catalogue_keeper, group=group, text="Baru", options=options
                 )
         assert not form.indicators.filter(text="Baru").exists()
@@ -253,7 +265,7 @@ class TestFormVersions:
         form = current_form()
         group = form.groups.first()
         for _ in range(2):
-            services.indicator_save(
+            form_services.indicator_save(
                 form=form,
                 by=catalogue_keeper,
                 group=group,
@@ -271,9 +283,11 @@ class TestFormVersions:
 
 class TestPipeline:
     def test_add_and_move(self, household, facilitator):
-        entry = services.pipeline_add(household=household, by=facilitator, note="Target T1")
+        entry = pipeline_services.pipeline_add(
+            household=household, by=facilitator, note="Target T1"
+        )
         assert entry.stage == Stage.TARGETED
-        services.pipeline_record(
+        pipeline_services.pipeline_record(
             entry=entry, by=facilitator, stage=Stage.APPROACHED, date=TODAY(), note="Kunjungan"
         )
         entry.refresh_from_db()
@@ -284,9 +298,9 @@ class TestPipeline:
         ]
 
     def test_note_with_objection(self, household, facilitator, supervisor):
-        entry = services.pipeline_add(household=household, by=facilitator)
+        entry = pipeline_services.pipeline_add(household=household, by=facilitator)
         item = objection(supervisor)
-        event = services.pipeline_record(
+        event = pipeline_services.pipeline_record(
             entry=entry,
             by=facilitator,
             stage=entry.stage,
@@ -297,24 +311,28 @@ class TestPipeline:
         assert event.objection == item and not event.stage_changed
 
     def test_empty_note_without_stage_change_refused(self, household, facilitator):
-        entry = services.pipeline_add(household=household, by=facilitator)
+        entry = pipeline_services.pipeline_add(household=household, by=facilitator)
         with pytest.raises(ValidationError):
-            services.pipeline_record(entry=entry, by=facilitator, stage=entry.stage, date=TODAY())
+            pipeline_services.pipeline_record(
+                entry=entry, by=facilitator, stage=entry.stage, date=TODAY()
+            )
         assert entry.events.count() == 1
 
     def test_system_stages_cannot_be_set_by_hand(self, household, facilitator):
-        entry = services.pipeline_add(household=household, by=facilitator)
+        entry = pipeline_services.pipeline_add(household=household, by=facilitator)
         for stage in (Stage.PROPOSED, Stage.GRADUATED, Stage.MONITORED):
             with pytest.raises(ValidationError):
-                services.pipeline_record(entry=entry, by=facilitator, stage=stage, date=TODAY())
+                pipeline_services.pipeline_record(
+                    entry=entry, by=facilitator, stage=stage, date=TODAY()
+                )
         with pytest.raises(ValidationError):
-            services.pipeline_add(household=household, by=facilitator)  # already there
+            pipeline_services.pipeline_add(household=household, by=facilitator)  # already there
         entry.refresh_from_db()
         assert entry.stage == Stage.TARGETED
 
     def test_other_facilitator_refused(self, household, other_facilitator):
         with pytest.raises(PermissionDenied):
-            services.pipeline_add(household=household, by=other_facilitator)
+            pipeline_services.pipeline_add(household=household, by=other_facilitator)
         assert not PipelineEntry.objects.exists()
 
 
@@ -329,7 +347,7 @@ def submit(household, **kwargs):
         "statement": pdf_upload(),
     }
     data.update(kwargs)
-    return services.proposal_submit(**data)
+    return proposal_services.proposal_submit(**data)
 
 
 class TestProposal:
@@ -384,7 +402,7 @@ class TestProposal:
         assess(household)
         proposal = submit(household)
         day = TODAY() - datetime.timedelta(days=1)
-        services.proposal_decide(
+        proposal_services.proposal_decide(
             proposal=proposal, by=supervisor, approve=True, graduation_date=day
         )
         household.refresh_from_db()
@@ -404,7 +422,7 @@ class TestProposal:
     def test_approve_other_exit_type_sets_exited_without_monitoring(self, household, supervisor):
         assess(household)
         proposal = submit(household, exit_type=ExitType.NOT_ELIGIBLE)
-        services.proposal_decide(
+        proposal_services.proposal_decide(
             proposal=proposal, by=supervisor, approve=True, graduation_date=TODAY()
         )
         household.refresh_from_db()
@@ -415,7 +433,7 @@ class TestProposal:
     def test_return_keeps_history_and_allows_a_new_proposal(self, household, supervisor):
         assess(household)
         first = submit(household)
-        services.proposal_decide(
+        proposal_services.proposal_decide(
             proposal=first, by=supervisor, approve=False, comment="Lengkapi foto usaha."
         )
         first.refresh_from_db()
@@ -434,7 +452,9 @@ class TestProposal:
         assess(household)
         proposal = submit(household)
         with pytest.raises(ValidationError):
-            services.proposal_decide(proposal=proposal, by=supervisor, approve=False, comment=" ")
+            proposal_services.proposal_decide(
+                proposal=proposal, by=supervisor, approve=False, comment=" "
+            )
         proposal.refresh_from_db()
         assert proposal.status == ProposalStatus.PENDING
 
@@ -443,7 +463,7 @@ class TestProposal:
         proposal = submit(household)
         for day in (None, TODAY() + datetime.timedelta(days=3)):
             with pytest.raises(ValidationError):
-                services.proposal_decide(
+                proposal_services.proposal_decide(
                     proposal=proposal, by=supervisor, approve=True, graduation_date=day
                 )
         proposal.refresh_from_db()
@@ -455,11 +475,11 @@ class TestProposal:
         assess(household)
         proposal = submit(household)
         stale = GraduationProposal.objects.get(pk=proposal.pk)  # loaded before the decision
-        services.proposal_decide(
+        proposal_services.proposal_decide(
             proposal=proposal, by=supervisor, approve=False, comment="Belum lengkap."
         )
         with pytest.raises(ValidationError) as exc:
-            services.proposal_decide(
+            proposal_services.proposal_decide(
                 proposal=stale, by=supervisor, approve=True, graduation_date=TODAY()
             )
         assert "sudah diputuskan" in exc.value.messages[0]
@@ -476,7 +496,7 @@ class TestProposal:
         proposal = submit(household)
         for user in (facilitator, other_facilitator, other_supervisor, admin_user):
             with pytest.raises(PermissionDenied):
-                services.proposal_decide(
+                proposal_services.proposal_decide(
                     proposal=proposal, by=user, approve=True, graduation_date=TODAY()
                 )
         proposal.refresh_from_db()
@@ -487,7 +507,7 @@ class TestProposal:
         proposal = submit(household)
         Household.objects.filter(pk=household.pk).update(status=HouseholdStatus.EXITED)
         with pytest.raises(ValidationError):
-            services.proposal_decide(
+            proposal_services.proposal_decide(
                 proposal=proposal, by=supervisor, approve=True, graduation_date=TODAY()
             )
         proposal.refresh_from_db()
@@ -546,7 +566,9 @@ class TestNaturalGraduation:
     def test_detection(self, natural_families, facilitator, settings):
         settings.PKH_LANSIA_MIN_AGE = 60
         found = set(
-            selectors.natural_graduation_candidates(user=facilitator).values_list("pk", flat=True)
+            natural_selectors.natural_graduation_candidates(user=facilitator).values_list(
+                "pk", flat=True
+            )
         )
         expected = {
             natural_families[k].pk
@@ -564,30 +586,34 @@ class TestNaturalGraduation:
         self, natural_families, supervisor, django_assert_num_queries
     ):
         with django_assert_num_queries(1):
-            ids = selectors.natural_graduation_ids(user=supervisor)
+            ids = natural_selectors.natural_graduation_ids(user=supervisor)
         assert len(ids) == 5
 
     def test_lansia_age_is_a_setting(self, natural_families, facilitator, settings):
         settings.PKH_LANSIA_MIN_AGE = 50
         found = set(
-            selectors.natural_graduation_candidates(user=facilitator).values_list("pk", flat=True)
+            natural_selectors.natural_graduation_candidates(user=facilitator).values_list(
+                "pk", flat=True
+            )
         )
         assert natural_families["lansia_too_young"].pk not in found
 
     def test_reasons(self, natural_families):
         ids = [natural_families[k].pk for k in ("finished_sma", "elderly_died", "turned_six")]
-        reasons = selectors.natural_graduation_reasons(ids)
+        reasons = natural_selectors.natural_graduation_reasons(ids)
         assert "tidak bersekolah" in reasons[ids[0]][0]
         assert "keluar" in reasons[ids[1]][0] and "Meninggal" in reasons[ids[1]][0]
         assert "6 tahun" in reasons[ids[2]][0]
 
     def test_scoped(self, natural_families, other_facilitator, other_team_facilitator, supervisor):
-        assert not selectors.natural_graduation_candidates(user=other_facilitator).exists()
-        assert selectors.natural_graduation_candidates(user=supervisor).count() == 5
+        assert not natural_selectors.natural_graduation_candidates(user=other_facilitator).exists()
+        assert natural_selectors.natural_graduation_candidates(user=supervisor).count() == 5
 
     def test_confirm(self, natural_families, facilitator):
         household = natural_families["elderly_died"]
-        services.natural_graduation_confirm(household=household, by=facilitator, date=TODAY())
+        graduation_services.natural_graduation_confirm(
+            household=household, by=facilitator, date=TODAY()
+        )
         household.refresh_from_db()
         assert household.status == HouseholdStatus.GRADUATED
         assert household.exit_type == ExitType.GRADUASI_ALAMIAH
@@ -596,12 +622,12 @@ class TestNaturalGraduation:
         graduation = Graduation.objects.get(household=household)
         assert graduation.source == "natural"
         assert graduation.monitoring_visits.count() == 3
-        assert household not in selectors.natural_graduation_candidates(user=facilitator)
+        assert household not in natural_selectors.natural_graduation_candidates(user=facilitator)
 
     def test_confirm_refused_when_a_component_remains(self, natural_families, facilitator):
         household = natural_families["keeps_sd_child"]
         with pytest.raises(ValidationError):
-            services.natural_graduation_confirm(household=household, by=facilitator)
+            graduation_services.natural_graduation_confirm(household=household, by=facilitator)
         household.refresh_from_db()
         assert household.status == HouseholdStatus.ACTIVE
         assert not Graduation.objects.exists()
@@ -610,15 +636,15 @@ class TestNaturalGraduation:
         household = natural_families["turned_six"]
         for user in (other_facilitator, supervisor):
             with pytest.raises(PermissionDenied):
-                services.natural_graduation_confirm(household=household, by=user)
+                graduation_services.natural_graduation_confirm(household=household, by=user)
         household.refresh_from_db()
         assert household.status == HouseholdStatus.ACTIVE
 
     def test_confirm_twice_refused(self, natural_families, facilitator):
         household = natural_families["turned_six"]
-        services.natural_graduation_confirm(household=household, by=facilitator)
+        graduation_services.natural_graduation_confirm(household=household, by=facilitator)
         with pytest.raises(ValidationError):
-            services.natural_graduation_confirm(household=household, by=facilitator)
+            graduation_services.natural_graduation_confirm(household=household, by=facilitator)
         assert Graduation.objects.count() == 1
 
 
@@ -631,7 +657,7 @@ class TestMonitoring:
         assess(household)
         proposal = submit(household)
         day = TODAY() - datetime.timedelta(days=100)
-        services.proposal_decide(
+        proposal_services.proposal_decide(
             proposal=proposal, by=supervisor, approve=True, graduation_date=day
         )
         return Graduation.objects.get(household=household)
@@ -639,22 +665,22 @@ class TestMonitoring:
     def test_due_dates(self, graduation):
         visits = list(graduation.monitoring_visits.order_by("months_after"))
         assert [v.due_on for v in visits] == [
-            services.add_months(graduation.date, m) for m in (3, 6, 12)
+            graduation_services.add_months(graduation.date, m) for m in (3, 6, 12)
         ]
 
     def test_record(self, graduation, facilitator):
         visit = graduation.monitoring_visits.get(months_after=3)
-        services.monitoring_record(
+        monitoring_services.monitoring_record(
             visit=visit, by=facilitator, done_on=TODAY(), outcome="fallen_back", note="Usaha tutup"
         )
         visit.refresh_from_db()
         assert visit.outcome == "fallen_back" and visit.recorded_by == facilitator
         entry = PipelineEntry.objects.get(household=graduation.household)
         assert entry.stage == Stage.MONITORED
-        summary = selectors.family_summary(household=graduation.household)
+        summary = family_selectors.family_summary(household=graduation.household)
         assert summary.relapsed
         with pytest.raises(ValidationError):
-            services.monitoring_record(
+            monitoring_services.monitoring_record(
                 visit=visit, by=facilitator, done_on=TODAY(), outcome="self_reliant"
             )
         visit.refresh_from_db()
@@ -663,17 +689,23 @@ class TestMonitoring:
     def test_bad_outcome_and_other_user_refused(self, graduation, other_facilitator, facilitator):
         visit = graduation.monitoring_visits.get(months_after=3)
         with pytest.raises(PermissionDenied):
-            services.monitoring_record(
+            monitoring_services.monitoring_record(
                 visit=visit, by=other_facilitator, done_on=TODAY(), outcome="self_reliant"
             )
         with pytest.raises(ValidationError):
-            services.monitoring_record(visit=visit, by=facilitator, done_on=TODAY(), outcome="x")
+            monitoring_services.monitoring_record(
+                visit=visit, by=facilitator, done_on=TODAY(), outcome="x"
+            )
         visit.refresh_from_db()
         assert visit.done_on is None
 
     def test_add_months_clamps_month_end(self):
-        assert services.add_months(datetime.date(2025, 11, 30), 3) == datetime.date(2026, 2, 28)
-        assert services.add_months(datetime.date(2025, 1, 31), 12) == datetime.date(2026, 1, 31)
+        assert graduation_services.add_months(datetime.date(2025, 11, 30), 3) == datetime.date(
+            2026, 2, 28
+        )
+        assert graduation_services.add_months(datetime.date(2025, 1, 31), 12) == datetime.date(
+            2026, 1, 31
+        )
 
 
 # --- targets and objections ----------------------------------------------------------
@@ -682,25 +714,27 @@ class TestMonitoring:
 class TestTargets:
     def test_default_spreads_the_yearly_target(self, settings):
         settings.PKH_GRADUATION_YEARLY_TARGET = 10
-        assert [services.default_quarter_target(q) for q in (1, 2, 3, 4)] == [3, 3, 2, 2]
+        assert [target_selectors.default_quarter_target(q) for q in (1, 2, 3, 4)] == [3, 3, 2, 2]
 
     def test_set(self, supervisor, facilitator, other_facilitator):
-        services.targets_set(
+        target_services.targets_set(
             by=supervisor,
             year=2026,
             quarter=2,
             targets={facilitator.pk: 4, other_facilitator.pk: 0},
         )
-        assert selectors.quarterly_targets(user=supervisor, year=2026, quarter=2) == {
+        assert target_selectors.quarterly_targets(user=supervisor, year=2026, quarter=2) == {
             facilitator.pk: 4,
             other_facilitator.pk: 0,
         }
-        services.targets_set(by=supervisor, year=2026, quarter=2, targets={facilitator.pk: 5})
+        target_services.targets_set(
+            by=supervisor, year=2026, quarter=2, targets={facilitator.pk: 5}
+        )
         assert QuarterlyTarget.objects.get(facilitator=facilitator).target == 5
 
     def test_negative_refused_nothing_changed(self, supervisor, facilitator, other_facilitator):
         with pytest.raises(ValidationError):
-            services.targets_set(
+            target_services.targets_set(
                 by=supervisor,
                 year=2026,
                 quarter=1,
@@ -710,11 +744,13 @@ class TestTargets:
 
     def test_only_own_team(self, supervisor, other_team_facilitator, facilitator):
         with pytest.raises(PermissionDenied):
-            services.targets_set(
+            target_services.targets_set(
                 by=supervisor, year=2026, quarter=1, targets={other_team_facilitator.pk: 3}
             )
         with pytest.raises(PermissionDenied):
-            services.targets_set(by=facilitator, year=2026, quarter=1, targets={facilitator.pk: 3})
+            target_services.targets_set(
+                by=facilitator, year=2026, quarter=1, targets={facilitator.pk: 3}
+            )
         assert not QuarterlyTarget.objects.exists()
 
 
@@ -724,24 +760,24 @@ class TestObjections:
         assert item.tags == "usaha, kesehatan"
         with pytest.raises(PermissionDenied):
             objection(facilitator)
-        services.objection_archive(objection=item, by=supervisor)
-        assert not selectors.objection_list().exists()
-        assert selectors.objection_list(archived=True).get() == item
+        objection_services.objection_archive(objection=item, by=supervisor)
+        assert not objection_selectors.objection_list().exists()
+        assert objection_selectors.objection_list(archived=True).get() == item
 
     def test_search(self, supervisor):
         objection(supervisor, argument="Anak masih sekolah", answer="KIP tetap", tags="pendidikan")
         objection(supervisor, argument="Belum sejahtera", answer="Lihat penilaian", tags="")
-        assert [o.argument for o in selectors.objection_list(search="kip")] == [
+        assert [o.argument for o in objection_selectors.objection_list(search="kip")] == [
             "Anak masih sekolah"
         ]
-        assert selectors.objection_list(search="pendidikan sekolah").count() == 1
+        assert objection_selectors.objection_list(search="pendidikan sekolah").count() == 1
 
     def test_archived_objection_cannot_be_linked(self, household, facilitator, supervisor):
         item = objection(supervisor)
-        services.objection_archive(objection=item, by=supervisor)
-        entry = services.pipeline_add(household=household, by=facilitator)
+        objection_services.objection_archive(objection=item, by=supervisor)
+        entry = pipeline_services.pipeline_add(household=household, by=facilitator)
         with pytest.raises(ValidationError):
-            services.pipeline_record(
+            pipeline_services.pipeline_record(
                 entry=entry,
                 by=facilitator,
                 stage=entry.stage,

@@ -6,7 +6,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from graduation import selectors, services
 from graduation.models import (
     AssessmentForm,
     Graduation,
@@ -20,6 +19,13 @@ from graduation.models import (
     QuarterlyTarget,
     Stage,
 )
+from graduation.selectors import assessment_forms as form_selectors
+from graduation.selectors import targets as target_selectors
+from graduation.services import assessment_forms as form_services
+from graduation.services import assessments as assessment_services
+from graduation.services import pipeline as pipeline_services
+from graduation.services import proposals as proposal_services
+from graduation.services import targets as target_services
 from graduation.tests.factories import (
     answers_for,
     assess,
@@ -46,12 +52,15 @@ def as_user(client, user):
 
 
 def full_answers(profile=5):
-    form = selectors.form_current()
-    return {services.answer_field(pk): option for pk, option in answers_for(form, profile).items()}
+    form = form_selectors.form_current()
+    return {
+        assessment_services.answer_field(pk): option
+        for pk, option in answers_for(form, profile).items()
+    }
 
 
 def submit(household):
-    return services.proposal_submit(
+    return proposal_services.proposal_submit(
         household=household,
         by=household.facilitator,
         reason="Usaha stabil.",
@@ -78,7 +87,7 @@ class TestAssessmentPages:
     def test_form_renders_every_indicator(self, client, facilitator, household):
         response = as_user(client, facilitator).get(url("assessment_create", household.pk))
         assert response.status_code == 200
-        form = selectors.form_current()
+        form = form_selectors.form_current()
         for indicator in form.indicators.all():
             assert indicator.text in response.content.decode()
 
@@ -141,9 +150,9 @@ class TestAssessmentPages:
 
     def test_history_lines_up_versions(self, client, household, facilitator, catalogue_keeper):
         assess(household, days_ago=30)
-        form = selectors.form_current()
+        form = form_selectors.form_current()
         indicator = form.indicators.get(key="lantai")
-        services.indicator_save(
+        form_services.indicator_save(
             form=form,
             by=catalogue_keeper,
             indicator=indicator,
@@ -189,7 +198,7 @@ class TestAssessmentPages:
 class TestFamilyPanel:
     def test_panel_shows_readiness_and_stage(self, client, household, facilitator):
         assess(household)
-        services.pipeline_add(household=household, by=facilitator)
+        pipeline_services.pipeline_add(household=household, by=facilitator)
         response = as_user(client, facilitator).get(
             reverse("households:detail", args=[household.pk])
         )
@@ -212,7 +221,7 @@ class TestFamilyPanel:
         assert url("assessment_create", household.pk) not in html  # only the facilitator
         for days in (20, 40, 60):
             assess(household, days_ago=days)
-        services.pipeline_add(household=household, by=facilitator)
+        pipeline_services.pipeline_add(household=household, by=facilitator)
         submit(household)
         with django_assert_max_num_queries(len(first.captured_queries)):
             html = client.get(page).content.decode()
@@ -345,8 +354,8 @@ class TestPipelinePages:
         assert item.argument in html
         board = client.get(url("pipeline"))
         assert board.status_code == 200
-        assert board.context["progress"]["target"] == services.default_quarter_target(
-            selectors.quarter_of(TODAY())[1]
+        assert board.context["progress"]["target"] == target_selectors.default_quarter_target(
+            target_selectors.quarter_of(TODAY())[1]
         )
         approached = next(c for c in board.context["columns"] if c["stage"] == Stage.APPROACHED)
         assert [e.household_id for e in approached["entries"]] == [household.pk]
@@ -354,12 +363,12 @@ class TestPipelinePages:
         assert [e.household_id for e in listing.context["page"]] == [household.pk]
 
     def test_board_column_shows_the_longest_waiting(self, client, facilitator, monkeypatch):
-        from graduation import views
+        from graduation.views import pipeline
 
-        monkeypatch.setattr(views, "BOARD_COLUMN_SIZE", 2)
+        monkeypatch.setattr(pipeline, "BOARD_COLUMN_SIZE", 2)
         families = [household_with_members(facilitator=facilitator) for _ in range(3)]
         for days, household in zip((5, 20, 10), families, strict=True):
-            services.pipeline_add(
+            pipeline_services.pipeline_add(
                 household=household, by=facilitator, date=TODAY() - datetime.timedelta(days=days)
             )
         board = as_user(client, facilitator).get(url("pipeline"))
@@ -369,7 +378,7 @@ class TestPipelinePages:
         assert "?tahap=targeted" in board.content.decode()  # "see all" link
 
     def test_bad_record_changes_nothing(self, client, facilitator, household):
-        services.pipeline_add(household=household, by=facilitator)
+        pipeline_services.pipeline_add(household=household, by=facilitator)
         as_user(client, facilitator)
         for data in (
             {"stage": Stage.TARGETED, "date": TODAY().isoformat(), "note": ""},
@@ -382,7 +391,7 @@ class TestPipelinePages:
         assert entry.stage == Stage.TARGETED and entry.events.count() == 1
 
     def test_wrong_user(self, client, household, other_facilitator, supervisor, facilitator):
-        services.pipeline_add(household=household, by=facilitator)
+        pipeline_services.pipeline_add(household=household, by=facilitator)
         assert (
             as_user(client, other_facilitator).get(url("pipeline_family", household.pk)).status_code
             == 404
@@ -417,7 +426,7 @@ class TestPipelinePages:
             for _ in range(n):
                 h = household_with_members(facilitator=facilitator)
                 assess(h)
-                services.pipeline_add(household=h, by=facilitator)
+                pipeline_services.pipeline_add(household=h, by=facilitator)
 
         add(1)
         as_user(client, supervisor)
@@ -625,7 +634,7 @@ class TestProposalPages:
 def graduate(household, supervisor, days_ago=100):
     assess(household)
     proposal = submit(household)
-    services.proposal_decide(
+    proposal_services.proposal_decide(
         proposal=proposal,
         by=supervisor,
         approve=True,
@@ -725,8 +734,10 @@ class TestTargetsAndReview:
     def test_review_numbers(
         self, client, supervisor, facilitator, other_facilitator, other_team_facilitator
     ):
-        year, quarter = selectors.quarter_of(TODAY())
-        services.targets_set(by=supervisor, year=year, quarter=quarter, targets={facilitator.pk: 4})
+        year, quarter = target_selectors.quarter_of(TODAY())
+        target_services.targets_set(
+            by=supervisor, year=year, quarter=quarter, targets={facilitator.pk: 4}
+        )
         graduated = household_with_members(facilitator=facilitator)
         graduate(graduated, supervisor, days_ago=0)
         pending = household_with_members(facilitator=facilitator)
@@ -738,7 +749,7 @@ class TestTargetsAndReview:
         assess(not_ready, profile=0)
         targeted = household_with_members(facilitator=other_facilitator)
         assess(targeted, profile=5)
-        services.pipeline_add(household=targeted, by=other_facilitator)
+        pipeline_services.pipeline_add(household=targeted, by=other_facilitator)
         outsider = household_with_members(facilitator=other_team_facilitator)
         assess(outsider, profile=5)
         response = as_user(client, supervisor).get(url("review"))
@@ -774,7 +785,7 @@ class TestTargetsAndReview:
         def team_work(f):
             h = household_with_members(facilitator=f)
             assess(h)
-            services.pipeline_add(household=h, by=f)
+            pipeline_services.pipeline_add(household=h, by=f)
 
         team_work(facilitator)
         as_user(client, supervisor)
@@ -873,7 +884,7 @@ class TestObjectionPages:
 
 class TestFormPages:
     def test_admin_reads_the_national_form(self, client, admin_user):
-        form = selectors.form_current()
+        form = form_selectors.form_current()
         as_user(client, admin_user)
         assert client.get(url("form_list")).status_code == 200
         page = client.get(url("form_detail", form.pk))
@@ -881,7 +892,7 @@ class TestFormPages:
         assert client.get(url("form_edit", form.pk)).status_code == 403
 
     def test_keeper_pages(self, client, catalogue_keeper):
-        form = selectors.form_current()
+        form = form_selectors.form_current()
         as_user(client, catalogue_keeper)
         assert client.get(url("form_list")).status_code == 200
         page = client.get(url("form_detail", form.pk))
@@ -894,7 +905,7 @@ class TestFormPages:
 
     def test_edit_used_form_makes_new_version(self, client, catalogue_keeper, household):
         assess(household)
-        form = selectors.form_current()
+        form = form_selectors.form_current()
         indicator = form.indicators.get(key="lantai")
         response = as_user(client, catalogue_keeper).post(
             url("indicator_edit", form.pk, indicator.pk),
@@ -923,7 +934,7 @@ class TestFormPages:
 
     @pytest.mark.parametrize("options", ["Tanah\nKeramik", "Tanah = -1\nKeramik = 2", "Tanah = 1"])
     def test_bad_options_change_nothing(self, client, catalogue_keeper, options):
-        form = selectors.form_current()
+        form = form_selectors.form_current()
         indicator = form.indicators.get(key="lantai")
         before = list(indicator.options.values_list("label", "weight"))
         response = as_user(client, catalogue_keeper).post(
@@ -937,7 +948,7 @@ class TestFormPages:
         assert AssessmentForm.objects.count() == 1
 
     def test_remove_indicator(self, client, catalogue_keeper):
-        form = selectors.form_current()
+        form = form_selectors.form_current()
         indicator = form.indicators.get(key="ternak")
         response = as_user(client, catalogue_keeper).post(
             url("indicator_remove", form.pk, indicator.pk)
@@ -946,7 +957,7 @@ class TestFormPages:
         assert not form.indicators.filter(key="ternak").exists()
 
     def test_add_group(self, client, catalogue_keeper):
-        form = selectors.form_current()
+        form = form_selectors.form_current()
         response = as_user(client, catalogue_keeper).post(
             url("group_create", form.pk), {"name": "Kesehatan", "order": 9}
         )
@@ -954,7 +965,7 @@ class TestFormPages:
         assert form.groups.filter(name="Kesehatan").exists()
 
     def test_wrong_role(self, client, supervisor, facilitator):
-        form = selectors.form_current()
+        form = form_selectors.form_current()
         for user in (supervisor, facilitator):
             as_user(client, user)
             assert client.get(url("form_list")).status_code == 403
@@ -971,7 +982,9 @@ class TestFormPages:
             client.get(url("form_list"))
         for i in range(3):
             assess(household)  # the current version is used: the next edit makes a version
-            services.form_update(form=selectors.form_current(), by=catalogue_keeper, name=f"F{i}")
+            form_services.form_update(
+                form=form_selectors.form_current(), by=catalogue_keeper, name=f"F{i}"
+            )
         assert AssessmentForm.objects.count() == 4
         with django_assert_max_num_queries(8):
             response = client.get(url("form_list"))
