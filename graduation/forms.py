@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 
 from django import forms
 from django.utils import timezone
@@ -32,8 +33,12 @@ class AssessmentEntryForm(forms.Form):
     notes = forms.CharField(
         label=_("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    # Posted back unchanged: the same form sent twice records one assessment.
+    client_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, groups: list[IndicatorGroup], **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("client_token", uuid.uuid4())
         super().__init__(*args, **kwargs)
         self.sections = []
         for group in groups:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -39,10 +40,17 @@ def assessment_create(
     by: User,
     assessed_on: datetime.date,
     notes: str = "",
-) -> GraduationAssessment:
+    client_token: uuid.UUID | None = None,
+) -> tuple[GraduationAssessment, bool]:
     """Record a welfare assessment: every indicator of ``form`` answered (indicator pk ->
-    option pk). Computes the score (percent of the form's maximum) and readiness."""
+    option pk). Computes the score (percent of the form's maximum) and readiness.
+    Returns ``(assessment, created)``.
+
+    A repeated ``client_token`` for the family (the entry form posted twice: a double
+    tap, back and resubmit) returns the assessment already made and changes nothing."""
     require_family_facilitator(household, by)
+    if client_token and (existing := _by_token(household, client_token)):
+        return existing, False
     not_in_future(assessed_on, "assessed_on")
     form = current_form_locked(form)
     indicators = list(form.indicators.prefetch_related("options"))
@@ -63,7 +71,9 @@ def assessment_create(
     max_score = sum(best for _i, _o, best in chosen)
     score_pct = round(100 * score / max_score) if max_score else 0
     household = lock_household(household)
-    assessment = GraduationAssessment.objects.create(
+    if client_token and (existing := _by_token(household, client_token)):
+        return existing, False  # the other post of the pair held the lock first
+    assessment = GraduationAssessment(
         household=household,
         form=form,
         assessed_on=assessed_on,
@@ -74,14 +84,29 @@ def assessment_create(
         readiness=readiness_for(score_pct),
         notes=notes.strip(),
         is_latest=False,
+        client_token=client_token,
     )
+    try:
+        with transaction.atomic():
+            assessment.save()
+    except IntegrityError:
+        if not client_token:
+            raise
+        # Where row locks do nothing (SQLite) two posts can still race past the lookup.
+        return _by_token(household, client_token), False
     AssessmentAnswer.objects.bulk_create(
         AssessmentAnswer(assessment=assessment, indicator=i, option=o, weight=o.weight)
         for i, o, _m in chosen
     )
     _refresh_latest(household)
     assessment.refresh_from_db(fields=["is_latest"])
-    return assessment
+    return assessment, True
+
+
+def _by_token(household: Household, client_token: uuid.UUID) -> GraduationAssessment | None:
+    return GraduationAssessment.objects.filter(
+        household=household, client_token=client_token
+    ).first()
 
 
 def _refresh_latest(household: Household) -> None:

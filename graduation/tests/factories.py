@@ -48,7 +48,7 @@ def assess(household, *, by=None, profile: int = 5, days_ago: int = 10) -> Gradu
         answers=answers_for(form, profile),
         by=by or household.facilitator,
         assessed_on=timezone.localdate() - datetime.timedelta(days=days_ago),
-    )
+    )[0]
 
 
 def pdf_upload(name: str = "surat.pdf", size: int | None = None) -> SimpleUploadedFile:

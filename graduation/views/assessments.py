@@ -28,22 +28,29 @@ def assessment_create(request, pk: int):
     form = AssessmentEntryForm(request.POST or None, groups=groups)
     if request.method == "POST" and form.is_valid():
         try:
-            assessment = assessment_services.assessment_create(
+            assessment, created = assessment_services.assessment_create(
                 household=household,
                 form=form_version,
                 answers=form.answers(),
                 by=request.user,
                 assessed_on=form.cleaned_data["assessed_on"],
                 notes=form.cleaned_data["notes"],
+                client_token=form.cleaned_data["client_token"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(
-                request,
-                _("Penilaian disimpan: skor %(score)d%%, %(readiness)s.")
-                % {"score": assessment.score_pct, "readiness": assessment.get_readiness_display()},
-            )
+            if created:
+                messages.success(
+                    request,
+                    _("Penilaian disimpan: skor %(score)d%%, %(readiness)s.")
+                    % {
+                        "score": assessment.score_pct,
+                        "readiness": assessment.get_readiness_display(),
+                    },
+                )
+            else:
+                messages.info(request, _("Penilaian ini sudah tersimpan sebelumnya."))
             return redirect("graduation:assessment_detail", pk=assessment.pk)
     elif request.method == "POST":
         messages.error(request, _("Ada indikator yang belum dijawab. Periksa tanda merah."))

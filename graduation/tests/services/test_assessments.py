@@ -1,6 +1,7 @@
 """Recording welfare assessments."""
 
 import datetime
+import uuid
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -115,6 +116,28 @@ class TestAssessment:
                     assessed_on=TODAY(),
                 )
         assert not GraduationAssessment.objects.exists()
+
+    def test_a_repeated_client_token_returns_the_first_assessment(self, household, facilitator):
+        form = current_form()
+        token = uuid.uuid4()
+        kwargs = {
+            "household": household,
+            "form": form,
+            "answers": answers_for(form),
+            "by": facilitator,
+            "assessed_on": TODAY(),
+            "client_token": token,
+        }
+        first, created1 = assessment_services.assessment_create(**kwargs)
+        second, created2 = assessment_services.assessment_create(**kwargs)
+        assert (created1, created2) == (True, False)
+        assert second == first
+        assert GraduationAssessment.objects.get().answers.count() == form.indicators.count()
+        # The token is checked after who may act: another user learns nothing from it.
+        with pytest.raises(PermissionDenied):
+            assessment_services.assessment_create(
+                **{**kwargs, "by": household.facilitator.supervisor}
+            )
 
     def test_latest_flag_follows_the_assessment_date(self, household):
         recent = assess(household, days_ago=5)

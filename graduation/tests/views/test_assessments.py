@@ -34,6 +34,26 @@ class TestAssessmentPages:
         assert "100%" in page.content.decode()
         assert "Siap graduasi mandiri" in page.content.decode()
 
+    def test_the_same_form_posted_twice_is_one_assessment(self, client, facilitator, household):
+        """A double tap or back-and-resubmit sends the form's token again (issue 19)."""
+        form = as_user(client, facilitator).get(url("assessment_create", household.pk))
+        token = form.context["form"]["client_token"].value()
+        assert f'value="{token}"' in form.content.decode()
+        data = {**full_answers(), "assessed_on": TODAY().isoformat(), "client_token": str(token)}
+        first = client.post(url("assessment_create", household.pk), data)
+        second = client.post(url("assessment_create", household.pk), data, follow=True)
+        assessment = GraduationAssessment.objects.get()
+        assert first.status_code == 302
+        assert first["Location"] == url("assessment_detail", assessment.pk)
+        assert second.redirect_chain == [(url("assessment_detail", assessment.pk), 302)]
+        assert "sudah tersimpan" in second.content.decode()
+        assert str(assessment.client_token) == str(token)
+        # A new form (a new token) is a new assessment.
+        fresh = client.get(url("assessment_create", household.pk)).context["form"]
+        data["client_token"] = str(fresh["client_token"].value())
+        client.post(url("assessment_create", household.pk), data)
+        assert GraduationAssessment.objects.count() == 2
+
     def test_unanswered_indicators_refused(self, client, facilitator, household):
         data = full_answers()
         dropped = sorted(data)[:2]
