@@ -41,7 +41,7 @@ def seed_graduation(info: dict, say) -> None:
     from django.db import connection, transaction
 
     from graduation.models import GraduationAssessment
-    from graduation.selectors import form_current
+    from graduation.selectors.assessment_forms import form_current
 
     if GraduationAssessment.objects.exists():
         say("graduation data already present")
@@ -207,7 +207,8 @@ def main(argv: list[str] | None = None) -> int:
     from accounts.models import User
     from bench.common import client_for, database_name, explain, time_view
     from bench.seed import seed
-    from graduation.selectors import natural_graduation_scope, review_rows
+    from graduation.selectors.natural import natural_graduation_scope
+    from graduation.selectors.review import review_rows
     from households.models import Household
     from households.selectors import household_scope
 

@@ -14,8 +14,8 @@ from playwright.sync_api import expect
 
 from e2e.conftest import family
 from e2e.journey import DESKTOP, Journey
-from graduation import services as graduation_services
 from graduation.models import GraduationProposal, ProposalStatus
+from graduation.services import proposals as proposal_services
 from graduation.tests.factories import assess, pdf_upload
 from households.models import Household, HouseholdStatus, Sex
 from reports.models import ProgressReport
@@ -50,7 +50,7 @@ def proposal(facilitator, migration_rows):
         children=[("Bagus Prasetyo", datetime.date(2016, 7, 9), Sex.MALE, "SD")],
     )
     assess(household, by=facilitator, profile=5, days_ago=3)
-    return graduation_services.proposal_submit(
+    return proposal_services.proposal_submit(
         household=household, by=facilitator, reason=REASON, statement=pdf_upload()
     )
 

@@ -10,7 +10,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
-from graduation import selectors, services
 from graduation.models import (
     GraduationAssessment,
     GraduationProposal,
@@ -19,6 +18,13 @@ from graduation.models import (
     QuarterlyTarget,
     Stage,
 )
+from graduation.selectors import assessment_forms as form_selectors
+from graduation.selectors import targets as target_selectors
+from graduation.services import assessments as assessment_services
+from graduation.services import objections as objection_services
+from graduation.services import pipeline as pipeline_services
+from graduation.services import proposals as proposal_services
+from graduation.services import targets as target_services
 from households.models import Household, HouseholdStatus
 
 FAMILIES_PER_FACILITATOR = 8
@@ -60,7 +66,7 @@ DEMO_PDF = b"%PDF-1.4\n% demo surat pernyataan\n1 0 obj<<>>endobj\ntrailer<<>>\n
 
 def _answers(form, profile: int) -> dict[int, int]:
     answers = {}
-    for group in selectors.form_groups(form=form):
+    for group in form_selectors.form_groups(form=form):
         for indicator in group.indicators.all():
             options = list(indicator.options.all())
             answers[indicator.pk] = options[min(profile, len(options) - 1)].pk
@@ -68,11 +74,11 @@ def _answers(form, profile: int) -> dict[int, int]:
 
 
 def seed_graduation_demo(*, stdout) -> None:
-    form = selectors.form_current()
+    form = form_selectors.form_current()
     if form is None:
         return
     today = timezone.localdate()
-    year, quarter = selectors.quarter_of(today)
+    year, quarter = target_selectors.quarter_of(today)
     created = {"assessments": 0, "pipeline": 0, "proposals": 0, "targets": 0, "objections": 0}
     with transaction.atomic():
         supervisors = User.objects.filter(role=Role.SUPERVISOR, is_active=True).order_by("pk")
@@ -80,19 +86,23 @@ def seed_graduation_demo(*, stdout) -> None:
         if author is not None:
             for argument, answer, tags in OBJECTIONS:
                 if not Objection.objects.filter(argument=argument).exists():
-                    services.objection_save(by=author, argument=argument, answer=answer, tags=tags)
+                    objection_services.objection_save(
+                        by=author, argument=argument, answer=answer, tags=tags
+                    )
                     created["objections"] += 1
         for supervisor in supervisors:
             team = supervisor.team.filter(role=Role.FACILITATOR, is_active=True)
             missing = {
-                f.pk: services.default_quarter_target(quarter)
+                f.pk: target_selectors.default_quarter_target(quarter)
                 for f in team
                 if not QuarterlyTarget.objects.filter(
                     facilitator=f, year=year, quarter=quarter
                 ).exists()
             }
             if missing:
-                services.targets_set(by=supervisor, year=year, quarter=quarter, targets=missing)
+                target_services.targets_set(
+                    by=supervisor, year=year, quarter=quarter, targets=missing
+                )
                 created["targets"] += len(missing)
         facilitators = User.objects.filter(role=Role.FACILITATOR, is_active=True).order_by("pk")
         proposal_made = GraduationProposal.objects.exists()
@@ -106,7 +116,7 @@ def seed_graduation_demo(*, stdout) -> None:
                 if not GraduationAssessment.objects.filter(household=household).exists():
                     # An older assessment and a recent one: the history shows progress.
                     for days_ago, bump in ((200, -1), (20, 0)):
-                        services.assessment_create(
+                        assessment_services.assessment_create(
                             household=household,
                             form=form,
                             answers=_answers(form, max(0, PROFILES[i % len(PROFILES)] + bump)),
@@ -118,7 +128,7 @@ def seed_graduation_demo(*, stdout) -> None:
                     i < len(STAGES)
                     and not PipelineEntry.objects.filter(household=household).exists()
                 ):
-                    services.pipeline_add(
+                    pipeline_services.pipeline_add(
                         household=household,
                         by=facilitator,
                         stage=STAGES[i],
@@ -128,7 +138,7 @@ def seed_graduation_demo(*, stdout) -> None:
                     created["pipeline"] += 1
             if not proposal_made and families and facilitator.supervisor_id:
                 household = families[0]
-                services.proposal_submit(
+                proposal_services.proposal_submit(
                     household=household,
                     by=facilitator,
                     reason="Usaha warung stabil, penghasilan di atas UMK, rumah layak huni.",

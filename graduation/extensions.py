@@ -20,7 +20,8 @@ from accounts.models import Role
 from assistance.models import AidEnrolment, AidStatus
 from fds_sessions.selectors import attendance_rates
 from graduation import demo
-from graduation.selectors import family_summary, monitoring_due
+from graduation.selectors.family import family_summary
+from graduation.selectors.monitoring import monitoring_due
 from pkh import extensions
 from pkh.extensions import NavItem, Panel, ReadinessFact, TodoItem
 

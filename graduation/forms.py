@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 
 from django import forms
 from django.utils import timezone
@@ -19,7 +20,7 @@ from graduation.models import (
     Objection,
     Stage,
 )
-from graduation.services import answer_field
+from graduation.services.assessments import answer_field
 from graduation.validators import validate_statement_file
 from pkh.forms import PAST_EVENT, BoundedDateField, TextAreaField, model_max_length
 from pkh.quarters import quarter_label
@@ -34,8 +35,12 @@ class AssessmentEntryForm(forms.Form):
 
     assessed_on = BoundedDateField(label=_("Tanggal penilaian"), bound=PAST_EVENT, initial=_today)
     notes = TextAreaField(label=_("Catatan"), required=False)
+    # Posted back unchanged: the same form sent twice records one assessment.
+    client_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, groups: list[IndicatorGroup], **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("client_token", uuid.uuid4())
         super().__init__(*args, **kwargs)
         self.sections = []
         for group in groups:

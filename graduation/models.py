@@ -123,6 +123,8 @@ class GraduationAssessment(models.Model):
     readiness = models.CharField(_("kesiapan"), max_length=12, choices=Readiness.choices)
     notes = models.TextField(_("catatan"), blank=True)
     is_latest = models.BooleanField(default=True, editable=False)
+    # The entry form's hidden token: the same form posted twice is one assessment.
+    client_token = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -132,6 +134,9 @@ class GraduationAssessment(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["household"], condition=Q(is_latest=True), name="one_latest_assessment"
+            ),
+            models.UniqueConstraint(
+                fields=["household", "client_token"], name="one_assessment_per_client_token"
             ),
             models.CheckConstraint(condition=Q(score_pct__lte=100), name="score_pct_at_most_100"),
         ]

@@ -170,6 +170,26 @@ def household_update(*, household: Household, by: User, **changes) -> Household:
 
 
 @transaction.atomic
+def household_status_set(
+    *,
+    household: Household,
+    by: User,
+    status: str,
+    date: datetime.date,
+    reason: str,
+    exit_type: str = "",
+) -> Household:
+    """Record a status change another app decided (the graduation app graduating a
+    family or taking it out of PKH), with ``by`` in the history. The caller has checked
+    who may do it and holds the family's row lock; an admin's edit is ``household_update``."""
+    household.status, household.status_date = status, date
+    household.status_reason, household.exit_type = reason, exit_type
+    household._history_user = by
+    household.save(update_fields=[*HOUSEHOLD_STATUS_FIELDS, "updated_at"])
+    return household
+
+
+@transaction.atomic
 def member_save(
     *,
     household: Household,

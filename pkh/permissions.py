@@ -69,3 +69,35 @@ class RoleRequiredMixin:
         if getattr(request.user, "role", None) not in self.allowed_roles:
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+
+# --- who may act on a family ----------------------------------------------------------
+# The action rules of the graduation app (views show or hide the action, services refuse
+# it). Which rows a user may see at all is ``pkh/scoping.py``.
+
+
+def is_supervisor(user) -> bool:
+    """Supervisors set their team's targets and curate the objections bank."""
+    from accounts.models import Role
+
+    return getattr(user, "role", None) == Role.SUPERVISOR
+
+
+def is_family_facilitator(user, household) -> bool:
+    """The family's own facilitator: the one who assesses it, puts it on the pipeline,
+    proposes its graduation, confirms a natural graduation and records monitoring."""
+    from accounts.models import Role
+
+    return getattr(user, "role", None) == Role.FACILITATOR and household.facilitator_id == user.pk
+
+
+def can_decide_graduation(user, proposal) -> bool:
+    """Only the supervisor of the family's facilitator decides a graduation proposal, and
+    never on one they submitted; never a facilitator."""
+    facilitator = proposal.household.facilitator
+    return (
+        is_supervisor(user)
+        and facilitator is not None
+        and facilitator.supervisor_id == user.pk
+        and proposal.submitted_by_id != user.pk
+    )

@@ -8,8 +8,10 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from graduation import selectors, services
 from graduation.models import GraduationAssessment, Objection
+from graduation.selectors import assessment_forms as form_selectors
+from graduation.services import assessments as assessment_services
+from graduation.services import objections as objection_services
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -21,16 +23,16 @@ def ensure_default_form():
 
     from django.apps import apps
 
-    if selectors.form_current() is None:
+    if form_selectors.form_current() is None:
         migration = importlib.import_module("graduation.migrations.0002_default_assessment_form")
         migration.seed(apps, None)
-    return selectors.form_current()
+    return form_selectors.form_current()
 
 
 def answers_for(form, profile: int = 2) -> dict[int, int]:
     """Pick the option at index ``profile`` (0 = poorest) for every indicator."""
     answers = {}
-    for group in selectors.form_groups(form=form):
+    for group in form_selectors.form_groups(form=form):
         for indicator in group.indicators.all():
             options = list(indicator.options.all())
             answers[indicator.pk] = options[min(profile, len(options) - 1)].pk
@@ -39,14 +41,14 @@ def answers_for(form, profile: int = 2) -> dict[int, int]:
 
 def assess(household, *, by=None, profile: int = 5, days_ago: int = 10) -> GraduationAssessment:
     """An assessment through the service; profile 5 picks every best answer (100%)."""
-    form = selectors.form_current()
-    return services.assessment_create(
+    form = form_selectors.form_current()
+    return assessment_services.assessment_create(
         household=household,
         form=form,
         answers=answers_for(form, profile),
         by=by or household.facilitator,
         assessed_on=timezone.localdate() - datetime.timedelta(days=days_ago),
-    )
+    )[0]
 
 
 def pdf_upload(name: str = "surat.pdf", size: int | None = None) -> SimpleUploadedFile:
@@ -74,4 +76,4 @@ def objection(by, **kwargs) -> Objection:
         "tags": "penghasilan",
     }
     data.update(kwargs)
-    return services.objection_save(by=by, **data)
+    return objection_services.objection_save(by=by, **data)

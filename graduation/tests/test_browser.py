@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from graduation.models import GraduationAssessment
+from graduation.services import pipeline as pipeline_services
 from graduation.tests.factories import ensure_default_form
 from households.tests.factories import household_with_members
 from pkh.testing import phone_page_signed_in
@@ -52,10 +53,8 @@ def test_assess_a_family_on_a_phone(browser, live_server, facilitator, tmp_path)
 def test_pipeline_board_fits_a_phone(browser, live_server, facilitator, username, tabs):
     """The board's columns stack on a phone and every tab of the graduation menu is on
     screen: neither the page nor the board scrolls sideways (issue 19)."""
-    from graduation import services
-
     for _ in range(3):
-        services.pipeline_add(
+        pipeline_services.pipeline_add(
             household=household_with_members(facilitator=facilitator), by=facilitator
         )
     page = browser.new_page(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)

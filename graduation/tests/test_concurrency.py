@@ -15,8 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from graduation import services
 from graduation.models import Graduation, GraduationProposal, PipelineEvent, ProposalStatus
+from graduation.services import proposals as proposal_services
 from graduation.tests.factories import assess, ensure_default_form, pdf_upload
 from households.models import HouseholdStatus
 from households.tests.factories import household_with_members
@@ -34,7 +34,7 @@ def test_two_decisions_at_once_one_wins(facilitator, supervisor):
     ensure_default_form()
     household = household_with_members(facilitator=facilitator)
     assess(household)
-    proposal = services.proposal_submit(
+    proposal = proposal_services.proposal_submit(
         household=household, by=facilitator, reason="Usaha stabil", statement=pdf_upload()
     )
     first_done = threading.Event()
@@ -43,7 +43,7 @@ def test_two_decisions_at_once_one_wins(facilitator, supervisor):
     def approve():
         try:
             with transaction.atomic():
-                services.proposal_decide(
+                proposal_services.proposal_decide(
                     proposal=GraduationProposal.objects.get(pk=proposal.pk),
                     by=supervisor,
                     approve=True,
@@ -60,7 +60,7 @@ def test_two_decisions_at_once_one_wins(facilitator, supervisor):
     def give_back():
         first_done.wait(5)
         try:
-            services.proposal_decide(
+            proposal_services.proposal_decide(
                 proposal=GraduationProposal.objects.get(pk=proposal.pk),  # still "pending"
                 by=supervisor,
                 approve=False,

@@ -5,8 +5,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from graduation import selectors, services
 from graduation.models import GraduationAssessment, Objection
+from graduation.selectors.assessment_forms import form_current
+from graduation.services.assessments import answer_field
 from graduation.tests.factories import answers_for
 from pkh.forms import TEXT_MAX_LENGTH
 
@@ -15,8 +16,8 @@ TODAY = timezone.localdate
 
 
 def assessment_data(**changes):
-    form = selectors.form_current()
-    answers = {services.answer_field(pk): option for pk, option in answers_for(form, 5).items()}
+    form = form_current()
+    answers = {answer_field(pk): option for pk, option in answers_for(form, 5).items()}
     return {**answers, "assessed_on": TODAY().isoformat(), "notes": "Rumah baru", **changes}
 
 

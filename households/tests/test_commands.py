@@ -1,7 +1,7 @@
 import io
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from accounts.models import User
 from households.models import Household, Member, Visit
@@ -55,7 +55,7 @@ def test_seed_demo_allow_production_seeds_on_purpose(settings, monkeypatch):
         "households.management.commands.seed_demo.demo_seed",
         lambda *, stdout: seeded.append(True) or 0,
     )
-    monkeypatch.setattr("pkh.registry.demo_seeders", [])
+    monkeypatch.setattr("pkh.extensions.demo_seeders.contributions", {})
     out = io.StringIO()
     call_command("seed_demo", "--allow-production", stdout=out)
     assert seeded == [True]

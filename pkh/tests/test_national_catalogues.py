@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from assistance.models import Aid
 from fds_sessions.models import FdsModule, FdsModuleSession
-from graduation import selectors as graduation_selectors
 from graduation.models import AnswerOption, AssessmentForm, Indicator, IndicatorGroup
+from graduation.selectors import assessment_forms as form_selectors
 from pkh.permissions import can_edit_national_catalogue
 from pkh.tests.urlwalk import routes
 
@@ -59,7 +59,7 @@ def _writes() -> dict[str, tuple[dict, dict, object]]:
     kis = Aid.objects.get(code="KIS")
     module = FdsModule.objects.get(number=1)
     item = module.sessions.order_by("order").first()
-    form = graduation_selectors.form_current()
+    form = form_selectors.form_current()
     group = form.groups.order_by("order").first()
     lantai = form.indicators.get(key="lantai")
     options = "Tanah = 0\nSemen = 1\nKeramik = 2"
@@ -195,7 +195,7 @@ def test_the_national_keeper_changes_the_catalogue(name, client, catalogue_keepe
 
 
 def _pages():
-    form = graduation_selectors.form_current()
+    form = form_selectors.form_current()
     return {
         reverse("assistance:catalogue"): [
             reverse("assistance:aid_create"),

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from assistance.tests.factories import CaseFactory, ResourceFactory
 from fds_sessions.tests.factories import GroupFactory, add_families, held_session
-from graduation import services as graduation_services
 from graduation.models import Graduation
+from graduation.services import proposals as proposal_services
 from graduation.tests.factories import assess, ensure_default_form, objection, pdf_upload
 from households.tests.factories import VisitFactory, household_with_members
 from imports.services import roster_import_create
@@ -29,20 +29,20 @@ def build_world(*, facilitator, supervisor, admin, village, resource_area=None) 
     household = household_with_members(facilitator=facilitator, village=village)
     graduated = household_with_members(facilitator=facilitator, village=village)
     assess(graduated)
-    approved = graduation_services.proposal_submit(
+    approved = proposal_services.proposal_submit(
         household=graduated,
         by=facilitator,
         reason="Usaha warung sudah stabil.",
         statement=pdf_upload(),
     )
-    graduation_services.proposal_decide(
+    proposal_services.proposal_decide(
         proposal=approved,
         by=supervisor,
         approve=True,
         graduation_date=timezone.localdate() - datetime.timedelta(days=100),
     )
     assessment = assess(household)
-    proposal = graduation_services.proposal_submit(
+    proposal = proposal_services.proposal_submit(
         household=household, by=facilitator, reason="Penghasilan naik.", statement=pdf_upload()
     )
     group = GroupFactory(facilitator=facilitator, village=village)

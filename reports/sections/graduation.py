@@ -8,8 +8,8 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils.translation import gettext_noop
 
 from graduation.models import Graduation, QuarterlyTarget, Stage
-from graduation.selectors import pipeline_counts_by_stage, proposal_counts
-from graduation.services import default_quarter_target
+from graduation.selectors.review import pipeline_counts_by_stage, proposal_counts
+from graduation.selectors.targets import default_quarter_target
 from households.models import ExitType, Household, HouseholdStatus
 from reports.history import IN_PROGRAMME
 from reports.sections import Figure, ReportContext, SectionResult, Table

@@ -10,9 +10,10 @@ import pytest
 from accounts.tests.factories import AdminFactory, FacilitatorFactory, SupervisorFactory
 from fds_sessions.models import AttendanceStatus
 from fds_sessions.tests.factories import GroupFactory, add_families, held_session
-from graduation import selectors as graduation_selectors
-from graduation import services as graduation_services
 from graduation.models import Graduation, GraduationSource
+from graduation.selectors import targets as target_selectors
+from graduation.services import graduations as graduation_services
+from graduation.services import targets as target_services
 from households.models import ExitType, Household, HouseholdStatus
 from households.services import household_update
 from imports.models import RosterImport
@@ -139,11 +140,11 @@ def test_targets_and_exits_follow_a_fiscal_year_quarter(settings, pair):
     settings.PKH_QUARTER_FIRST_MONTH = 4  # quarters April-June, July-September, ...
     me, _ = pair
     may = datetime.date(2026, 5, 12)
-    year, number = graduation_selectors.quarter_of(may)
+    year, number = target_selectors.quarter_of(may)
     quarter = Quarter.containing(may)
     assert (year, number) == (quarter.year, quarter.number) == (2026, 1)
     assert (
-        graduation_selectors.quarter_bounds(year, number)
+        target_selectors.quarter_bounds(year, number)
         == (
             quarter.first_day,
             quarter.last_day,
@@ -151,7 +152,7 @@ def test_targets_and_exits_follow_a_fiscal_year_quarter(settings, pair):
         == (datetime.date(2026, 4, 1), datetime.date(2026, 6, 30))
     )
     # The supervisor sets the target on the graduation page for the quarter holding May.
-    graduation_services.targets_set(by=me.supervisor, year=year, quarter=number, targets={me.pk: 7})
+    target_services.targets_set(by=me.supervisor, year=year, quarter=number, targets={me.pk: 7})
     h = household_at(when=BEFORE, facilitator=me)
     Graduation.objects.create(
         household=h,
