@@ -185,7 +185,9 @@ def household_status_set(
     household.status, household.status_date = status, date
     household.status_reason, household.exit_type = reason, exit_type
     household._history_user = by
-    household.save(update_fields=[*HOUSEHOLD_STATUS_FIELDS, "updated_at"])
+    fields = [*HOUSEHOLD_STATUS_FIELDS, "updated_at"]
+    household.save(update_fields=fields)
+    families_changed({household.pk}, fields=fields)
     return household
 
 

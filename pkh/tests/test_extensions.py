@@ -188,7 +188,7 @@ def test_fds_group_moves_announce_the_group(facilitator, families_changed_calls)
 
 
 def test_graduation_announces_the_status(facilitator, families_changed_calls):
-    from graduation.services import natural_graduation_confirm
+    from graduation.services.graduations import natural_graduation_confirm
 
     family = HouseholdFactory(facilitator=facilitator)
     MemberFactory(household=family, is_pengurus=True)
