@@ -65,7 +65,7 @@ from households.models import (
     SchoolLevel,
 )
 from households.selectors import facilitator_list, household_scope, pengurus_name
-from pkh import quarters
+from pkh import quarter_calendar
 from pkh.scoping import household_scope_q
 
 # --- helpers -------------------------------------------------------------------------
@@ -73,14 +73,14 @@ from pkh.scoping import household_scope_q
 
 def quarter_of(day: datetime.date) -> tuple[int, int]:
     """``(year, quarter)`` containing ``day``: quarters follow ``PKH_QUARTER_FIRST_MONTH``
-    (``pkh.quarters``), the same as the quarterly reports, so a target set here is the
+    (``pkh.quarter_calendar``), the same as the quarterly reports, so a target set here is the
     target of the report of the same quarter."""
-    return quarters.quarter_of(day)
+    return quarter_calendar.quarter_of(day)
 
 
 def quarter_bounds(year: int, quarter: int) -> tuple[datetime.date, datetime.date]:
-    """First and last day of a quarter (``pkh.quarters``)."""
-    return quarters.quarter_bounds(year, quarter)
+    """First and last day of a quarter (``pkh.quarter_calendar``)."""
+    return quarter_calendar.quarter_bounds(year, quarter)
 
 
 def years_before(day: datetime.date, years: int) -> datetime.date:

@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from pkh.exports import neutralise
+from pkh.spreadsheet_safety import neutralise
 from reports.presenters import SectionView, unit_label
 
 SHEET_TITLE_BAD = re.compile(r"[\[\]:*?/\\]")
