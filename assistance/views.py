@@ -29,7 +29,6 @@ from assistance.forms import (
 )
 from assistance.models import AidStatus, AidUnit, Resource
 from households.selectors import facilitator_list, household_get
-from pkh.exports import neutralise
 from pkh.forms import add_service_errors
 from pkh.pagination import CappedPaginator
 from pkh.permissions import (
@@ -37,6 +36,7 @@ from pkh.permissions import (
     national_catalogue_keeper_required,
     role_required,
 )
+from pkh.spreadsheet_safety import neutralise
 
 EVERY_ROLE = (Role.FACILITATOR, Role.SUPERVISOR, Role.ADMIN)
 GAP_PAGE_SIZE = getattr(settings, "PKH_CASELOAD_PAGE_SIZE", 50)

@@ -23,7 +23,7 @@ from graduation.models import (
 from graduation.services.assessments import answer_field
 from graduation.validators import validate_statement_file
 from pkh.forms import PAST_EVENT, BoundedDateField, TextAreaField, model_max_length
-from pkh.quarters import quarter_label
+from pkh.quarter_calendar import quarter_label
 
 
 def _today():

@@ -21,8 +21,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import Role
 from imports import selectors, services
 from imports.forms import ConfirmForm, RosterUploadForm
+from imports.issue_report import csv_stream, report_rows, xlsx_file
 from imports.models import ImportMode, ImportStatus, IssueKind
-from imports.reports import csv_stream, report_rows, xlsx_file
 from pkh.forms import add_service_errors
 from pkh.permissions import role_required
 

@@ -20,7 +20,7 @@ from decimal import Decimal
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 
-from pkh.quarters import quarter_label as _quarter_label
+from pkh.quarter_calendar import quarter_label as _quarter_label
 
 register = template.Library()
 

@@ -4,10 +4,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from pkh import views
-
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("home.urls")),
     path("masuk/", auth_views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("bahasa/", login_not_required(set_language), name="set_language"),

@@ -1,63 +1,17 @@
-import sys
-from urllib.parse import urlencode
+"""The error pages (``handler400/403/404/500``, ``CSRF_FAILURE_VIEW``). The start page
+is the ``home`` app's."""
 
-from django.core.paginator import Paginator
+import sys
+
 from django.db import InterfaceError, OperationalError
 from django.http import (
-    Http404,
     HttpResponse,
     HttpResponseBadRequest,
     HttpResponseForbidden,
     HttpResponseNotFound,
     HttpResponseServerError,
 )
-from django.shortcuts import render
 from django.template import loader
-from django.utils import timezone
-
-from accounts.models import Role
-from households.selectors import (
-    followups_overdue_by_facilitator,
-    household_scope,
-    no_visit_cutoff,
-)
-from pkh import extensions
-from pkh.todo import GROUP_PAGE_SIZE, todo_group, todo_group_get
-
-
-def home(request):
-    """The start page: the signed-in user's to-do list, gathered from every app, grouped
-    by when (overdue, today, this week ...) and kind, the first few items of each group;
-    ``?grup=<key>`` shows one group whole, page by page. Supervisors and admins also see
-    their facilitators' overdue follow-ups, each linking to the filtered caseload."""
-    today = timezone.localdate()
-    items = []
-    for source in extensions.todo_sources:
-        items.extend(source(user=request.user, today=today))
-    items.sort(key=lambda item: (item.due is None, item.due or today, item.label))
-    buckets = todo_group(items, today=today)
-    scope = household_scope(user=request.user)
-    cutoff = no_visit_cutoff(today)
-    context = {
-        "todo_items": items,
-        "todo_buckets": buckets,
-        "show_facilitator": request.user.role != Role.FACILITATOR,
-        "household_count": scope.count(),
-        "no_visit_count": scope.filter(status="active").exclude(last_visit_on__gte=cutoff).count(),
-    }
-    if key := request.GET.get("grup"):
-        found = todo_group_get(buckets, key)
-        if found is None:
-            raise Http404
-        context["bucket"], context["group"] = found
-        context["page"] = Paginator(found[1].items, GROUP_PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
-        context["query"] = urlencode({"grup": key})
-    if request.user.role in (Role.SUPERVISOR, Role.ADMIN):
-        context["overdue_by_facilitator"] = followups_overdue_by_facilitator(user=request.user)
-    return render(request, "home.html", context)
-
 
 # Seconds a browser (or a proxy) is told to wait before trying again when the database is
 # unreachable (restarting, failing over).

@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from pkh.exports import neutralise
+from pkh.spreadsheet_safety import neutralise
 from reports.presenters import SectionView, unit_label
 
 SHEET_TITLE_BAD = re.compile(r"[\[\]:*?/\\]")
@@ -64,9 +64,6 @@ def report_xlsx(*, meta: list[tuple[str, str]], sections: list[SectionView]) -> 
         ws = wb.create_sheet(_sheet_title(section.title, used))
         row = _header(ws, [*meta, (_("Bagian"), section.title)])
         _widths(ws, [44, 16, 20, 14, 12, 90])
-        if not section.available:
-            _put(ws, row, 1, section.reason)
-            continue
         heads = [
             _("Indikator"),
             _("Triwulan ini"),
@@ -103,25 +100,20 @@ def report_xlsx(*, meta: list[tuple[str, str]], sections: list[SectionView]) -> 
 def team_xlsx(
     *,
     meta: list[tuple[str, str]],
-    sections: list[tuple[str, list, str]],
+    sections: list[tuple[str, list]],
     rows: list,
     show_supervisor: bool,
 ) -> bytes:
     """One sheet per section: a row per facilitator with this and the previous quarter.
 
-    ``sections`` is ``[(title, columns, reason)]``: columns (TeamColumn) of an available
-    section, or an empty list and the reason it is not available.
+    ``sections`` is ``[(title, columns)]``: a section's title and its columns (TeamColumn).
     """
     wb = Workbook()
     wb.remove(wb.active)
     used: set[str] = set()
-    for title, columns, reason in sections:
+    for title, columns in sections:
         ws = wb.create_sheet(_sheet_title(title, used))
         row = _header(ws, [*meta, (_("Bagian"), title)])
-        if not columns:
-            _put(ws, row, 1, reason)
-            _widths(ws, [60])
-            continue
         heads = [_("Pendamping"), _("Nama pengguna")]
         if show_supervisor:
             heads.append(_("Supervisor"))
@@ -309,9 +301,6 @@ def report_pdf_story(
     for section in sections:
         story.append(Spacer(1, 4 * mm))
         story.append(Paragraph(escape(section.title), styles["Heading3"]))
-        if not section.available:
-            story.append(Paragraph(escape(section.reason), body))
-            continue
         headers = [_("Indikator"), _("Triwulan ini"), _("Sebelumnya"), _("Perubahan")]
         rows = [[f.label, f.value, f.previous, f.change] for f in section.figures]
         story.append(_table(headers, rows, width, first_min=60 * mm))

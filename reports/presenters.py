@@ -38,8 +38,6 @@ class TableView:
 class SectionView:
     key: str
     title: str
-    available: bool
-    reason: str = ""
     figures: list[FigureView] = field(default_factory=list)
     tables: list[TableView] = field(default_factory=list)
 
@@ -67,8 +65,6 @@ def sections_view(snapshot: dict) -> list[SectionView]:
         view = SectionView(
             key=section["key"],
             title=_(section["title"]),
-            available=section.get("available", False),
-            reason=_(section.get("reason", "")) if section.get("reason") else "",
         )
         for f in section.get("figures", []):
             view.figures.append(

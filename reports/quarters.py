@@ -3,7 +3,7 @@
 The key is for machines; pages and files show ``Quarter.display`` (``T3 2026``).
 
 A quarter is a block of three months counted from ``settings.PKH_QUARTER_FIRST_MONTH``
-(1 = calendar quarters; the rule is ``pkh.quarters``, shared with the graduation targets).
+(1 = calendar quarters; the rule is ``pkh.quarter_calendar``, shared with the graduation targets).
 Its boundaries are midnight in ``settings.PKH_REPORT_TIME_ZONE``
 (Asia/Jakarta): ``start`` is the first instant of the quarter, ``end`` the first instant of
 the next one (exclusive), so the state "at the end of Q" is the state "at the start of Q+1".
@@ -20,7 +20,7 @@ from functools import total_ordering
 from django.conf import settings
 from django.utils import timezone
 
-from pkh.quarters import quarter_first_day, quarter_label, quarter_of
+from pkh.quarter_calendar import quarter_first_day, quarter_label, quarter_of
 
 LABEL_RE = re.compile(r"^\s*(\d{4})\s*[-/ ]?\s*[Qq]\s*([1-4])\s*$")
 
@@ -66,7 +66,7 @@ class Quarter:
 
     @property
     def display(self) -> str:
-        """How people read it: ``T3 2026`` / ``Q3 2026`` (``pkh.quarters.quarter_label``)."""
+        """How people read it: ``T3 2026`` / ``Q3 2026`` (``pkh.quarter_calendar.quarter_label``)."""
         return quarter_label(self.year, self.number)
 
     @property

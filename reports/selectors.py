@@ -52,7 +52,7 @@ def report_get(*, user: User, pk: int) -> ProgressReport:
 
 
 def team_columns() -> list[TeamColumn]:
-    return [c for s in sections() if s.available for c in s.team_columns]
+    return [c for s in sections() for c in s.team_columns]
 
 
 @dataclass

@@ -20,7 +20,7 @@ def snapshot_build(*, facilitator, quarter: Quarter) -> tuple[dict, dict]:
     """``(snapshot, summary)`` for ``facilitator`` over ``quarter``.
 
     ``snapshot`` holds every section (figures with label, definition, value, previous
-    value and change; tables), or for a section whose module has not landed, its reason.
+    value and change; tables).
     ``summary`` is the flat ``{figure key: value, figure key + "__prev": previous}``.
     """
     with transaction.atomic(savepoint=False):
@@ -42,16 +42,6 @@ def _build(*, facilitator, quarter: Quarter) -> tuple[dict, dict]:
     supervisor = facilitator.supervisor  # one query unless already joined
     out_sections, summary = [], {}
     for section in sections():
-        if not section.available:
-            out_sections.append(
-                {
-                    "key": section.key,
-                    "title": section.title,
-                    "available": False,
-                    "reason": section.unavailable_reason,
-                }
-            )
-            continue
         result = section.compute(ctx)
         figures = [f.as_dict() for f in result.figures]
         for f in figures:
@@ -61,7 +51,6 @@ def _build(*, facilitator, quarter: Quarter) -> tuple[dict, dict]:
             {
                 "key": section.key,
                 "title": section.title,
-                "available": True,
                 "figures": figures,
                 "tables": [t.as_dict() for t in result.tables],
             }

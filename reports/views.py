@@ -198,7 +198,6 @@ def _team_context(request):
         "direction": direction,
         "default_sort": sort == TEAM_DEFAULT_SORT[0] and direction == TEAM_DEFAULT_SORT[1],
         "sort_note": _(TEAM_DEFAULT_SORT_NOTE),
-        "pending_sections": [_(s.title) for s in sections() if not s.available],
     }
 
 
@@ -268,9 +267,7 @@ def team_download(request, fmt: str):
     ]
     name = f"laporan-tim-{quarter}" + (f"-{lead.pk}" if lead else "")
     if fmt == "xlsx":
-        section_sheets = [
-            (_(s.title), list(s.team_columns), _(s.unavailable_reason)) for s in sections()
-        ]
+        section_sheets = [(_(s.title), list(s.team_columns)) for s in sections() if s.team_columns]
         content = exports.team_xlsx(
             meta=meta,
             sections=section_sheets,

@@ -9,19 +9,19 @@ from django.conf import settings
 from accounts.models import User
 from graduation.models import QuarterlyTarget
 from households.selectors import facilitator_list
-from pkh import quarters
+from pkh import quarter_calendar
 
 
 def quarter_of(day: datetime.date) -> tuple[int, int]:
     """``(year, quarter)`` containing ``day``: quarters follow ``PKH_QUARTER_FIRST_MONTH``
-    (``pkh.quarters``), the same as the quarterly reports, so a target set here is the
+    (``pkh.quarter_calendar``), the same as the quarterly reports, so a target set here is the
     target of the report of the same quarter."""
-    return quarters.quarter_of(day)
+    return quarter_calendar.quarter_of(day)
 
 
 def quarter_bounds(year: int, quarter: int) -> tuple[datetime.date, datetime.date]:
-    """First and last day of a quarter (``pkh.quarters``)."""
-    return quarters.quarter_bounds(year, quarter)
+    """First and last day of a quarter (``pkh.quarter_calendar``)."""
+    return quarter_calendar.quarter_bounds(year, quarter)
 
 
 def default_quarter_target(quarter: int) -> int:

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "graduation",
     "imports",
     "reports",
+    "home",
 ]
 
 MIDDLEWARE = [

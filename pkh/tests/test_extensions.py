@@ -18,7 +18,7 @@ from pkh import extensions
 pytestmark = pytest.mark.django_db
 
 PROJECT_APPS = ("accounts", "households", "assistance", "fds_sessions", "graduation", "imports")
-PROJECT_PACKAGES = (*PROJECT_APPS, "reports", "pkh")
+PROJECT_PACKAGES = (*PROJECT_APPS, "reports", "home", "pkh")
 MODEL_SIGNALS = (
     signals.pre_init,
     signals.post_init,

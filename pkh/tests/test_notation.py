@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 
 from conftest import login
 from households.tests.factories import households_bulk
-from pkh.quarters import quarter_label
+from pkh.quarter_calendar import quarter_label
 from reports import services
 from reports.models import ProgressReport, Trigger
 from reports.quarters import Quarter

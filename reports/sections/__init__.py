@@ -1,11 +1,9 @@
 """The report as a list of sections, each computed by one function from one app's data.
 
-A section either has a ``compute(ctx) -> SectionResult`` or is *not available yet* (its
-capability has not landed in this installation): the report then says so instead of
-showing zeros. To add a section (graduation, FDS, aid), write ``reports/sections/<x>.py``
-with a ``compute`` function that reads that app's selectors for ``ctx.facilitator`` and
-``ctx.quarter`` in a fixed number of queries, and put it in ``SECTIONS`` below in place of
-its placeholder (see docs/reports.md, "Adding a section").
+Each section has a ``compute(ctx) -> SectionResult``. To add one, write
+``reports/sections/<x>.py`` with a ``compute`` function that reads that app's selectors for
+``ctx.facilitator`` and ``ctx.quarter`` in a fixed number of queries, and add it to
+``_sections()`` below (see docs/reports.md, "Adding a section").
 
 Figures are stored in the snapshot with their label and definition as Indonesian source
 strings (marked with ``gettext_noop``) and translated when displayed, so an old report keeps
@@ -124,13 +122,8 @@ class TeamColumn:
 class Section:
     key: str
     title: str  # Indonesian source string
-    compute: Callable[[ReportContext], SectionResult] | None
-    unavailable_reason: str = ""
+    compute: Callable[[ReportContext], SectionResult]
     team_columns: tuple[TeamColumn, ...] = ()
-
-    @property
-    def available(self) -> bool:
-        return self.compute is not None
 
 
 def _sections() -> list[Section]:
@@ -205,13 +198,6 @@ def _sections() -> list[Section]:
         ),
     ]
 
-
-# The reason a placeholder section gives (kept for sections added later, and so reports
-# stored while a section was missing still translate their reason).
-NOT_YET = gettext_noop(
-    "Belum tersedia: modul ini belum terpasang di aplikasi. Bagian ini akan terisi "
-    "setelah modul tersebut tersedia (tidak ditampilkan sebagai nol)."
-)
 
 SECTIONS: list[Section] = []
 

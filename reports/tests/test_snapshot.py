@@ -75,10 +75,10 @@ def test_families_without_history_records_still_count(team):
     assert summary["caseload.total_end__prev"] == 1
 
 
-def test_every_section_is_available(team):
+def test_every_section_is_computed(team):
     facilitators, _ = team
     snapshot, summary = snapshot_build(facilitator=facilitators[0], quarter=Q)
-    assert [s["key"] for s in snapshot["sections"] if s["available"]] == [
+    assert [s["key"] for s in snapshot["sections"]] == [
         "caseload",
         "graduation",
         "visits",
@@ -86,24 +86,9 @@ def test_every_section_is_available(team):
         "aid",
         "roster",
     ]
+    assert all(set(s) == {"key", "title", "figures", "tables"} for s in snapshot["sections"])
     for prefix in ("graduation.", "fds.", "aid."):
         assert any(k.startswith(prefix) for k in summary)
-
-
-def test_a_placeholder_section_says_so_instead_of_zeros(team, monkeypatch):
-    """The mechanism stays for sections added later (e.g. a district's own module)."""
-    from reports import sections as registry
-
-    facilitators, _ = team
-    placeholder = registry.Section("later", "Nanti", None, registry.NOT_YET)
-    monkeypatch.setattr(registry, "SECTIONS", [*registry.sections(), placeholder])
-    monkeypatch.setattr("reports.snapshot.sections", lambda: registry.SECTIONS)
-    snapshot, summary = snapshot_build(facilitator=facilitators[0], quarter=Q)
-    pending = {s["key"]: s for s in snapshot["sections"] if not s["available"]}
-    assert set(pending) == {"later"}
-    assert "figures" not in pending["later"]
-    assert pending["later"]["reason"].startswith("Belum tersedia")
-    assert not any(k.startswith("later.") for k in summary)
 
 
 def test_each_figure_carries_its_definition(team):

@@ -17,8 +17,8 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Role, User
+from imports.issue_report import write_report
 from imports.models import ImportMode, ImportStatus
-from imports.reports import write_report
 from imports.services import roster_import_create, roster_import_run
 
 JSON_KEYS = (

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from imports.models import ImportIssue, IssueKind, RosterImport
 from imports.reader import RosterFileError, iter_original_rows
-from pkh.exports import neutralise as pkh_neutralise
+from pkh.spreadsheet_safety import neutralise as pkh_neutralise
 
 
 def neutralise(value) -> str:

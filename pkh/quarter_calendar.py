@@ -4,6 +4,10 @@ A quarter is a block of three months counted from ``settings.PKH_QUARTER_FIRST_M
 (1 = calendar quarters Jan-Mar, Apr-Jun, ...; 4 = a year running April to March). A
 quarter is named by the year in which its year starts and its number 1..4: with
 ``PKH_QUARTER_FIRST_MONTH = 4``, quarter (2026, 4) is January to March 2027.
+
+This module is the calendar only: ``(year, number)`` pairs, their days and their label.
+The reports' value type with keys (``2026Q3``) and time-zone instants,
+``reports.quarters.Quarter``, is built on it.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from e2e.journey import PHONE, Journey
-from pkh.tests.test_home import followups
+from home.tests.test_home import followups
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
