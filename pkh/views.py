@@ -15,13 +15,13 @@ from django.shortcuts import render
 from django.template import loader
 from django.utils import timezone
 
-from accounts.models import Role
 from households.selectors import (
     followups_overdue_by_facilitator,
     household_scope,
     no_visit_cutoff,
 )
 from pkh import extensions
+from pkh.permissions import is_facilitator, is_lead
 from pkh.todo import GROUP_PAGE_SIZE, todo_group, todo_group_get
 
 
@@ -41,7 +41,7 @@ def home(request):
     context = {
         "todo_items": items,
         "todo_buckets": buckets,
-        "show_facilitator": request.user.role != Role.FACILITATOR,
+        "show_facilitator": not is_facilitator(request.user),
         "household_count": scope.count(),
         "no_visit_count": scope.filter(status="active").exclude(last_visit_on__gte=cutoff).count(),
     }
@@ -54,7 +54,7 @@ def home(request):
             request.GET.get("page")
         )
         context["query"] = urlencode({"grup": key})
-    if request.user.role in (Role.SUPERVISOR, Role.ADMIN):
+    if is_lead(request.user):
         context["overdue_by_facilitator"] = followups_overdue_by_facilitator(user=request.user)
     return render(request, "home.html", context)
 
