@@ -369,12 +369,6 @@ def validate_card_number(*, aid: Aid, card_number: str) -> str:
     return number
 
 
-def can_edit_aid(*, user: User, household: Household) -> bool:
-    """:func:`pkh.permissions.may_edit_aid`, under the name ``assistance/panel.py`` still
-    imports."""
-    return may_edit_aid(user, household)
-
-
 @transaction.atomic
 def aid_status_set(
     *,
