@@ -7,9 +7,9 @@ from django.contrib.auth.models import AnonymousUser
 
 from accounts.tests.factories import AdminFactory, FacilitatorFactory, SupervisorFactory
 from fds_sessions.tests.factories import GroupFactory
-from households.models import Region
 from households.tests.factories import HouseholdFactory, VisitFactory, ensure_regions
 from pkh import permissions as p
+from regions.models import Region
 
 pytestmark = pytest.mark.django_db
 
