@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from pkh.permissions import is_admin, is_supervisor, may_manage_users
 from pkh.scoping import area_q
 from regions.models import Region
 
@@ -22,11 +23,11 @@ def _check_assignment(
     if supervisor is not None:
         if role != Role.FACILITATOR:
             raise ValidationError({"supervisor": _("Hanya pendamping yang memiliki supervisor.")})
-        if supervisor.role != Role.SUPERVISOR:
+        if not is_supervisor(supervisor):
             raise ValidationError({"supervisor": _("Pengguna ini bukan supervisor.")})
     if by is None:  # command-line provisioning: no region limit
         return
-    if by.role != Role.ADMIN:
+    if not may_manage_users(by):
         raise ValidationError(_("Hanya admin yang dapat mengelola pengguna."))
     if role == Role.ADMIN:
         raise ValidationError({"role": _("Admin baru dibuat lewat perintah add_user.")})
@@ -103,10 +104,10 @@ def user_update(
     is_active: bool = True,
 ) -> User:
     areas = list(areas)
-    if user.role == Role.ADMIN:
+    if is_admin(user):
         raise ValidationError(_("Akun admin tidak diubah dari halaman ini."))
     _check_assignment(role=role, supervisor=supervisor, areas=areas, by=by)
-    if user.role == Role.SUPERVISOR and role != Role.SUPERVISOR and user.team.exists():
+    if is_supervisor(user) and role != Role.SUPERVISOR and user.team.exists():
         raise ValidationError(
             {"role": _("Supervisor ini masih memimpin tim; pindahkan timnya dulu.")}
         )

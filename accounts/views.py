@@ -8,7 +8,7 @@ from accounts import selectors, services
 from accounts.forms import UserForm
 from accounts.models import Role
 from pkh.forms import add_service_errors
-from pkh.permissions import role_required
+from pkh.permissions import ADMINS, role_required
 from pkh.scoping import area_q
 from regions.models import Region, RegionLevel
 
@@ -21,7 +21,7 @@ def _form_kwargs(request):
     return {"supervisors": selectors.supervisor_list(user=request.user), "regions": regions}
 
 
-@role_required(Role.ADMIN)
+@role_required(*ADMINS)
 def user_list(request):
     users = selectors.user_list(user=request.user)
     if q := request.GET.get("peran"):
@@ -29,7 +29,7 @@ def user_list(request):
     return render(request, "accounts/user_list.html", {"users": users, "roles": Role.choices})
 
 
-@role_required(Role.ADMIN)
+@role_required(*ADMINS)
 def user_create(request):
     form = UserForm(request.POST or None, **_form_kwargs(request))
     if request.method == "POST" and form.is_valid():
@@ -43,7 +43,7 @@ def user_create(request):
     return render(request, "accounts/user_form.html", {"form": form, "creating": True})
 
 
-@role_required(Role.ADMIN)
+@role_required(*ADMINS)
 def user_edit(request, pk: int):
     target = selectors.user_get(user=request.user, pk=pk)
     initial = {

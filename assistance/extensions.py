@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Role
 from assistance import demo, selectors
-from assistance.services import aid_eligibility_refresh, aid_household_copy_sync, can_edit_aid
+from assistance.services import aid_eligibility_refresh, aid_household_copy_sync
 from pkh import extensions
 from pkh.extensions import NavItem, Panel, TodoItem
+from pkh.permissions import EVERY_ROLE, is_facilitator, may_edit_aid, may_manage_case
 
 CASES_DUE_SOON_DAYS = 7
 MAX_TODO_ITEMS = 100
@@ -39,8 +39,8 @@ def aid_panel(*, request, household) -> Panel:
             "household": household,
             "aids": selectors.household_aid_panel(household=household),
             "cases": list(selectors.household_cases(household=household)[:20]),
-            "can_edit": can_edit_aid(user=user, household=household),
-            "can_open_case": household.facilitator_id == user.pk,
+            "can_edit": may_edit_aid(user, household),
+            "can_open_case": may_manage_case(user, household),
         },
     )
 
@@ -48,7 +48,7 @@ def aid_panel(*, request, household) -> Panel:
 def open_cases(*, user, today: datetime.date) -> list[TodoItem]:
     """The facilitator's open cases whose next step is due within a week, overdue, or
     not yet planned (no date: it needs one)."""
-    if getattr(user, "role", None) != Role.FACILITATOR:
+    if not is_facilitator(user):
         return []
     until = today + datetime.timedelta(days=CASES_DUE_SOON_DAYS)
     cases = selectors.cases_due(user=user, until=until)[:MAX_TODO_ITEMS]
@@ -89,9 +89,8 @@ def eligibility_follow(*, household_ids: set[int], fields: frozenset[str] | None
 
 
 def register() -> None:
-    every_role = (Role.FACILITATOR, Role.SUPERVISOR, Role.ADMIN)
     for item in (
-        NavItem(gettext_lazy("Bansos"), "assistance:gap", every_role),
+        NavItem(gettext_lazy("Bansos"), "assistance:gap", EVERY_ROLE),
         # The roles reach the catalogue from the Bansos pages; a keeper has no role for them.
         NavItem(
             gettext_lazy("Katalog bansos"),

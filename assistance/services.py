@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from accounts.models import Role, User
+from accounts.models import User
 from assistance import eligibility
 from assistance.models import (
     AdvocacyCase,
@@ -43,8 +43,12 @@ from assistance.selectors import (
     resource_scope_q,
 )
 from households.models import Household, HouseholdStatus, Member
-from households.selectors import household_scope
-from pkh.permissions import can_edit_national_catalogue
+from pkh.permissions import (
+    can_edit_national_catalogue,
+    may_edit_aid,
+    may_manage_case,
+    may_manage_resources,
+)
 from pkh.queue import publish
 from pkh.scoping import area_q
 from pkh.sql import chunks, fetch, insert_history
@@ -365,16 +369,6 @@ def validate_card_number(*, aid: Aid, card_number: str) -> str:
     return number
 
 
-def can_edit_aid(*, user: User, household: Household) -> bool:
-    """The family's facilitator and the admins of its region edit aid statuses;
-    supervisors read."""
-    if user.role == Role.FACILITATOR:
-        return household.facilitator_id == user.pk
-    if user.role == Role.ADMIN:
-        return household_scope(user=user).filter(pk=household.pk).exists()
-    return False
-
-
 @transaction.atomic
 def aid_status_set(
     *,
@@ -395,7 +389,7 @@ def aid_status_set(
     a card number in the wrong format; a date in the future; "receiving" or
     "proposed" without a date.
     """
-    if not can_edit_aid(user=by, household=household):
+    if not may_edit_aid(by, household):
         raise ValidationError(_("Anda tidak dapat mengubah status bantuan keluarga ini."))
     if status not in AidStatus.values:
         raise ValidationError({"status": _("Status tidak dikenal.")})
@@ -646,7 +640,7 @@ def resource_save(
     *, resource: Resource | None = None, aids: Iterable[Aid] = (), by: User, **fields
 ) -> Resource:
     """Create or change an entry of the resource directory, inside the user's areas."""
-    if by.role not in (Role.SUPERVISOR, Role.ADMIN):
+    if not may_manage_resources(by):
         raise ValidationError(_("Hanya supervisor dan admin yang mengelola sistem sumber."))
     unknown = set(fields) - set(RESOURCE_FIELDS)
     if unknown:
@@ -688,7 +682,7 @@ KKS_KINDS = {
 
 
 def _check_case_owner(*, household: Household, by: User) -> None:
-    if by.role != Role.FACILITATOR or household.facilitator_id != by.pk:
+    if not may_manage_case(by, household):
         raise ValidationError(_("Hanya pendamping keluarga ini yang dapat mengelola kasusnya."))
 
 

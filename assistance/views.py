@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
 from assistance import selectors, services
 from assistance.forms import (
     AidForm,
@@ -32,13 +31,20 @@ from households.selectors import facilitator_list, household_get
 from pkh.forms import add_service_errors
 from pkh.pagination import CappedPaginator
 from pkh.permissions import (
+    EVERY_ROLE,
+    FACILITATORS,
+    FAMILY_EDITORS,
+    LEADS,
     can_edit_national_catalogue,
+    is_facilitator,
+    may_edit_aid,
+    may_manage_case,
+    may_manage_resources,
     national_catalogue_keeper_required,
     role_required,
 )
 from pkh.spreadsheet_safety import neutralise
 
-EVERY_ROLE = (Role.FACILITATOR, Role.SUPERVISOR, Role.ADMIN)
 GAP_PAGE_SIZE = getattr(settings, "PKH_CASELOAD_PAGE_SIZE", 50)
 
 
@@ -51,10 +57,10 @@ def _query_without_page(request) -> str:
 # ---------------------------------------------------------------- aid status (family page)
 
 
-@role_required(Role.FACILITATOR, Role.ADMIN)
+@role_required(*FAMILY_EDITORS)
 def aid_status_edit(request, pk: int, code: str, member_pk: int | None = None):
     household = household_get(user=request.user, pk=pk)
-    if not services.can_edit_aid(user=request.user, household=household):
+    if not may_edit_aid(request.user, household):
         raise Http404
     aid = selectors.aid_get(code=code)
     member = None
@@ -105,7 +111,7 @@ def aid_status_edit(request, pk: int, code: str, member_pk: int | None = None):
 def _gap_filters(request):
     user = request.user
     facilitators = None
-    if user.role != Role.FACILITATOR:
+    if not is_facilitator(user):
         facilitators = [
             (pk, " ".join(f"{first} {last}".split()) or username)
             for pk, first, last, username in facilitator_list(user=user)
@@ -298,7 +304,7 @@ def resource_list(request):
             "form": form,
             "page": page,
             "query": _query_without_page(request),
-            "can_edit": request.user.role in (Role.SUPERVISOR, Role.ADMIN),
+            "can_edit": may_manage_resources(request.user),
             "editable_ids": set(
                 Resource.objects.filter(
                     selectors.resource_editable_q(request.user),
@@ -309,7 +315,7 @@ def resource_list(request):
     )
 
 
-@role_required(Role.SUPERVISOR, Role.ADMIN)
+@role_required(*LEADS)
 def resource_edit(request, pk: int | None = None):
     resource = selectors.resource_get(user=request.user, pk=pk, editable=True) if pk else None
     initial = {"is_active": True}
@@ -358,10 +364,10 @@ def case_list(request):
     )
 
 
-@role_required(Role.FACILITATOR)
+@role_required(*FACILITATORS)
 def case_open(request, pk: int):
     household = household_get(user=request.user, pk=pk)
-    if household.facilitator_id != request.user.pk:
+    if not may_manage_case(request.user, household):
         raise Http404
     initial = {"opened_on": timezone.localdate()}
     if request.GET.get("bantuan"):
@@ -389,7 +395,7 @@ def case_open(request, pk: int):
 def case_detail(request, pk: int):
     """A case with its history; its facilitator records progress or closes it here."""
     case = selectors.case_get(user=request.user, pk=pk)
-    can_edit = case.household.facilitator_id == request.user.pk and not case.is_closed
+    can_edit = may_manage_case(request.user, case.household) and not case.is_closed
     resources = selectors.resource_choices(user=request.user)
     update_form = close_form = None
     if can_edit:
@@ -410,7 +416,7 @@ def case_detail(request, pk: int):
             initial={"closed_on": timezone.localdate()},
         )
     if request.method == "POST":
-        if request.user.role != Role.FACILITATOR:
+        if not is_facilitator(request.user):
             raise PermissionDenied
         if not can_edit:
             messages.error(request, _("Kasus ini sudah ditutup."))

@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Role
 from fds_sessions import demo, selectors
 from fds_sessions.services import memberships_sync
 from pkh import extensions
 from pkh.extensions import NavItem, Panel, TodoItem
+from pkh.permissions import ADMINS, EVERY_ROLE, is_facilitator
 from pkh.sql import timed
 
 MAX_TODO_ITEMS = 100
@@ -27,7 +27,7 @@ def fds_followups(*, user, today: datetime.date) -> list[TodoItem]:
     Only on facilitators' lists: they make the visit. Supervisors and admins see the
     attendance figures on the group pages instead.
     """
-    if getattr(user, "role", None) != Role.FACILITATOR:
+    if not is_facilitator(user):
         return []
     return [
         TodoItem(
@@ -62,13 +62,12 @@ def memberships_follow(*, household_ids: set[int], fields: frozenset[str] | None
 
 
 def register() -> None:
-    every_role = (Role.FACILITATOR, Role.SUPERVISOR, Role.ADMIN)
     for item in (
-        NavItem(gettext_lazy("P2K2"), "fds_sessions:group_list", every_role),
+        NavItem(gettext_lazy("P2K2"), "fds_sessions:group_list", EVERY_ROLE),
         NavItem(
             gettext_lazy("Modul P2K2"),
             "fds_sessions:module_list",
-            (Role.ADMIN,),
+            ADMINS,
             for_catalogue_keepers=True,
             more=True,
         ),

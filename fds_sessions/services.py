@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from accounts.models import Role, User
+from accounts.models import User
 from fds_sessions.models import (
     Attendance,
     AttendanceStatus,
@@ -28,7 +28,11 @@ from fds_sessions.photos import photo_prepare
 from households.models import Household, Member
 from households.selectors import village_choices
 from pkh.extensions import families_changed
-from pkh.permissions import can_edit_national_catalogue
+from pkh.permissions import (
+    can_edit_national_catalogue,
+    may_create_fds_group,
+    may_manage_fds_group,
+)
 from pkh.sql import chunks
 from regions.models import Region
 
@@ -52,7 +56,7 @@ def _require_catalogue_keeper(by: User) -> None:
 
 
 def _require_owner(group: FdsGroup, by: User) -> None:
-    if by.role != Role.FACILITATOR or group.facilitator_id != by.pk:
+    if not may_manage_fds_group(by, group):
         raise ValidationError(_("Hanya pendamping kelompok ini yang dapat mengubahnya."))
 
 
@@ -140,7 +144,7 @@ def group_create(
     *, name: str, village: Region | None, meeting_place: str = "", by: User
 ) -> FdsGroup:
     """A facilitator opens a new group of their own."""
-    if by.role != Role.FACILITATOR:
+    if not may_create_fds_group(by):
         raise ValidationError(_("Hanya pendamping yang dapat membuat kelompok."))
     name = " ".join(name.split())
     if not name:

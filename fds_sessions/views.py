@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
 from fds_sessions import selectors, services
 from fds_sessions.forms import (
     AttendanceForm,
@@ -24,7 +23,12 @@ from households.selectors import facilitator_list, village_choices
 from pkh.files import private_file_response
 from pkh.forms import add_service_errors
 from pkh.permissions import (
+    FACILITATORS,
     can_edit_national_catalogue,
+    is_admin,
+    is_facilitator,
+    may_create_fds_group,
+    may_manage_fds_group,
     national_catalogue_keeper_required,
     role_required,
 )
@@ -48,11 +52,11 @@ def group_list(request):
     for g in page:
         g.rate = rates.get(g.pk)
     facilitators = []
-    if user.role != Role.FACILITATOR:
+    if not is_facilitator(user):
         # A supervisor's whole team; for an admin (a whole region) the facilitators of the
         # groups on this page, to keep the page's cost bounded.
         facilitators = facilitator_list(user=user).order_by("username")
-        if user.role == Role.ADMIN:
+        if is_admin(user):
             facilitators = facilitators.filter(pk__in={g.facilitator_id for g in page})
         facilitators = list(facilitators[:50])
         by_facilitator = selectors.attendance_rates(
@@ -78,12 +82,12 @@ def group_list(request):
             "facilitators": facilitators,
             "idle_groups": idle,
             "query": query.urlencode(),
-            "can_create": user.role == Role.FACILITATOR,
+            "can_create": may_create_fds_group(user),
         },
     )
 
 
-@role_required(Role.FACILITATOR)
+@role_required(*FACILITATORS)
 def group_create(request):
     form = GroupForm(request.POST or None, villages=village_choices(user=request.user))
     if request.method == "POST" and form.is_valid():
@@ -118,7 +122,7 @@ def group_detail(request, pk: int):
     met_this_month = group.sessions.filter(
         status=SessionStatus.HELD, date__gte=month_start, date__lte=month_end
     ).exists()
-    is_owner = group.facilitator_id == user.pk
+    can_manage = may_manage_fds_group(user, group)
     return render(
         request,
         "fds_sessions/group_detail.html",
@@ -128,18 +132,18 @@ def group_detail(request, pk: int):
             "group_rate": group_rate,
             "sessions": sessions,
             "completed_modules": completed,
-            "next_session": selectors.next_module_session(group=group) if is_owner else None,
+            "next_session": selectors.next_module_session(group=group) if can_manage else None,
             "met_this_month": met_this_month,
             "period": period,
             "start": start,
             "end": end,
-            "is_owner": is_owner,
+            "can_manage": can_manage,
             "leader_household": group.leader.household_id if group.leader else None,
         },
     )
 
 
-@role_required(Role.FACILITATOR)
+@role_required(*FACILITATORS)
 def group_edit(request, pk: int):
     group = selectors.group_get(user=request.user, pk=pk)
     initial = {
@@ -166,7 +170,7 @@ def group_edit(request, pk: int):
     return render(request, "fds_sessions/group_form.html", {"form": form, "group": group})
 
 
-@role_required(Role.FACILITATOR)
+@role_required(*FACILITATORS)
 def group_families(request, pk: int):
     """Move families into the group (from no group or another one) or out of it."""
     group = selectors.group_get(user=request.user, pk=pk)
@@ -203,7 +207,7 @@ def group_families(request, pk: int):
     )
 
 
-@role_required(Role.FACILITATOR)
+@role_required(*FACILITATORS)
 def session_plan(request, pk: int):
     group = selectors.group_get(user=request.user, pk=pk)
     suggestion, repeat = selectors.session_plan_suggestion(group=group)
@@ -232,7 +236,7 @@ def session_plan(request, pk: int):
     )
 
 
-@role_required(Role.FACILITATOR)
+@role_required(*FACILITATORS)
 def session_edit(request, pk: int):
     session = selectors.session_get(user=request.user, pk=pk)
     if session.status != SessionStatus.PLANNED:
@@ -264,7 +268,7 @@ def session_edit(request, pk: int):
 
 
 @require_POST
-@role_required(Role.FACILITATOR)
+@role_required(*FACILITATORS)
 def session_cancel(request, pk: int):
     session = selectors.session_get(user=request.user, pk=pk)
     try:
@@ -285,13 +289,13 @@ def session_detail(request, pk: int):
             "session": session,
             "attendance": selectors.session_attendance(session=session),
             "changes": selectors.attendance_changes(session=session),
-            "is_owner": session.group.facilitator_id == request.user.pk,
+            "can_manage": may_manage_fds_group(request.user, session.group),
             "is_future": session.date > timezone.localdate(),
         },
     )
 
 
-@role_required(Role.FACILITATOR)
+@role_required(*FACILITATORS)
 def session_attendance(request, pk: int):
     """The attendance screen: one row per family, one tap per status, one submit."""
     session = selectors.session_get(user=request.user, pk=pk)

@@ -5,9 +5,9 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from accounts.models import Role
 from home.selectors import caseload_counts, todo_items
 from households.selectors import followups_overdue_by_facilitator
+from pkh.permissions import is_facilitator, is_lead
 from pkh.todo import GROUP_PAGE_SIZE, todo_group, todo_group_get
 
 
@@ -22,7 +22,7 @@ def home(request):
     context = {
         "todo_items": items,
         "todo_buckets": buckets,
-        "show_facilitator": request.user.role != Role.FACILITATOR,
+        "show_facilitator": not is_facilitator(request.user),
         **caseload_counts(user=request.user, today=today),
     }
     if key := request.GET.get("grup"):
@@ -34,6 +34,6 @@ def home(request):
             request.GET.get("page")
         )
         context["query"] = urlencode({"grup": key})
-    if request.user.role in (Role.SUPERVISOR, Role.ADMIN):
+    if is_lead(request.user):
         context["overdue_by_facilitator"] = followups_overdue_by_facilitator(user=request.user)
     return render(request, "home.html", context)

@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Role
 from households.selectors import visit_followups_due
 from pkh import extensions
 from pkh.extensions import NavItem, TodoItem
+from pkh.permissions import ADMINS, EVERY_ROLE, LEADS
 
 DUE_SOON_DAYS = 7
 MAX_TODO_ITEMS = 100
@@ -39,11 +39,10 @@ def visit_followups(*, user, today: datetime.date) -> list[TodoItem]:
 
 
 def register() -> None:
-    every_role = (Role.FACILITATOR, Role.SUPERVISOR, Role.ADMIN)
     for item in (
-        NavItem(gettext_lazy("Keluarga"), "households:caseload", every_role),
-        NavItem(gettext_lazy("Tim"), "households:team_overview", (Role.SUPERVISOR, Role.ADMIN)),
-        NavItem(gettext_lazy("Pindah pendamping"), "households:transfer", (Role.ADMIN,), more=True),
+        NavItem(gettext_lazy("Keluarga"), "households:caseload", EVERY_ROLE),
+        NavItem(gettext_lazy("Tim"), "households:team_overview", LEADS),
+        NavItem(gettext_lazy("Pindah pendamping"), "households:transfer", ADMINS, more=True),
     ):
         extensions.menu_items.register(item.url_name, item)
     extensions.todo_sources.register("households", visit_followups)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from accounts.models import Role, User
+from accounts.models import User
 from households.models import (
     Component,
     Household,
@@ -29,6 +29,12 @@ from households.models import (
 )
 from households.selectors import facilitator_list, household_scope
 from pkh.extensions import families_changed
+from pkh.permissions import (
+    may_change_household_status,
+    may_edit_visit,
+    may_log_visit,
+    may_transfer,
+)
 
 HOUSEHOLD_EDITABLE_FIELDS = ("address", "rt", "rw", "phone", "year_joined", "welfare_decile")
 HOUSEHOLD_STATUS_FIELDS = ("status", "status_date", "status_reason", "exit_type")
@@ -56,7 +62,7 @@ def _refresh_last_visit(household: Household) -> None:
 
 
 def _check_visit(*, household: Household, by: User, date: datetime.date, follow_up_date) -> None:
-    if by.role != Role.FACILITATOR or household.facilitator_id != by.pk:
+    if not may_log_visit(by, household):
         raise ValidationError(_("Hanya pendamping keluarga ini yang dapat mencatat kunjungan."))
     _not_in_future(date, "date")
     if follow_up_date and follow_up_date < date:
@@ -115,7 +121,7 @@ def visit_update(
     notes: str = "",
     follow_up_date: datetime.date | None = None,
 ) -> Visit:
-    if visit.facilitator_id != by.pk:
+    if not may_edit_visit(by, visit):
         raise ValidationError(
             _("Hanya pendamping yang mencatat kunjungan ini yang dapat mengubahnya.")
         )
@@ -136,7 +142,7 @@ def visit_update(
 def household_update(*, household: Household, by: User, **changes) -> Household:
     """Change a family's contact data, and (admins only) its status."""
     allowed = set(HOUSEHOLD_EDITABLE_FIELDS)
-    if by.role == Role.ADMIN:
+    if may_change_household_status(by):
         allowed |= set(HOUSEHOLD_STATUS_FIELDS)
     unknown = set(changes) - allowed
     if unknown:
@@ -254,7 +260,7 @@ def households_transfer(
     facilitator of their region. A moved family leaves its old FDS group (the group
     belongs to the previous facilitator).
     """
-    if by.role != Role.ADMIN:
+    if not may_transfer(by):
         raise ValidationError(_("Hanya admin yang dapat memindahkan keluarga."))
     if not facilitator_list(user=by).filter(pk=to_facilitator.pk).exists():
         raise ValidationError({"to_facilitator": _("Pendamping tujuan tidak ada di wilayah Anda.")})

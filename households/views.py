@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
 from households import selectors, services
 from households.forms import (
     CaseloadFilterForm,
@@ -23,7 +22,18 @@ from households.validators import nik_warnings
 from pkh import extensions
 from pkh.forms import add_service_errors
 from pkh.pagination import CappedPaginator
-from pkh.permissions import role_required
+from pkh.permissions import (
+    ADMINS,
+    FACILITATORS,
+    FAMILY_EDITORS,
+    LEADS,
+    is_facilitator,
+    may_change_household_status,
+    may_edit_household,
+    may_log_visit,
+    may_see_audit,
+    role_required,
+)
 
 SEARCH_SESSION_KEY = "caseload_search"
 
@@ -44,7 +54,7 @@ def caseload(request):
 
     user = request.user
     search = request.session.get(SEARCH_SESSION_KEY, "")
-    facilitators = selectors.facilitator_list(user=user) if user.role != Role.FACILITATOR else None
+    facilitators = selectors.facilitator_list(user=user) if not is_facilitator(user) else None
     villages, groups, narrowed = selectors.caseload_filter_choices(
         user=user,
         facilitator=_int_or_none(request.GET.get("pendamping")),
@@ -115,7 +125,7 @@ def household_detail(request, pk: int):
         for provider in extensions.family_panels
         if (panel := provider(request=request, household=household)) is not None
     ]
-    can_see_audit = request.user.role in (Role.SUPERVISOR, Role.ADMIN)
+    can_see_audit = may_see_audit(request.user)
     return render(
         request,
         "households/detail.html",
@@ -128,13 +138,13 @@ def household_detail(request, pk: int):
             "benefit_cap": benefit_cap,
             "panels": panels,
             "audit": selectors.household_audit(household=household) if can_see_audit else None,
-            "can_log_visit": household.facilitator_id == request.user.pk,
-            "can_edit": request.user.role in (Role.FACILITATOR, Role.ADMIN),
+            "can_log_visit": may_log_visit(request.user, household),
+            "can_edit": may_edit_household(request.user, household),
         },
     )
 
 
-@role_required(Role.FACILITATOR)
+@role_required(*FACILITATORS)
 def visit_create(request, pk: int):
     household = selectors.household_get(user=request.user, pk=pk)
     form = VisitForm(request.POST or None)
@@ -162,7 +172,7 @@ def visit_create(request, pk: int):
     )
 
 
-@role_required(Role.FACILITATOR)
+@role_required(*FACILITATORS)
 def visit_edit(request, pk: int):
     visit = selectors.visit_get(user=request.user, pk=pk)
     initial = {
@@ -193,10 +203,10 @@ def visit_edit(request, pk: int):
     )
 
 
-@role_required(Role.FACILITATOR, Role.ADMIN)
+@role_required(*FAMILY_EDITORS)
 def household_edit(request, pk: int):
     household = selectors.household_get(user=request.user, pk=pk)
-    can_change_status = request.user.role == Role.ADMIN
+    can_change_status = may_change_household_status(request.user)
     initial = {
         name: getattr(household, name)
         for name in services.HOUSEHOLD_EDITABLE_FIELDS + services.HOUSEHOLD_STATUS_FIELDS
@@ -217,13 +227,13 @@ def household_edit(request, pk: int):
     return render(request, "households/household_form.html", {"form": form, "household": household})
 
 
-@role_required(Role.FACILITATOR, Role.ADMIN)
+@role_required(*FAMILY_EDITORS)
 def member_create(request, pk: int):
     household = selectors.household_get(user=request.user, pk=pk)
     return _member_form(request, household=household, member=None)
 
 
-@role_required(Role.FACILITATOR, Role.ADMIN)
+@role_required(*FAMILY_EDITORS)
 def member_edit(request, pk: int, member_pk: int):
     household = selectors.household_get(user=request.user, pk=pk)
     member = household.members.filter(pk=member_pk).first()
@@ -274,7 +284,7 @@ def _member_form(request, *, household, member: Member | None):
     )
 
 
-@role_required(Role.SUPERVISOR, Role.ADMIN)
+@role_required(*LEADS)
 def team_overview(request):
     facilitators = selectors.team_facilitators(user=request.user)
     page = Paginator(facilitators, settings.PKH_TEAM_OVERVIEW_PAGE_SIZE).get_page(
@@ -292,7 +302,7 @@ def team_overview(request):
     )
 
 
-@role_required(Role.ADMIN)
+@role_required(*ADMINS)
 def transfer(request):
     """Move families from one facilitator to another, in bulk."""
     facilitators = selectors.facilitator_list(user=request.user).order_by("username")
@@ -336,7 +346,7 @@ def transfer(request):
     )
 
 
-@role_required(Role.ADMIN, Role.SUPERVISOR)
+@role_required(*LEADS)
 def transfer_history(request):
     page = Paginator(selectors.transfer_list(user=request.user), 50).get_page(
         request.GET.get("page")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
 from pkh import extensions
 from pkh.extensions import NavItem
+from pkh.permissions import ADMINS
 
 
 def register() -> None:
-    item = NavItem(_("Impor roster"), "imports:list", (Role.ADMIN,))
+    item = NavItem(_("Impor roster"), "imports:list", ADMINS)
     extensions.menu_items.register(item.url_name, item)

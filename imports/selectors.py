@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from accounts.models import Role, User
+from accounts.models import User
 from imports.models import ImportIssue, IssueKind, RosterImport
+from pkh.permissions import may_import
 
 
 def roster_import_list(*, user: User) -> QuerySet[RosterImport]:
-    if user.role != Role.ADMIN or not user.is_active:
+    if not may_import(user):
         return RosterImport.objects.none()
     return RosterImport.objects.filter(created_by=user).select_related("created_by")
 

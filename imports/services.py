@@ -32,7 +32,7 @@ from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts.models import User
 from assistance import eligibility
 from assistance.services import roster_aid_apply_staged
 from imports import checks
@@ -52,6 +52,7 @@ from imports.reader import RosterFileError
 from imports.staging import stage_roster
 from imports.tables import T
 from pkh.extensions import families_changed
+from pkh.permissions import may_import
 from pkh.queue import publish
 from pkh.sql import log_elapsed
 
@@ -121,7 +122,7 @@ def roster_import_create(
     enqueue: bool = True,
 ) -> RosterImport:
     """Store an uploaded roster and queue its validation (the preview)."""
-    if by.role != Role.ADMIN or not by.is_active:
+    if not may_import(by):
         raise ValidationError(_("Hanya admin yang dapat mengimpor data keluarga."))
     if mode not in ImportMode.values:
         raise ValidationError({"mode": _("Mode impor tidak dikenal.")})

@@ -18,13 +18,12 @@ from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.models import Role
 from imports import selectors, services
 from imports.forms import ConfirmForm, RosterUploadForm
 from imports.issue_report import csv_stream, report_rows, xlsx_file
 from imports.models import ImportMode, ImportStatus, IssueKind
 from pkh.forms import add_service_errors
-from pkh.permissions import role_required
+from pkh.permissions import ADMINS, role_required
 
 REPORT_KINDS = {"ditolak": IssueKind.REJECTION, "peringatan": IssueKind.WARNING}
 PAGE_SIZE = 25
@@ -48,7 +47,7 @@ def _status_context(roster_import) -> dict:
     return context
 
 
-@role_required(Role.ADMIN)
+@role_required(*ADMINS)
 def import_list(request):
     services.roster_imports_fail_stale()
     imports = selectors.roster_import_list(user=request.user)
@@ -56,7 +55,7 @@ def import_list(request):
     return render(request, "imports/list.html", {"page": page})
 
 
-@role_required(Role.ADMIN)
+@role_required(*ADMINS)
 def import_create(request):
     form = RosterUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -85,14 +84,14 @@ def import_create(request):
     )
 
 
-@role_required(Role.ADMIN)
+@role_required(*ADMINS)
 def import_detail(request, pk: int):
     services.roster_imports_fail_stale()
     roster_import = selectors.roster_import_get(user=request.user, pk=pk)
     return render(request, "imports/detail.html", _status_context(roster_import))
 
 
-@role_required(Role.ADMIN)
+@role_required(*ADMINS)
 def import_status(request, pk: int):
     """The status card alone: the detail page polls it with htmx while the import runs."""
     services.roster_imports_fail_stale()
@@ -101,7 +100,7 @@ def import_status(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(Role.ADMIN)
+@role_required(*ADMINS)
 def import_confirm(request, pk: int):
     """Confirm the preview (POST). Importing in another mode than the upload's (skip the
     families with rejected rows after an all-or-nothing upload) first shows a confirm step
@@ -137,7 +136,7 @@ def import_confirm(request, pk: int):
 
 
 @require_POST
-@role_required(Role.ADMIN)
+@role_required(*ADMINS)
 def import_cancel(request, pk: int):
     roster_import = selectors.roster_import_get(user=request.user, pk=pk)
     try:
@@ -151,7 +150,7 @@ def import_cancel(request, pk: int):
 
 
 @require_POST
-@role_required(Role.ADMIN)
+@role_required(*ADMINS)
 def import_retry(request, pk: int):
     roster_import = selectors.roster_import_get(user=request.user, pk=pk)
     try:
@@ -164,7 +163,7 @@ def import_retry(request, pk: int):
     return redirect("imports:detail", pk=roster_import.pk)
 
 
-@role_required(Role.ADMIN)
+@role_required(*ADMINS)
 def import_report(request, pk: int, kind: str, fmt: str):
     """Rejections or warnings with the original rows, as CSV (streamed) or XLSX."""
     roster_import = selectors.roster_import_get(user=request.user, pk=pk)

@@ -8,6 +8,20 @@ them; only a national catalogue keeper (:func:`can_edit_national_catalogue`) cha
 them. A regional admin is not one: an edit would change what every region uses. Things
 that are regional (the resource directory, *sistem sumber*) stay scoped in
 ``pkh/scoping.py`` and the selectors.
+
+**Where the rules live.** ``pkh/scoping.py`` decides what a user may *see* (selectors
+filter through it: "not yours" is 404). This module decides what a user may *do* with
+what they see: every action rule is one named predicate here, ``may_<verb>_<noun>(user,
+...)``, used alike by views (403 or a hidden button), services (``ValidationError``)
+and templates (a ``can_<verb>`` flag the view passes). The role sets that views gate
+with ``role_required`` are named here once. Nothing outside this module, the scoping
+module, the selectors and ``accounts.models`` compares ``user.role``
+(``pkh/tests/test_permissions_guard.py`` fails if something does).
+
+A predicate that takes an object assumes the object came through a scoped selector
+(the user may see it); it answers whether they may act on it. Sections follow the
+domain: roles, households, assistance, FDS, imports, reports, accounts; graduation's
+rules join in a section of their own.
 """
 
 from __future__ import annotations
@@ -16,6 +30,8 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
+
+from accounts.models import Role
 
 
 def can_edit_national_catalogue(user) -> bool:
@@ -71,16 +87,152 @@ class RoleRequiredMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-# --- who may act on a family ----------------------------------------------------------
-# The action rules of the graduation app (views show or hide the action, services refuse
-# it). Which rows a user may see at all is ``pkh/scoping.py``.
+# ---------------------------------------------------------------- roles
+# The role sets that views gate on (``role_required(*LEADS)``) and the menu shows to.
+
+FACILITATORS = (Role.FACILITATOR,)
+SUPERVISORS = (Role.SUPERVISOR,)
+ADMINS = (Role.ADMIN,)
+LEADS = (Role.SUPERVISOR, Role.ADMIN)  # they oversee facilitators' work
+FAMILY_EDITORS = (Role.FACILITATOR, Role.ADMIN)  # they change family data
+EVERY_ROLE = (Role.FACILITATOR, Role.SUPERVISOR, Role.ADMIN)
+
+
+def _role(user) -> str | None:
+    return getattr(user, "role", None)
+
+
+def is_facilitator(user) -> bool:
+    return _role(user) == Role.FACILITATOR
 
 
 def is_supervisor(user) -> bool:
-    """Supervisors set their team's targets and curate the objections bank."""
-    from accounts.models import Role
+    return _role(user) == Role.SUPERVISOR
 
-    return getattr(user, "role", None) == Role.SUPERVISOR
+
+def is_admin(user) -> bool:
+    """A regional admin (the app role; not Django's superuser)."""
+    return _role(user) == Role.ADMIN
+
+
+def is_lead(user) -> bool:
+    """A supervisor or an admin: someone who oversees facilitators (team pages, audit)."""
+    return _role(user) in LEADS
+
+
+# ---------------------------------------------------------------- households
+
+
+def is_owner(user, household) -> bool:
+    """``user`` carries the family: it is assigned to them (whatever their role now)."""
+    pk = getattr(user, "pk", None)
+    return pk is not None and household.facilitator_id == pk
+
+
+def may_log_visit(user, household) -> bool:
+    """Only the family's own facilitator logs (and edits) its home visits."""
+    return is_facilitator(user) and is_owner(user, household)
+
+
+def may_edit_visit(user, visit) -> bool:
+    """Only the facilitator who logged a visit changes it (and only on a family they
+    still carry: :func:`may_log_visit`, checked by the service)."""
+    pk = getattr(user, "pk", None)
+    return pk is not None and visit.facilitator_id == pk
+
+
+def may_edit_household(user, household) -> bool:
+    """Contact data and members: the family's facilitator, or an admin of its region
+    (``household`` comes from a scoped selector, so a facilitator sees only their own).
+    Supervisors read."""
+    if is_facilitator(user):
+        return is_owner(user, household)
+    return is_admin(user)
+
+
+def may_change_household_status(user) -> bool:
+    """Suspended, graduated, exited: an admin's decision."""
+    return is_admin(user)
+
+
+def may_see_audit(user) -> bool:
+    """The family page's audit trail (who changed what): supervisors and admins."""
+    return is_lead(user)
+
+
+def may_transfer(user) -> bool:
+    """Moving families between facilitators: admins, within their region."""
+    return is_admin(user)
+
+
+# ---------------------------------------------------------------- assistance
+
+
+def may_edit_aid(user, household) -> bool:
+    """The family's facilitator and the admins of its region set aid statuses;
+    supervisors read."""
+    if is_facilitator(user):
+        return is_owner(user, household)
+    if is_admin(user):
+        from pkh.scoping import scope_q
+
+        return household._meta.model.objects.filter(scope_q(user), pk=household.pk).exists()
+    return False
+
+
+def may_manage_resources(user) -> bool:
+    """The resource directory (*sistem sumber*): supervisors and admins keep the entries
+    inside their own areas (``assistance.selectors.resource_editable_q``)."""
+    return is_lead(user)
+
+
+def may_manage_case(user, household) -> bool:
+    """Advocacy cases (open, update, close): the family's own facilitator."""
+    return is_facilitator(user) and is_owner(user, household)
+
+
+# ---------------------------------------------------------------- FDS / P2K2
+
+
+def may_create_fds_group(user) -> bool:
+    """A facilitator opens groups of their own."""
+    return is_facilitator(user)
+
+
+def may_manage_fds_group(user, group) -> bool:
+    """Families, sessions, attendance of a group: its own facilitator."""
+    pk = getattr(user, "pk", None)
+    return is_facilitator(user) and pk is not None and group.facilitator_id == pk
+
+
+# ---------------------------------------------------------------- imports
+
+
+def may_import(user) -> bool:
+    """Roster imports: an active admin (into their own region)."""
+    return is_admin(user) and bool(getattr(user, "is_active", False))
+
+
+# ---------------------------------------------------------------- reports
+
+
+def may_run_reports(user) -> bool:
+    """(Re)making quarterly reports on demand: supervisors (their team) and admins
+    (their region); facilitators read their own."""
+    return is_lead(user)
+
+
+# ---------------------------------------------------------------- accounts
+
+
+def may_manage_users(user) -> bool:
+    """Creating and changing facilitators and supervisors: admins, in their region."""
+    return is_admin(user)
+
+
+# --- who may act on a family ----------------------------------------------------------
+# The action rules of the graduation app (views show or hide the action, services refuse
+# it). Which rows a user may see at all is ``pkh/scoping.py``.
 
 
 def is_family_facilitator(user, household) -> bool:

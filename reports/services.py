@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from households.selectors import facilitator_list
+from pkh.permissions import may_run_reports
 from reports.models import ProgressReport, ReportRun, ReportRunItem, RunStatus, Trigger
 from reports.quarters import Quarter
 from reports.snapshot import snapshot_build
@@ -57,7 +58,7 @@ def _check_requester(by: User | None, facilitators: list[User]) -> None:
     """A supervisor may regenerate their team's reports, an admin their region's."""
     if by is None:
         return
-    if by.role not in (Role.SUPERVISOR, Role.ADMIN):
+    if not may_run_reports(by):
         raise ValidationError(_("Hanya supervisor atau admin yang dapat membuat ulang laporan."))
     allowed = set(facilitator_list(user=by).values_list("pk", flat=True))
     if any(f.pk not in allowed for f in facilitators):
@@ -308,7 +309,7 @@ def report_run_resume(*, run: ReportRun, by: User | None) -> list[int]:
 
 def report_run_resume_start(*, run: ReportRun, by: User | None) -> list[int]:
     """:func:`report_run_resume` for views: raises :class:`QueueUnavailable` on a dead broker."""
-    if by is not None and by.role not in (Role.SUPERVISOR, Role.ADMIN):
+    if by is not None and not may_run_reports(by):
         raise ValidationError(_("Hanya supervisor atau admin yang dapat menjalankan ulang."))
     ids = report_run_resume(run=run, by=by)
     if getattr(run, "queue_unavailable", False):
@@ -318,7 +319,7 @@ def report_run_resume_start(*, run: ReportRun, by: User | None) -> list[int]:
 
 def report_item_rerun(*, item: ReportRunItem, by: User) -> None:
     """Rerun one facilitator's report of a run (e.g. after it failed)."""
-    if by.role not in (Role.SUPERVISOR, Role.ADMIN):
+    if not may_run_reports(by):
         raise ValidationError(_("Hanya supervisor atau admin yang dapat menjalankan ulang."))
     _check_requester(by, [item.facilitator])
     with transaction.atomic():

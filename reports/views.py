@@ -16,8 +16,16 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role, User
-from pkh.permissions import role_required
+from accounts.models import User
+from pkh.permissions import (
+    ADMINS,
+    LEADS,
+    is_admin,
+    is_lead,
+    is_supervisor,
+    may_run_reports,
+    role_required,
+)
 from reports import exports, selectors, services
 from reports.forms import QuarterForm, RunStartForm
 from reports.models import RunStatus
@@ -25,7 +33,6 @@ from reports.presenters import chart_views, sections_view, team_chart
 from reports.quarters import Quarter
 from reports.sections import TEAM_DEFAULT_SORT, TEAM_DEFAULT_SORT_NOTE, sections
 
-LEADS = (Role.SUPERVISOR, Role.ADMIN)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -60,7 +67,7 @@ def _file(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
 
 
 def index(request):
-    if request.user.role in LEADS:
+    if is_lead(request.user):
         return redirect("reports:team")
     return redirect("reports:list")
 
@@ -116,7 +123,7 @@ def report_detail(request, pk: int):
             "meta": _report_meta(report),
             "sections": sections_view(report.snapshot),
             "charts": chart_views(report.snapshot),
-            "can_regenerate": request.user.role in LEADS,
+            "can_regenerate": may_run_reports(request.user),
         },
     )
 
@@ -173,13 +180,13 @@ def _team_context(request):
     user = request.user
     quarter = _quarter(request)
     supervisor = None
-    if user.role == Role.ADMIN and request.GET.get("supervisor"):
+    if is_admin(user) and request.GET.get("supervisor"):
         try:
             supervisor_pk = int(request.GET["supervisor"])
         except ValueError:
             supervisor_pk = 0
         supervisor = get_object_or_404(selectors.team_supervisors(user=user), pk=supervisor_pk)
-    elif user.role == Role.SUPERVISOR:
+    elif is_supervisor(user):
         supervisor = user
     sort = request.GET.get("urut", "")
     direction = request.GET.get("arah", "")
@@ -208,7 +215,7 @@ def team(request):
     ctx = _team_context(request)
     ctx["form"] = QuarterForm(initial={"triwulan": str(ctx["quarter"])})
     ctx["supervisors"] = (
-        selectors.team_supervisors(user=request.user) if request.user.role == Role.ADMIN else None
+        selectors.team_supervisors(user=request.user) if is_admin(request.user) else None
     )
     chart = team_chart(ctx["rows"])
     ctx["chart"] = chart.spec if chart else {}
@@ -243,7 +250,7 @@ def _team_regenerate(request):
 
 def _team_rows_for_post(request, quarter):
     supervisor = None
-    if request.user.role == Role.SUPERVISOR:
+    if is_supervisor(request.user):
         supervisor = request.user
     elif request.POST.get("supervisor"):
         try:
@@ -272,7 +279,7 @@ def team_download(request, fmt: str):
             meta=meta,
             sections=section_sheets,
             rows=rows,
-            show_supervisor=request.user.role == Role.ADMIN,
+            show_supervisor=is_admin(request.user),
         )
         return _file(content, filename=f"{name}.xlsx", content_type=XLSX)
     pdf = exports.team_pdf(
@@ -290,7 +297,7 @@ def team_download(request, fmt: str):
     return _file(pdf, filename=f"{name}.pdf", content_type="application/pdf")
 
 
-@role_required(Role.ADMIN)
+@role_required(*ADMINS)
 def district(request):
     quarter = _quarter(request)
     rows = selectors.district_rows(user=request.user, quarter=quarter)

@@ -28,6 +28,8 @@ PKH_ALLOWED = {
     "the points' Protocol signatures",
     ("pkh/extensions.py", "households"): "type annotations only (TYPE_CHECKING): "
     "Household in the points' Protocol signatures",
+    ("pkh/permissions.py", "accounts"): "the action rules are written in the roles of "
+    "accounts (Role), as the scoping rule is",
     ("pkh/scoping.py", "accounts"): "the one scoping rule is written in the roles of "
     "accounts (Role, imported inside scope_q when called; User for annotations)",
 }
