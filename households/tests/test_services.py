@@ -116,6 +116,27 @@ def test_household_status_change_needs_date_reason_and_type(admin_user, facilita
     assert household.history.first().history_user == admin_user
 
 
+def test_household_status_set_records_the_change_with_its_author(facilitator, supervisor):
+    """The write the graduation app uses when a proposal is approved (issue 14)."""
+    household = HouseholdFactory(facilitator=facilitator)
+    services.household_status_set(
+        household=household,
+        by=supervisor,
+        status=HouseholdStatus.GRADUATED,
+        date=TODAY(),
+        reason="Usulan graduasi disetujui",
+        exit_type="mandiri",
+    )
+    household.refresh_from_db()
+    assert (household.status, household.status_date, household.exit_type) == (
+        HouseholdStatus.GRADUATED,
+        TODAY(),
+        "mandiri",
+    )
+    assert household.status_reason == "Usulan graduasi disetujui"
+    assert household.history.first().history_user == supervisor
+
+
 def test_facilitator_cannot_change_status(facilitator):
     household = HouseholdFactory(facilitator=facilitator)
     with pytest.raises(ValidationError):
