@@ -161,7 +161,8 @@ def test_gunicorn_access_log_masks_a_nik(tmp_path):
         paths = [f"/impor/1/laporan/{nik.replace(' ', '%20')}.csv" for nik in WRITTEN_NIKS]
         paths.append("/impor/1/laporan/3402092001.csv")
         for path in paths:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            # Generous: the first request loads the app in the worker, slow on a loaded machine.
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             connection.request("GET", path)
             assert connection.getresponse().status == 302
             connection.close()
