@@ -11,8 +11,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
-from assistance import demo, selectors
-from assistance.services import aid_eligibility_refresh, aid_household_copy_sync, can_edit_aid
+from assistance import demo
+from assistance.selectors.cases import cases_due, household_cases
+from assistance.selectors.panel import household_aid_panel
+from assistance.services.aid_status import can_edit_aid
+from assistance.services.eligibility import aid_eligibility_refresh, aid_household_copy_sync
 from pkh import extensions
 from pkh.extensions import NavItem, Panel, TodoItem
 
@@ -37,8 +40,8 @@ def aid_panel(*, request, household) -> Panel:
         template="assistance/panel.html",
         context={
             "household": household,
-            "aids": selectors.household_aid_panel(household=household),
-            "cases": list(selectors.household_cases(household=household)[:20]),
+            "aids": household_aid_panel(household=household),
+            "cases": list(household_cases(household=household)[:20]),
             "can_edit": can_edit_aid(user=user, household=household),
             "can_open_case": household.facilitator_id == user.pk,
         },
@@ -51,7 +54,7 @@ def open_cases(*, user, today: datetime.date) -> list[TodoItem]:
     if getattr(user, "role", None) != Role.FACILITATOR:
         return []
     until = today + datetime.timedelta(days=CASES_DUE_SOON_DAYS)
-    cases = selectors.cases_due(user=user, until=until)[:MAX_TODO_ITEMS]
+    cases = cases_due(user=user, until=until)[:MAX_TODO_ITEMS]
     items = []
     for case in cases:
         what = case.aid.code if case.aid_id else case.get_kind_display()
