@@ -14,7 +14,8 @@ from pkh.exports import neutralise
 
 def gap_xlsx(rows: Iterable[AidEnrolment]) -> BinaryIO:
     """The coverage gap as an XLSX workbook, one line per row of
-    ``assistance.selectors.gap.aid_gap_details``. Written to a temporary file on disk (an
+    ``assistance.selectors.gap.aid_gap_details``, each aid by its name (as the family page
+    shows it, not its code). Written to a temporary file on disk (an
     export can reach tens of thousands of rows) and returned open at its start, for
     ``FileResponse`` to stream and close."""
     from openpyxl import Workbook
@@ -39,7 +40,7 @@ def gap_xlsx(rows: Iterable[AidEnrolment]) -> BinaryIO:
                 neutralise(household.id_keluarga),
                 neutralise(row.pengurus_name or ""),
                 neutralise(row.member.name if row.member else ""),
-                neutralise(row.aid.code),
+                neutralise(row.aid.name),
                 neutralise(household.village.name),
                 neutralise(str(household.facilitator) if household.facilitator else ""),
                 row.since,

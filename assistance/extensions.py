@@ -57,7 +57,7 @@ def open_cases(*, user, today: datetime.date) -> list[TodoItem]:
     cases = cases_due(user=user, until=until)[:MAX_TODO_ITEMS]
     items = []
     for case in cases:
-        what = case.aid.code if case.aid_id else case.get_kind_display()
+        what = case.aid.name if case.aid_id else case.get_kind_display()
         step = case.next_step or _("tentukan langkah berikutnya")
         items.append(
             TodoItem(

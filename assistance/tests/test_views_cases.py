@@ -182,3 +182,21 @@ def test_open_cases_are_on_the_facilitators_todo_list(client, family, facilitato
         'data-kind="advocacy_case"'
         not in login(client, supervisor).get(reverse("home")).content.decode()
     )
+
+
+def test_case_lists_and_todo_name_the_aid_not_its_code(client, family, facilitator):
+    """Issue 19: the case list, the family page's cases and the to-do label showed
+    ``SEMBAKO``."""
+    from pkh.testing import visible_text
+
+    CaseFactory(household=family, kind="bansos", aid_id="SEMBAKO", next_step_due=YESTERDAY)
+    client = login(client, facilitator)
+    pages = {
+        "cases": reverse("assistance:cases"),
+        "family": reverse("households:detail", args=[family.pk]),
+        "home": reverse("home"),
+    }
+    for page, url in pages.items():
+        text = visible_text(client.get(url).content.decode())
+        assert "Program Sembako (BPNT)" in text, page
+        assert "SEMBAKO" not in text, page

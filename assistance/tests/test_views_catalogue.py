@@ -100,3 +100,23 @@ def test_catalogue_is_readable_by_all_and_editable_by_the_national_keeper(
     response = client.post(reverse("assistance:aid_edit", args=["KIS"]), data)
     assert response.status_code == 302
     assert Aid.objects.get(code="KIS").summary == "Ringkasan baru."
+
+
+def test_catalogue_and_resources_name_components_and_aids_not_codes(client, supervisor):
+    """Issue 19: the catalogue listed components as ``IBU_HAMIL, ANAK_USIA_DINI``, the
+    resource directory its aids as ``KIP``, ``SEMBAKO``."""
+    from households.models import Component
+    from pkh.testing import visible_text
+
+    ResourceFactory(aids=Aid.objects.filter(code__in=["KIP", "SEMBAKO"]))
+    Aid.objects.get(code="KIS").components.set(
+        Component.objects.filter(code__in=["IBU_HAMIL", "ANAK_USIA_DINI"])
+    )
+    client = login(client, supervisor)
+    catalogue = visible_text(client.get(reverse("assistance:catalogue")).content.decode())
+    assert "Ibu hamil/nifas" in catalogue and "Anak usia dini (0-6 tahun)" in catalogue
+    assert "IBU_HAMIL" not in catalogue and "ANAK_USIA_DINI" not in catalogue
+    assert "Anak SD/sederajat" in catalogue
+    resources = visible_text(client.get(reverse("assistance:resources")).content.decode())
+    assert "KIP/PIP (Kartu Indonesia Pintar)" in resources
+    assert "SEMBAKO" not in resources

@@ -101,7 +101,8 @@ def test_gap_export_is_xlsx_and_neutralises_formulas(client, facilitator):
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     values = list(sheet.values)
     assert values[0][0] == "ID keluarga"
-    assert values[1][0] == household.id_keluarga and values[1][3] == "KKS"
+    assert values[1][0] == household.id_keluarga
+    assert values[1][3] == "KKS (Kartu Keluarga Sejahtera)"
     assert values[1][1] == '\'=HYPERLINK("http://x","klik")'
     assert len(values) == 2
 
@@ -190,3 +191,13 @@ def test_gap_and_coverage_pages_show_aid_names_not_codes(client, facilitator, su
         assert "SEMBAKO" not in text
         coverage = visible_text(client.get(reverse("assistance:coverage")).content.decode())
         assert "Program Sembako (BPNT)" in coverage and "SEMBAKO" not in coverage
+
+
+def test_gap_export_names_the_aids_not_their_codes(client, facilitator):
+    """Issue 19: the workbook's Bantuan column held ``KIP``, ``SEMBAKO``."""
+    _families(facilitator, 1)
+    response = login(client, facilitator).get(reverse("assistance:gap_export"))
+    values = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values)
+    aids = {line[3] for line in values[1:]}
+    assert {"KIP/PIP (Kartu Indonesia Pintar)", "Program Sembako (BPNT)"} <= aids
+    assert not aids & {"KIP", "KIS", "SEMBAKO", "KKS"}
