@@ -11,8 +11,6 @@ its module (there is no re-export here):
 * ``resources``: the resource directory (``resource_list``, ``resource_scope_q``, ...);
 * ``cases``: advocacy cases (``case_list``, ``case_get``, ``cases_due``, ...).
 
-Reads of complementary aid, always scoped to what the user may see.
-
 The coverage figures (``aid_coverage_by_facilitator``, ``aid_coverage_by_village``) are
 the ones the quarterly reports reuse: one aggregate query over the materialised
 ``AidEnrolment`` rows, whatever the number of families.
