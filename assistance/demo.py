@@ -25,12 +25,9 @@ from assistance.models import (
     ResourceKind,
     StatusSource,
 )
-from assistance.services import (
-    aid_eligibility_refresh,
-    case_open,
-    coverage_counts_rebuild,
-    coverage_pairs,
-)
+from assistance.services.cases import case_open
+from assistance.services.coverage import coverage_counts_rebuild, coverage_pairs
+from assistance.services.eligibility import aid_eligibility_refresh
 from households.models import Household, Member
 from pkh.sql import chunks
 from regions.models import Region

@@ -4,7 +4,7 @@ One definition of the rule (``eligible_sql``) serves every write: the refresh of
 family after a form is saved, of the families a roster import changed, of every family
 after the catalogue changed or nightly, and the roster's "not receiving any more"
 statuses. The family page evaluates the same rule for one member in Python
-(``assistance.selectors.member_rule_eligible``); a test checks that both agree.
+(``assistance.selectors.catalogue.member_rule_eligible``); a test checks that both agree.
 
 Every function works on the families listed in the temporary table ``aid_scope``
 (``scope_fill`` fills it from ids, from a query, or with every family), so a call for
@@ -304,7 +304,7 @@ def _write_new(
 
 def _rebuild_pairs() -> None:
     """Recount ``CoverageCount`` for the (facilitator, village) pairs in ``aid_pairs``,
-    as ``services.coverage_counts_rebuild`` does for pairs given in Python: two
+    as ``services.coverage.coverage_counts_rebuild`` does for pairs given in Python: two
     statements (a test compares the result with a full recount)."""
     from assistance.models import CoverageCount
 
@@ -404,7 +404,7 @@ def wanted_table() -> str:
 
 def roster_apply(*, on: datetime.date, user_id: int | None, rows: int = -1) -> int:
     """Apply the statuses listed in ``aid_roster_wanted`` (``rows`` of them, -1: unknown;
-    see ``assistance.services.roster_aid_apply`` for their meaning): rows created or
+    see ``assistance.services.roster.roster_aid_apply`` for their meaning): rows created or
     changed. Entries for an aid not in the catalogue, or of the wrong unit, are ignored."""
     now = timezone.now()
     run(

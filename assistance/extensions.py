@@ -10,8 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assistance import demo, selectors
-from assistance.services import aid_eligibility_refresh, aid_household_copy_sync
+from assistance import demo
+from assistance.selectors.cases import cases_due, household_cases
+from assistance.selectors.panel import household_aid_panel
+from assistance.services.eligibility import aid_eligibility_refresh, aid_household_copy_sync
 from pkh import extensions
 from pkh.extensions import NavItem, Panel, TodoItem
 from pkh.permissions import EVERY_ROLE, is_facilitator, may_edit_aid, may_manage_case
@@ -37,8 +39,8 @@ def aid_panel(*, request, household) -> Panel:
         template="assistance/panel.html",
         context={
             "household": household,
-            "aids": selectors.household_aid_panel(household=household),
-            "cases": list(selectors.household_cases(household=household)[:20]),
+            "aids": household_aid_panel(household=household),
+            "cases": list(household_cases(household=household)[:20]),
             "can_edit": may_edit_aid(user, household),
             "can_open_case": may_manage_case(user, household),
         },
@@ -51,10 +53,10 @@ def open_cases(*, user, today: datetime.date) -> list[TodoItem]:
     if not is_facilitator(user):
         return []
     until = today + datetime.timedelta(days=CASES_DUE_SOON_DAYS)
-    cases = selectors.cases_due(user=user, until=until)[:MAX_TODO_ITEMS]
+    cases = cases_due(user=user, until=until)[:MAX_TODO_ITEMS]
     items = []
     for case in cases:
-        what = case.aid.code if case.aid_id else case.get_kind_display()
+        what = case.aid.name if case.aid_id else case.get_kind_display()
         step = case.next_step or _("tentukan langkah berikutnya")
         items.append(
             TodoItem(

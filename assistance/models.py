@@ -297,7 +297,7 @@ class CoverageCount(models.Model):
     """Rollup of ``AidEnrolment`` rows in the programme per (facilitator, village, aid):
     the coverage figures of a whole region read tens of thousands of these instead of
     a million enrolments. Rebuilt by the services for every (facilitator, village) pair
-    they touch (``assistance.services.coverage_counts_rebuild``) and in full nightly."""
+    they touch (``assistance.services.coverage.coverage_counts_rebuild``) and in full nightly."""
 
     facilitator = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+"

@@ -17,7 +17,8 @@ def aid_eligibility_refresh_all() -> int:
     in full (a safety net for any write that bypassed the services). Idempotent.
     Runs after a catalogue change and nightly (children age into and out of an aid's
     age limits)."""
-    from assistance.services import aid_eligibility_refresh, coverage_counts_rebuild
+    from assistance.services.coverage import coverage_counts_rebuild
+    from assistance.services.eligibility import aid_eligibility_refresh
 
     written = aid_eligibility_refresh()
     coverage_counts_rebuild()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assistance import selectors, services
+from assistance.exports import gap_xlsx
 from assistance.forms import (
     AidForm,
     AidStatusForm,
@@ -26,8 +24,39 @@ from assistance.forms import (
     ResourceFilterForm,
     ResourceForm,
 )
-from assistance.models import AidStatus, AidUnit, Resource
-from households.selectors import facilitator_list, household_get
+from assistance.models import AidStatus, AidUnit
+from assistance.selectors.cases import case_get, case_history, household_member_choices
+from assistance.selectors.cases import case_list as case_list_read
+from assistance.selectors.catalogue import aid_get, aid_list
+from assistance.selectors.coverage import (
+    aid_coverage_by_district,
+    aid_coverage_by_facilitator,
+    aid_coverage_by_village,
+    coverage_total,
+)
+from assistance.selectors.gap import (
+    aid_gap_details,
+    aid_gap_ids,
+    aid_gap_list,
+    aid_gap_rows,
+    area_is_large,
+    gap_area_choices,
+    gap_facilitator_choices,
+)
+from assistance.selectors.panel import enrolment_for, household_member_get
+from assistance.selectors.resources import (
+    area_choices,
+    resource_choices,
+    resource_editable_ids,
+    resource_get,
+)
+from assistance.selectors.resources import resource_list as resource_list_read
+from assistance.services.aid_status import aid_status_set
+from assistance.services.cases import case_close, case_update
+from assistance.services.cases import case_open as case_open_write
+from assistance.services.catalogue import AID_FIELDS, aid_save
+from assistance.services.resources import RESOURCE_FIELDS, resource_save
+from households.selectors import household_get
 from pkh.forms import add_service_errors
 from pkh.pagination import CappedPaginator
 from pkh.permissions import (
@@ -43,7 +72,6 @@ from pkh.permissions import (
     national_catalogue_keeper_required,
     role_required,
 )
-from pkh.spreadsheet_safety import neutralise
 
 GAP_PAGE_SIZE = getattr(settings, "PKH_CASELOAD_PAGE_SIZE", 50)
 
@@ -62,15 +90,15 @@ def aid_status_edit(request, pk: int, code: str, member_pk: int | None = None):
     household = household_get(user=request.user, pk=pk)
     if not may_edit_aid(request.user, household):
         raise Http404
-    aid = selectors.aid_get(code=code)
+    aid = aid_get(code=code)
     member = None
     if aid.unit == AidUnit.MEMBER:
-        member = household.members.filter(pk=member_pk).first() if member_pk else None
+        member = household_member_get(household=household, pk=member_pk)
         if member is None:
             raise Http404
     elif member_pk is not None:
         raise Http404
-    current = selectors.enrolment_for(household=household, aid=aid, member=member)
+    current = enrolment_for(household=household, aid=aid, member=member)
     initial = {"status": AidStatus.ELIGIBLE, "since": None}
     if current:
         initial = {
@@ -84,15 +112,13 @@ def aid_status_edit(request, pk: int, code: str, member_pk: int | None = None):
         request.POST or None,
         initial=initial,
         aid=aid,
-        offices=selectors.resource_choices(user=request.user),
+        offices=resource_choices(user=request.user),
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data.setdefault("card_number", "")
         try:
-            services.aid_status_set(
-                household=household, aid=aid, member=member, by=request.user, **data
-            )
+            aid_status_set(household=household, aid=aid, member=member, by=request.user, **data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -110,19 +136,11 @@ def aid_status_edit(request, pk: int, code: str, member_pk: int | None = None):
 
 def _gap_filters(request):
     user = request.user
-    facilitators = None
-    if not is_facilitator(user):
-        facilitators = [
-            (pk, " ".join(f"{first} {last}".split()) or username)
-            for pk, first, last, username in facilitator_list(user=user)
-            .order_by("first_name", "last_name", "username")
-            .values_list("pk", "first_name", "last_name", "username")
-        ]
     form = GapFilterForm(
         request.GET or None,
-        aids=selectors.aid_list(active_only=True),
-        areas=selectors.gap_area_choices(user=user),
-        facilitators=facilitators,
+        aids=aid_list(active_only=True),
+        areas=gap_area_choices(user=user),
+        facilitators=gap_facilitator_choices(user=user),
     )
     filters = form.cleaned_data if form.is_valid() else {}
     return form, {
@@ -136,9 +154,9 @@ def _gap_filters(request):
 def gap(request):
     """Families and members eligible for an aid but not receiving it."""
     form, filters = _gap_filters(request)
-    ids = selectors.aid_gap_list(user=request.user, **filters).values_list("pk", flat=True)
+    ids = aid_gap_ids(user=request.user, **filters)
     page = CappedPaginator(ids, GAP_PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = selectors.aid_gap_rows(ids=list(page.object_list))
+    page.object_list = aid_gap_rows(ids=list(page.object_list))
     return render(
         request,
         "assistance/gap.html",
@@ -154,10 +172,8 @@ EXPORT_MAX_ROWS = 50_000
 @role_required(*EVERY_ROLE)
 def gap_export(request):
     """The coverage gap with the page's filters as an XLSX file (streamed from disk)."""
-    from openpyxl import Workbook
-
     _form, filters = _gap_filters(request)
-    rows = selectors.aid_gap_list(user=request.user, **filters)
+    rows = aid_gap_list(user=request.user, **filters)
     total = rows.count()
     if total > EXPORT_MAX_ROWS:
         messages.error(
@@ -170,35 +186,7 @@ def gap_export(request):
         )
         query = _query_without_page(request)
         return redirect(f"{reverse('assistance:gap')}{'?' + query if query else ''}")
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Kesenjangan bansos"))
-    sheet.append(
-        [
-            _("ID keluarga"),
-            _("Pengurus"),
-            _("Anggota"),
-            _("Bantuan"),
-            _("Desa"),
-            _("Pendamping"),
-            _("Layak sejak"),
-        ]
-    )
-    for row in selectors.aid_gap_details(rows).iterator(chunk_size=2000):
-        household = row.household
-        sheet.append(
-            [
-                neutralise(household.id_keluarga),
-                neutralise(row.pengurus_name or ""),
-                neutralise(row.member.name if row.member else ""),
-                neutralise(row.aid.code),
-                neutralise(household.village.name),
-                neutralise(str(household.facilitator) if household.facilitator else ""),
-                row.since,
-            ]
-        )
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
-    workbook.save(handle)
-    handle.seek(0)
+    handle = gap_xlsx(aid_gap_details(rows).iterator(chunk_size=2000))
     stamp = timezone.localdate().isoformat()
     return FileResponse(
         handle,
@@ -218,13 +206,13 @@ def coverage(request):
     An admin's province has ~800 facilitators and ~8,500 villages: each table is
     paginated on its own (``hal_pendamping``, ``hal_desa``); the "all" line sums the
     whole scope."""
-    aids = list(selectors.aid_list(active_only=True))
-    by_facilitator = selectors.aid_coverage_by_facilitator(user=request.user)
-    by_district = selectors.area_is_large(user=request.user)
+    aids = list(aid_list(active_only=True))
+    by_facilitator = aid_coverage_by_facilitator(user=request.user)
+    by_district = area_is_large(user=request.user)
     if by_district:
-        by_village = selectors.aid_coverage_by_district(user=request.user)
+        by_village = aid_coverage_by_district(user=request.user)
     else:
-        by_village = selectors.aid_coverage_by_village(user=request.user)
+        by_village = aid_coverage_by_village(user=request.user)
     facilitator_page = Paginator(by_facilitator, COVERAGE_PAGE_SIZE).get_page(
         request.GET.get("hal_pendamping")
     )
@@ -237,7 +225,7 @@ def coverage(request):
             "facilitator_page": facilitator_page,
             "village_page": village_page,
             "by_district": by_district,
-            "total": selectors.coverage_total(by_village),
+            "total": coverage_total(by_village),
         },
     )
 
@@ -251,16 +239,16 @@ def catalogue(request):
     return render(
         request,
         "assistance/catalogue.html",
-        {"aids": selectors.aid_list(), "can_edit": can_edit_national_catalogue(request.user)},
+        {"aids": aid_list(), "can_edit": can_edit_national_catalogue(request.user)},
     )
 
 
 @national_catalogue_keeper_required
 def aid_edit(request, code: str | None = None):
-    aid = selectors.aid_get(code=code) if code else None
+    aid = aid_get(code=code) if code else None
     initial = {}
     if aid:
-        initial = {name: getattr(aid, name) for name in services.AID_FIELDS}
+        initial = {name: getattr(aid, name) for name in AID_FIELDS}
         initial["code"] = aid.code
         initial["components"] = list(aid.components.all())
     form = AidForm(request.POST or None, initial=initial, editing=aid is not None)
@@ -271,7 +259,7 @@ def aid_edit(request, code: str | None = None):
         for name in ("card_label", "card_pattern", "card_hint", "summary", "regulation"):
             data[name] = (data.get(name) or "").strip()
         try:
-            services.aid_save(
+            aid_save(
                 aid=aid,
                 code=code_value if aid is None else "",
                 components=components,
@@ -291,9 +279,9 @@ def aid_edit(request, code: str | None = None):
 
 @role_required(*EVERY_ROLE)
 def resource_list(request):
-    form = ResourceFilterForm(request.GET or None, aids=selectors.aid_list(active_only=True))
+    form = ResourceFilterForm(request.GET or None, aids=aid_list(active_only=True))
     filters = form.cleaned_data if form.is_valid() else {}
-    resources = selectors.resource_list(
+    resources = resource_list_read(
         user=request.user, aid=filters.get("bantuan") or None, kind=filters.get("jenis") or None
     )
     page = Paginator(resources, 50).get_page(request.GET.get("page"))
@@ -305,31 +293,26 @@ def resource_list(request):
             "page": page,
             "query": _query_without_page(request),
             "can_edit": may_manage_resources(request.user),
-            "editable_ids": set(
-                Resource.objects.filter(
-                    selectors.resource_editable_q(request.user),
-                    pk__in=[r.pk for r in page.object_list],
-                ).values_list("pk", flat=True)
-            ),
+            "editable_ids": resource_editable_ids(user=request.user, resources=page.object_list),
         },
     )
 
 
 @role_required(*LEADS)
 def resource_edit(request, pk: int | None = None):
-    resource = selectors.resource_get(user=request.user, pk=pk, editable=True) if pk else None
+    resource = resource_get(user=request.user, pk=pk, editable=True) if pk else None
     initial = {"is_active": True}
     if resource:
-        initial = {name: getattr(resource, name) for name in services.RESOURCE_FIELDS}
+        initial = {name: getattr(resource, name) for name in RESOURCE_FIELDS}
         initial["aids"] = list(resource.aids.all())
     form = ResourceForm(
-        request.POST or None, initial=initial, areas=selectors.area_choices(user=request.user)
+        request.POST or None, initial=initial, areas=area_choices(user=request.user)
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         aids = data.pop("aids")
         try:
-            services.resource_save(resource=resource, aids=aids, by=request.user, **data)
+            resource_save(resource=resource, aids=aids, by=request.user, **data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -345,7 +328,7 @@ def resource_edit(request, pk: int | None = None):
 def case_list(request):
     form = CaseFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    cases = selectors.case_list(
+    cases = case_list_read(
         user=request.user,
         status=filters.get("status") or None,
         open_only=not filters.get("status"),
@@ -377,12 +360,12 @@ def case_open(request, pk: int):
     form = CaseOpenForm(
         request.POST or None,
         initial=initial,
-        members=selectors.household_member_choices(household=household),
-        resources=selectors.resource_choices(user=request.user),
+        members=household_member_choices(household=household),
+        resources=resource_choices(user=request.user),
     )
     if request.method == "POST" and form.is_valid():
         try:
-            case = services.case_open(household=household, by=request.user, **form.cleaned_data)
+            case = case_open_write(household=household, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -394,9 +377,9 @@ def case_open(request, pk: int):
 @role_required(*EVERY_ROLE)
 def case_detail(request, pk: int):
     """A case with its history; its facilitator records progress or closes it here."""
-    case = selectors.case_get(user=request.user, pk=pk)
+    case = case_get(user=request.user, pk=pk)
     can_edit = may_manage_case(request.user, case.household) and not case.is_closed
-    resources = selectors.resource_choices(user=request.user)
+    resources = resource_choices(user=request.user)
     update_form = close_form = None
     if can_edit:
         update_form = CaseUpdateForm(
@@ -426,9 +409,9 @@ def case_detail(request, pk: int):
         if form is not None and form.is_valid():
             try:
                 if action == "update":
-                    services.case_update(case=case, by=request.user, **form.cleaned_data)
+                    case_update(case=case, by=request.user, **form.cleaned_data)
                 else:
-                    services.case_close(case=case, by=request.user, **form.cleaned_data)
+                    case_close(case=case, by=request.user, **form.cleaned_data)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -439,7 +422,7 @@ def case_detail(request, pk: int):
         "assistance/case_detail.html",
         {
             "case": case,
-            "history": selectors.case_history(case=case),
+            "history": case_history(case=case),
             "can_edit": can_edit,
             "update_form": update_form,
             "close_form": close_form,

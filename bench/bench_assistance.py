@@ -163,9 +163,9 @@ def main(argv: list[str] | None = None) -> int:
     from django.test.utils import CaptureQueriesContext
 
     from accounts.models import User
-    from assistance import selectors
     from assistance.models import AidEnrolment
-    from assistance.services import aid_eligibility_refresh
+    from assistance.selectors import coverage as coverage_selectors
+    from assistance.services.eligibility import aid_eligibility_refresh
     from bench.common import client_for, percentile, time_view
     from bench.seed import seed
 
@@ -181,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     info = _seeded(args.families) or seed(families=args.families, log=say)
     seed_aid_rows(say)
     from assistance.models import CoverageCount
-    from assistance.services import coverage_counts_rebuild
+    from assistance.services.coverage import coverage_counts_rebuild
 
     if not CoverageCount.objects.exists():
         say(f"coverage rollup: {coverage_counts_rebuild():,} rows")
@@ -223,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     selector_rows = []
     for label, user in users:
         for name in ("aid_coverage_by_facilitator", "aid_coverage_by_village"):
-            fn = getattr(selectors, name)
+            fn = getattr(coverage_selectors, name)
             user = User.objects.get(pk=user.pk)  # fresh: area codes are cached per object
             fn(user=user)
             with CaptureQueriesContext(connection) as ctx:

@@ -131,7 +131,7 @@ def delete_families(connection, prefix: str) -> None:
             "TRUNCATE imports_stagingrow, imports_stagingfamily, imports_staginghousehold, "
             "imports_stagingmember"
         )
-    from assistance.services import coverage_counts_rebuild
+    from assistance.services.coverage import coverage_counts_rebuild
 
     coverage_counts_rebuild()  # the aid rollup without the deleted families
     # Every run deletes what the previous one wrote (about 3 million rows): without a

@@ -338,10 +338,10 @@ AID_BATCH = 5_000
 def warn_aid_outside_age_limits(ctx: CheckContext) -> None:
     """Warnings: a row says the member receives an aid (KIP, KIS = Y) that the catalogue
     limits to ages the member, by the file's birth date, is outside of. The rule is the
-    aid module's (``assistance.services.roster_aid_problems``); only rows flagged for an
+    aid module's (``assistance.services.roster.roster_aid_problems``); only rows flagged for an
     aid that has an age limit are read, in batches."""
     from assistance.models import Aid
-    from assistance.services import roster_aid_problems
+    from assistance.services.roster import roster_aid_problems
 
     imp = ctx.imp
     present = [code for code in AID_COLUMNS if code in (ctx.roster_import.columns or [])]

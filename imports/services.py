@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from assistance import eligibility
-from assistance.services import roster_aid_apply_staged
+from assistance.services.roster import roster_aid_apply_staged
 from imports import checks
 from imports.apply import apply
 from imports.checks import fetch
@@ -534,7 +534,7 @@ def roster_import_aid_flags(
     *, roster_import: RosterImport
 ) -> tuple[dict[int, dict[str, bool]], dict[int, dict[str, bool]]]:
     """The KIP/KIS (per member) and SEMBAKO/KKS (per family) values of a committed import,
-    for ``assistance.services.roster_aid_apply(member_flags=..., household_flags=...)``.
+    for ``assistance.services.roster.roster_aid_apply(member_flags=..., household_flags=...)``.
 
     Keys are Member / Household pks; only flags the file gave (Y or T) appear, only for
     the families that were written.

@@ -2,6 +2,8 @@ import datetime
 
 import pytest
 
+from assistance.models import Aid, AidEnrolment, AidStatus
+from assistance.services.aid_status import aid_status_set
 from households.models import Relationship, Sex
 from households.tests.factories import MemberFactory, household_with_members
 
@@ -23,3 +25,19 @@ def family(facilitator):
 
 def member_by_component(household, code):
     return household.members.get(components__code=code)
+
+
+def statuses(household):
+    return {
+        (e.aid_id, e.member_id): e.status for e in AidEnrolment.objects.filter(household=household)
+    }
+
+
+def aid_set(family, by, code, member=None, **kwargs):
+    """``aid_status_set`` with the form's defaults: receiving since yesterday."""
+    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    data = {"status": AidStatus.RECEIVING, "since": yesterday, "card_number": ""}
+    data.update(kwargs)
+    return aid_status_set(
+        household=family, aid=Aid.objects.get(code=code), member=member, by=by, **data
+    )

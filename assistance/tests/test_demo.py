@@ -44,7 +44,8 @@ def test_bulk_household_changes_refresh_eligibility(facilitator):
 def test_reassignment_moves_the_aid_rows_without_a_refresh(
     facilitator, other_facilitator, admin_user, django_assert_max_num_queries
 ):
-    from assistance.selectors import aid_coverage_by_facilitator, aid_gap_list
+    from assistance.selectors.coverage import aid_coverage_by_facilitator
+    from assistance.selectors.gap import aid_gap_list
     from households.services import households_transfer
 
     household = household_with_members(facilitator=facilitator)
@@ -63,7 +64,7 @@ def test_reassignment_moves_the_aid_rows_without_a_refresh(
 
 
 def test_stale_copy_never_shows_a_family_to_the_wrong_facilitator(facilitator, other_facilitator):
-    from assistance.selectors import aid_gap_list
+    from assistance.selectors.gap import aid_gap_list
 
     household = household_with_members(facilitator=facilitator)
     AidEnrolment.objects.filter(household=household).update(facilitator=other_facilitator)

@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.db import transaction
 
-from assistance import eligibility, services
+from assistance import eligibility
 from assistance.models import (
     Aid,
     AidEnrolment,
@@ -16,7 +16,9 @@ from assistance.models import (
     EligibilityRule,
     StatusSource,
 )
-from assistance.selectors import member_rule_eligible
+from assistance.selectors.catalogue import member_rule_eligible
+from assistance.services.coverage import coverage_counts_rebuild
+from assistance.services.eligibility import aid_eligibility_refresh
 from households.models import HouseholdStatus, Member, Sex
 from households.tests.factories import HouseholdFactory, MemberFactory, household_with_members
 
@@ -158,7 +160,7 @@ def _refreshed(ids, set_based):
     """Refresh one way, take the result, and undo it."""
     try:
         with transaction.atomic():
-            written = services.aid_eligibility_refresh(household_ids=ids, set_based=set_based)
+            written = aid_eligibility_refresh(household_ids=ids, set_based=set_based)
             result = (written, _snapshot())
             raise _Rollback
     except _Rollback:
@@ -180,7 +182,7 @@ def test_set_based_refresh_writes_what_the_per_family_refresh_writes(
         status=AidStatus.RECEIVING, source=StatusSource.USER, facilitator=other_facilitator
     )
     AidEnrolment.objects.filter(aid="KIP").update(in_programme=False)
-    services.coverage_counts_rebuild()
+    coverage_counts_rebuild()
     before = _snapshot()
 
     per_family = _refreshed(ids, set_based=False)

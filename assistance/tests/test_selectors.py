@@ -3,8 +3,18 @@ import datetime
 import pytest
 
 from accounts.tests.factories import FacilitatorFactory
-from assistance import selectors, services
 from assistance.models import Aid, AidEnrolment, AidStatus
+from assistance.selectors.coverage import (
+    aid_coverage_by_facilitator,
+    aid_coverage_by_village,
+    coverage_total,
+)
+from assistance.selectors.gap import aid_gap_list
+from assistance.selectors.panel import household_aid_panel
+from assistance.selectors.resources import resource_list
+from assistance.services.aid_status import aid_status_set
+from assistance.services.coverage import coverage_counts_rebuild
+from assistance.services.roster import roster_aid_apply
 from assistance.tests.factories import ResourceFactory
 from households.tests.factories import household_with_members
 from regions.models import Region
@@ -15,7 +25,7 @@ YESTERDAY = datetime.date.today() - datetime.timedelta(days=1)
 
 
 def _receive(household, code, by, member=None):
-    services.aid_status_set(
+    aid_status_set(
         household=household,
         aid=Aid.objects.get(code=code),
         member=member,
@@ -32,14 +42,14 @@ def test_coverage_by_facilitator_and_village(facilitator, other_facilitator, sup
     for household in mine[:3]:
         _receive(household, "KKS", facilitator)
     _receive(mine[3], "SEMBAKO", facilitator)
-    services.aid_status_set(
+    aid_status_set(
         household=mine[2],
         aid=Aid.objects.get(code="SEMBAKO"),
         status=AidStatus.PROPOSED,
         since=YESTERDAY,
         by=facilitator,
     )
-    services.aid_status_set(
+    aid_status_set(
         household=theirs,
         aid=Aid.objects.get(code="KKS"),
         status=AidStatus.NOT_ELIGIBLE,
@@ -47,7 +57,7 @@ def test_coverage_by_facilitator_and_village(facilitator, other_facilitator, sup
         by=other_facilitator,
     )
 
-    rows = selectors.aid_coverage_by_facilitator(user=supervisor)
+    rows = aid_coverage_by_facilitator(user=supervisor)
     by_key = {r.key: r for r in rows}
     kks = by_key[facilitator.pk].aids["KKS"]
     assert (kks.receiving, kks.not_receiving, kks.proposed, kks.percent) == (3, 1, 0, 75.0)
@@ -58,15 +68,15 @@ def test_coverage_by_facilitator_and_village(facilitator, other_facilitator, sup
     kis = by_key[facilitator.pk].aids["KIS"]
     assert (kis.receiving, kis.eligible, kis.percent) == (0, 16, 0.0)
 
-    villages = {r.key: r for r in selectors.aid_coverage_by_village(user=supervisor)}
+    villages = {r.key: r for r in aid_coverage_by_village(user=supervisor)}
     assert set(villages) == {"34.02.09.2001", "34.02.09.2002"}
     assert villages["34.02.09.2001"].label == "Patalan"
     assert villages["34.02.09.2001"].aids["KKS"] == kks
-    total = selectors.coverage_total(list(villages.values()))
+    total = coverage_total(list(villages.values()))
     assert total["SEMBAKO"].eligible == 5
 
     # Scoped: a facilitator sees only their own row.
-    assert [r.key for r in selectors.aid_coverage_by_facilitator(user=other_facilitator)] == [
+    assert [r.key for r in aid_coverage_by_facilitator(user=other_facilitator)] == [
         other_facilitator.pk
     ]
 
@@ -74,27 +84,27 @@ def test_coverage_by_facilitator_and_village(facilitator, other_facilitator, sup
 def test_coverage_queries_do_not_grow(facilitator, supervisor, django_assert_max_num_queries):
     household_with_members(facilitator=facilitator)
     with django_assert_max_num_queries(2):
-        selectors.aid_coverage_by_facilitator(user=supervisor)
+        aid_coverage_by_facilitator(user=supervisor)
     for _ in range(5):
         household_with_members(facilitator=FacilitatorFactory(supervisor=supervisor))
     with django_assert_max_num_queries(2):
-        assert len(selectors.aid_coverage_by_facilitator(user=supervisor)) == 6
+        assert len(aid_coverage_by_facilitator(user=supervisor)) == 6
     with django_assert_max_num_queries(2):
-        selectors.aid_coverage_by_village(user=supervisor)
+        aid_coverage_by_village(user=supervisor)
 
 
 def test_gap_list_is_scoped_and_filtered(facilitator, other_team_facilitator, admin_user):
     mine = household_with_members(facilitator=facilitator)
     household_with_members(facilitator=other_team_facilitator)
     _receive(mine, "KKS", facilitator)
-    rows = list(selectors.aid_gap_list(user=facilitator))
+    rows = list(aid_gap_list(user=facilitator))
     assert {r.household_id for r in rows} == {mine.pk}
     assert {r.aid_id for r in rows} == {"KIP", "KIS", "SEMBAKO"}
     assert all(r.status == AidStatus.ELIGIBLE for r in rows)
-    assert {r.aid_id for r in selectors.aid_gap_list(user=facilitator, aid="KIS")} == {"KIS"}
-    assert not selectors.aid_gap_list(user=facilitator, village="34.02.09.2002").exists()
-    assert len({r.household_id for r in selectors.aid_gap_list(user=admin_user)}) == 2
-    assert selectors.aid_gap_list(user=admin_user, facilitator=facilitator.pk).count() == len(rows)
+    assert {r.aid_id for r in aid_gap_list(user=facilitator, aid="KIS")} == {"KIS"}
+    assert not aid_gap_list(user=facilitator, village="34.02.09.2002").exists()
+    assert len({r.household_id for r in aid_gap_list(user=admin_user)}) == 2
+    assert aid_gap_list(user=admin_user, facilitator=facilitator.pk).count() == len(rows)
 
 
 def test_resources_visible_in_the_area_and_above(facilitator, other_team_facilitator, regions):
@@ -105,9 +115,9 @@ def test_resources_visible_in_the_area_and_above(facilitator, other_team_facilit
     )
     canden = ResourceFactory(name="Kantor Desa Sumberagung", area=regions.get(code="34.02.09.2003"))
     semarang = ResourceFactory(name="Dinsos Kota Semarang", area=regions.get(code="33.74"))
-    mine = set(selectors.resource_list(user=facilitator))
+    mine = set(resource_list(user=facilitator))
     assert mine == {patalan, dinsos}
-    theirs = set(selectors.resource_list(user=other_team_facilitator))
+    theirs = set(resource_list(user=other_team_facilitator))
     assert theirs == {canden, dinsos}
     assert semarang not in theirs
 
@@ -115,7 +125,7 @@ def test_resources_visible_in_the_area_and_above(facilitator, other_team_facilit
 def test_panel_shows_each_subject_and_what_the_rule_says(facilitator):
     household = household_with_members(facilitator=facilitator)
     AidEnrolment.objects.filter(household=household, aid="KIS").delete()  # not yet stored
-    panel = {item.aid.code: item for item in selectors.household_aid_panel(household=household)}
+    panel = {item.aid.code: item for item in household_aid_panel(household=household)}
     assert len(panel["KIS"].lines) == 4
     assert all(line.status == AidStatus.ELIGIBLE for line in panel["KIS"].lines)
     kip_lines = panel["KIP"].lines
@@ -139,7 +149,7 @@ def test_coverage_rollup_stays_equal_to_a_full_recount(facilitator, other_facili
 
     families = [household_with_members(facilitator=facilitator) for _ in range(3)]
     _receive(families[0], "KKS", facilitator)
-    services.roster_aid_apply(
+    roster_aid_apply(
         member_flags={m.pk: {"KIS": True} for m in families[1].members.all()},
         household_flags={families[2].pk: {"SEMBAKO": True}},
         by=admin_user,
@@ -160,5 +170,5 @@ def test_coverage_rollup_stays_equal_to_a_full_recount(facilitator, other_facili
     families[0].save()
     incremental = _rollup()
     assert incremental
-    services.coverage_counts_rebuild()
+    coverage_counts_rebuild()
     assert _rollup() == incremental

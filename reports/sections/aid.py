@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_noop
 
 from assistance.models import AdvocacyCase, Aid, AidEnrolment, AidStatus, CaseStatus
-from assistance.selectors import AidCoverage
+from assistance.selectors.coverage import AidCoverage
 from households.models import HouseholdStatus, Member
 from reports.history import before_flags
 from reports.sections import Figure, ReportContext, SectionResult, Table
