@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from typing import BinaryIO
 
 from django.utils.translation import gettext as _
-from pkh.exports import neutralise
 
 from assistance.models import AidEnrolment
+from pkh.spreadsheet_safety import neutralise
 
 
 def gap_xlsx(rows: Iterable[AidEnrolment]) -> BinaryIO:

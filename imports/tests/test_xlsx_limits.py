@@ -11,6 +11,7 @@ from xml.sax.saxutils import escape
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from households.models import Household
 from imports.models import ImportMode, ImportStatus
@@ -21,6 +22,14 @@ pytestmark = pytest.mark.django_db
 
 SHEET = "xl/worksheets/sheet1.xml"
 MB = 1024 * 1024
+
+
+@pytest.fixture(autouse=True)
+def _indonesian():
+    """The messages are checked in Indonesian, whatever language an earlier test in this
+    process left active."""
+    with translation.override("id"):
+        yield
 
 
 def _cell(ref: str, text: str) -> str:
