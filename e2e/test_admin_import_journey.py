@@ -133,8 +133,12 @@ def test_admin_imports_a_roster_with_bad_rows(browser, live_server, admin_user, 
     j.browser.assert_no_page_errors()
 
     # Confirm (skipping the three families) and watch the progress to the end.
+    # The button says it changes the mode, and leads to a confirm step that says so too.
+    j.tap(status.get_by_role("button", name=re.compile("Ganti mode .* tanpa 3 keluarga")))
+    expect(page.locator("h1")).to_contain_text("Konfirmasi impor")
+    expect(page.locator("main")).to_contain_text("3 keluarga yang punya baris ditolak")
     page.add_init_script(RECORD_PROGRESS)  # from the page the confirmation leads to
-    confirm = status.get_by_role("button", name="Impor tanpa keluarga yang ditolak")
+    confirm = page.get_by_role("button", name=re.compile("Ya, ganti mode dan impor tanpa 3"))
     if worker is None:
         j.tap(confirm)
     else:
