@@ -238,9 +238,7 @@ def may_manage_users(user) -> bool:
 def is_family_facilitator(user, household) -> bool:
     """The family's own facilitator: the one who assesses it, puts it on the pipeline,
     proposes its graduation, confirms a natural graduation and records monitoring."""
-    from accounts.models import Role
-
-    return getattr(user, "role", None) == Role.FACILITATOR and household.facilitator_id == user.pk
+    return is_facilitator(user) and is_owner(user, household)
 
 
 def can_decide_graduation(user, proposal) -> bool:

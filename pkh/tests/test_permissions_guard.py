@@ -9,8 +9,6 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-# graduation/ joins this list when its rules (can_decide, ...) move into pkh/permissions.py
-# on the branch that splits it into packages (issue 14, section 2).
 APPS = (
     "regions",
     "accounts",
@@ -19,6 +17,8 @@ APPS = (
     "fds_sessions",
     "imports",
     "reports",
+    "graduation",
+    "home",
     "pkh",
 )
 
@@ -35,7 +35,13 @@ HOME_PACKAGES = {"selectors"}
 
 # Known exceptions, each with its reason. Shrink this list; do not grow it.
 ALLOWED: dict[str, str] = {
-    # path: reason. Empty now; an entry needs a reason a reviewer accepts.
+    # graduation/ was split into packages on another branch while the permissions branch
+    # named the rules, and was kept out of it; these still compare roles or repeat the
+    # owner check inline. Convert them to pkh.permissions (is_family_facilitator,
+    # is_supervisor, is_facilitator, ...) and drop the entries.
+    "graduation/extensions.py": "graduation kept out of the permissions branch",
+    "graduation/views/listing.py": "graduation kept out of the permissions branch",
+    "graduation/views/pipeline.py": "graduation kept out of the permissions branch",
 }
 
 EQUALITY = (ast.Eq, ast.NotEq, ast.In, ast.NotIn)
