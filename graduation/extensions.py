@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Role
 from assistance.models import AidEnrolment, AidStatus
 from fds_sessions.selectors import attendance_rates
 from graduation import demo
@@ -24,6 +23,7 @@ from graduation.selectors.family import family_summary
 from graduation.selectors.monitoring import monitoring_due
 from pkh import extensions
 from pkh.extensions import NavItem, Panel, ReadinessFact, TodoItem
+from pkh.permissions import ADMINS, FACILITATORS, SUPERVISORS, is_facilitator, is_owner
 
 ATTENDANCE_WINDOW_DAYS = 365
 ATTENDANCE_LOW_PERCENT = 75
@@ -84,7 +84,7 @@ def family_panel(*, request, household) -> Panel:
         context={
             "summary": summary,
             "facts": facts_for(household=household, user=request.user),
-            "is_owner": household.facilitator_id == request.user.pk,
+            "is_owner": is_owner(request.user, household),
             "household": household,
         },
     )
@@ -92,7 +92,7 @@ def family_panel(*, request, household) -> Panel:
 
 def monitoring_visits(*, user, today: datetime.date) -> list[TodoItem]:
     """Monitoring visits due within two weeks (or overdue), for the family's facilitator."""
-    if getattr(user, "role", None) != Role.FACILITATOR:
+    if not is_facilitator(user):
         return []
     until = today + datetime.timedelta(days=MONITORING_DUE_SOON_DAYS)
     return [
@@ -111,13 +111,13 @@ def monitoring_visits(*, user, today: datetime.date) -> list[TodoItem]:
 
 def register() -> None:
     for item in (
-        NavItem(gettext_lazy("Graduasi"), "graduation:pipeline", (Role.FACILITATOR,)),
-        NavItem(gettext_lazy("Review graduasi"), "graduation:review", (Role.SUPERVISOR,)),
-        NavItem(gettext_lazy("Usulan graduasi"), "graduation:proposal_list", (Role.SUPERVISOR,)),
+        NavItem(gettext_lazy("Graduasi"), "graduation:pipeline", FACILITATORS),
+        NavItem(gettext_lazy("Review graduasi"), "graduation:review", SUPERVISORS),
+        NavItem(gettext_lazy("Usulan graduasi"), "graduation:proposal_list", SUPERVISORS),
         NavItem(
             gettext_lazy("Formulir penilaian"),
             "graduation:form_list",
-            (Role.ADMIN,),
+            ADMINS,
             for_catalogue_keepers=True,
             more=True,
         ),

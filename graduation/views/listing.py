@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.utils import timezone
 
-from accounts.models import Role
 from graduation.forms import QuarterForm
 from graduation.selectors import targets as target_selectors
+from pkh.permissions import is_facilitator
 
 PAGE_SIZE = 25
 
@@ -25,7 +25,7 @@ def query_without_page(request) -> str:
 def facilitator_filter(request) -> int | None:
     """``?pendamping=<pk>`` for supervisors and admins, only within what they may see."""
     value = request.GET.get("pendamping", "")
-    if request.user.role == Role.FACILITATOR or not value.isdigit():
+    if is_facilitator(request.user) or not value.isdigit():
         return None
     return int(value)
 

@@ -20,7 +20,7 @@ from graduation.services import pipeline as pipeline_services
 from graduation.views.listing import facilitator_filter, paginate, query_without_page
 from households.selectors import facilitator_list, household_get
 from pkh.forms import add_service_errors
-from pkh.permissions import is_family_facilitator, role_required
+from pkh.permissions import is_facilitator, is_family_facilitator, role_required
 
 BOARD_COLUMN_SIZE = 30
 
@@ -35,7 +35,7 @@ def pipeline_board(request):
         "stages": Stage.choices,
         "stage": stage,
         "facilitators": (
-            facilitator_list(user=request.user) if request.user.role != Role.FACILITATOR else None
+            facilitator_list(user=request.user) if not is_facilitator(request.user) else None
         ),
         "facilitator": facilitator,
         "query": query_without_page(request),
@@ -54,7 +54,7 @@ def pipeline_board(request):
         for value, label in Stage.choices
     ]
     context["columns"] = columns
-    if request.user.role == Role.FACILITATOR:
+    if is_facilitator(request.user):
         context["progress"] = review_selectors.quarter_progress(
             user=request.user, today=timezone.localdate()
         )

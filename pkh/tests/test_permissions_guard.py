@@ -34,15 +34,7 @@ HOME_NAMES = {"selectors.py"}
 HOME_PACKAGES = {"selectors"}
 
 # Known exceptions, each with its reason. Shrink this list; do not grow it.
-ALLOWED: dict[str, str] = {
-    # graduation/ was split into packages on another branch while the permissions branch
-    # named the rules, and was kept out of it; these still compare roles or repeat the
-    # owner check inline. Convert them to pkh.permissions (is_family_facilitator,
-    # is_supervisor, is_facilitator, ...) and drop the entries.
-    "graduation/extensions.py": "graduation kept out of the permissions branch",
-    "graduation/views/listing.py": "graduation kept out of the permissions branch",
-    "graduation/views/pipeline.py": "graduation kept out of the permissions branch",
-}
+ALLOWED: dict[str, str] = {}
 
 EQUALITY = (ast.Eq, ast.NotEq, ast.In, ast.NotIn)
 USER_NAMES = {"user", "by"}

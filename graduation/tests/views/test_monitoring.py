@@ -30,6 +30,14 @@ class TestMonitoringPages:
         home = client.get(reverse("home"))
         assert url("monitoring_record", visit.pk) not in home.content.decode()
 
+    def test_the_monitoring_todo_is_only_the_facilitators(self, supervisor, household):
+        from graduation.extensions import monitoring_visits
+
+        graduation = graduate(household, supervisor, days_ago=95)
+        assert graduation.monitoring_visits.filter(due_on__lte=TODAY()).exists()
+        assert monitoring_visits(user=household.facilitator, today=TODAY())
+        assert monitoring_visits(user=supervisor, today=TODAY()) == []
+
     def test_bad_input_and_wrong_user(
         self, client, facilitator, supervisor, other_facilitator, household
     ):

@@ -62,6 +62,28 @@ class TestPipelinePages:
         listing = client.get(url("pipeline") + "?tampilan=daftar")
         assert [e.household_id for e in listing.context["page"]] == [household.pk]
 
+    def test_the_facilitator_filter_and_progress_follow_the_role(
+        self, client, facilitator, other_facilitator, supervisor, household, other_household
+    ):
+        pipeline_services.pipeline_add(household=household, by=facilitator)
+        pipeline_services.pipeline_add(household=other_household, by=other_facilitator)
+        listing = url("pipeline") + f"?tampilan=daftar&pendamping={other_facilitator.pk}"
+        # A facilitator gets no facilitator picker, no filter (only their own families)
+        # and their quarter's progress.
+        as_user(client, facilitator)
+        board = client.get(url("pipeline"))
+        assert board.context["facilitators"] is None and "progress" in board.context
+        page = client.get(listing)
+        assert page.context["facilitator"] is None
+        assert [e.household_id for e in page.context["page"]] == [household.pk]
+        # A supervisor picks a facilitator of the team and has no progress of their own.
+        as_user(client, supervisor)
+        board = client.get(url("pipeline"))
+        assert facilitator in board.context["facilitators"] and "progress" not in board.context
+        page = client.get(listing)
+        assert page.context["facilitator"] == other_facilitator.pk
+        assert [e.household_id for e in page.context["page"]] == [other_household.pk]
+
     def test_board_column_shows_the_longest_waiting(self, client, facilitator, monkeypatch):
         from graduation.views import pipeline
 
