@@ -21,7 +21,7 @@ from fds_sessions.models import (
     GroupMembership,
     SessionStatus,
 )
-from fds_sessions.selectors import module_session_choices
+from fds_sessions.selectors.modules import module_session_choices
 from households.models import Household, HouseholdStatus, Member
 
 GROUP_SIZE = 25

@@ -11,7 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fds_sessions import demo, selectors
+from fds_sessions import demo
+from fds_sessions.selectors import family as family_selectors
+from fds_sessions.selectors import followups as followup_selectors
 from fds_sessions.services import memberships_sync
 from pkh import extensions
 from pkh.extensions import NavItem, Panel, TodoItem
@@ -39,14 +41,16 @@ def fds_followups(*, user, today: datetime.date) -> list[TodoItem]:
             household_label=item.pengurus_name or item.id_keluarga,
             overdue=False,
         )
-        for item in selectors.fds_followups_due(user=user, today=today)[:MAX_TODO_ITEMS]
+        for item in followup_selectors.fds_followups_due(user=user, today=today)[:MAX_TODO_ITEMS]
     ]
 
 
 def family_panel(*, request, household) -> Panel | None:
     """The family page's P2K2 section: current group, this year's attendance, last meetings."""
     year = timezone.localdate().year
-    summary = selectors.household_fds_summary(user=request.user, household=household, year=year)
+    summary = family_selectors.household_fds_summary(
+        user=request.user, household=household, year=year
+    )
     return Panel(
         title=_("P2K2"),
         template="fds_sessions/family_panel.html",

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fds_sessions import selectors, services
+from fds_sessions import services
 from fds_sessions.forms import (
     AttendanceForm,
     FamiliesForm,
@@ -19,6 +19,10 @@ from fds_sessions.forms import (
     SessionPlanForm,
 )
 from fds_sessions.models import AttendanceStatus, FdsModule, FdsModuleSession, SessionStatus
+from fds_sessions.selectors import figures as figure_selectors
+from fds_sessions.selectors import groups as group_selectors
+from fds_sessions.selectors import modules as module_selectors
+from fds_sessions.selectors import sessions as session_selectors
 from households.selectors import facilitator_list, village_choices
 from pkh.files import private_file_response
 from pkh.forms import add_service_errors
@@ -43,12 +47,14 @@ def group_list(request):
     user = request.user
     period = PeriodForm(request.GET or None)
     start, end = period.period()
-    groups = selectors.group_list(
+    groups = group_selectors.group_list(
         user=user, include_archived=request.GET.get("arsip") == "1"
     ).order_by("facilitator__username", "name")
     page = Paginator(groups, GROUPS_PER_PAGE).get_page(request.GET.get("page"))
     ids = [g.pk for g in page]
-    rates = selectors.attendance_rates(user=user, by="group", start=start, end=end, group_ids=ids)
+    rates = figure_selectors.attendance_rates(
+        user=user, by="group", start=start, end=end, group_ids=ids
+    )
     for g in page:
         g.rate = rates.get(g.pk)
     facilitators = []
@@ -59,7 +65,7 @@ def group_list(request):
         if is_admin(user):
             facilitators = facilitators.filter(pk__in={g.facilitator_id for g in page})
         facilitators = list(facilitators[:50])
-        by_facilitator = selectors.attendance_rates(
+        by_facilitator = figure_selectors.attendance_rates(
             user=user,
             by="facilitator",
             start=start,
@@ -68,7 +74,7 @@ def group_list(request):
         )
         for f in facilitators:
             f.rate = by_facilitator.get(f.pk)
-    idle = list(selectors.groups_without_session(user=user).order_by("name")[:50])
+    idle = list(figure_selectors.groups_without_session(user=user).order_by("name")[:50])
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -104,21 +110,23 @@ def group_create(request):
 def group_detail(request, pk: int):
     """The group page: families with their attendance rate, meetings, figures."""
     user = request.user
-    group = selectors.group_get(user=user, pk=pk)
+    group = group_selectors.group_get(user=user, pk=pk)
     period = PeriodForm(request.GET or None)
     start, end = period.period()
-    families = list(selectors.group_families(group=group))
-    rates = selectors.attendance_rates(
+    families = list(group_selectors.group_families(group=group))
+    rates = figure_selectors.attendance_rates(
         user=user, by="household", start=start, end=end, household_ids=[h.pk for h in families]
     )
     for h in families:
         h.rate = rates.get(h.pk)
-    group_rate = selectors.attendance_rates(
+    group_rate = figure_selectors.attendance_rates(
         user=user, by="group", start=start, end=end, group_ids=[group.pk]
     ).get(group.pk)
-    sessions = list(selectors.group_sessions(group=group)[:SESSIONS_ON_GROUP_PAGE])
-    completed = selectors.modules_completed(user=user, group_ids=[group.pk]).get(group.pk, [])
-    month_start, month_end = selectors.month_bounds(timezone.localdate())
+    sessions = list(session_selectors.group_sessions(group=group)[:SESSIONS_ON_GROUP_PAGE])
+    completed = figure_selectors.modules_completed(user=user, group_ids=[group.pk]).get(
+        group.pk, []
+    )
+    month_start, month_end = figure_selectors.month_bounds(timezone.localdate())
     met_this_month = group.sessions.filter(
         status=SessionStatus.HELD, date__gte=month_start, date__lte=month_end
     ).exists()
@@ -132,7 +140,9 @@ def group_detail(request, pk: int):
             "group_rate": group_rate,
             "sessions": sessions,
             "completed_modules": completed,
-            "next_session": selectors.next_module_session(group=group) if can_manage else None,
+            "next_session": module_selectors.next_module_session(group=group)
+            if can_manage
+            else None,
             "met_this_month": met_this_month,
             "period": period,
             "start": start,
@@ -145,7 +155,7 @@ def group_detail(request, pk: int):
 
 @role_required(*FACILITATORS)
 def group_edit(request, pk: int):
-    group = selectors.group_get(user=request.user, pk=pk)
+    group = group_selectors.group_get(user=request.user, pk=pk)
     initial = {
         "name": group.name,
         "village": group.village_id,
@@ -157,7 +167,7 @@ def group_edit(request, pk: int):
         request.POST or None,
         initial=initial,
         villages=village_choices(user=request.user),
-        leaders=selectors.leader_choices(group=group),
+        leaders=group_selectors.leader_choices(group=group),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -173,9 +183,9 @@ def group_edit(request, pk: int):
 @role_required(*FACILITATORS)
 def group_families(request, pk: int):
     """Move families into the group (from no group or another one) or out of it."""
-    group = selectors.group_get(user=request.user, pk=pk)
-    members = list(selectors.group_families(group=group))
-    candidates = list(selectors.family_choices_for(group=group))
+    group = group_selectors.group_get(user=request.user, pk=pk)
+    members = list(group_selectors.group_families(group=group))
+    candidates = list(group_selectors.family_choices_for(group=group))
     form = FamiliesForm(
         request.POST or None,
         initial={"on_date": timezone.localdate()},
@@ -209,8 +219,8 @@ def group_families(request, pk: int):
 
 @role_required(*FACILITATORS)
 def session_plan(request, pk: int):
-    group = selectors.group_get(user=request.user, pk=pk)
-    suggestion, repeat = selectors.session_plan_suggestion(group=group)
+    group = group_selectors.group_get(user=request.user, pk=pk)
+    suggestion, repeat = module_selectors.session_plan_suggestion(group=group)
     initial = {
         "date": timezone.localdate(),
         "module_session": suggestion.pk if suggestion else None,
@@ -219,7 +229,7 @@ def session_plan(request, pk: int):
     form = SessionPlanForm(
         request.POST or None,
         initial=initial,
-        module_sessions=selectors.module_session_choices(),
+        module_sessions=module_selectors.module_session_choices(),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -238,7 +248,7 @@ def session_plan(request, pk: int):
 
 @role_required(*FACILITATORS)
 def session_edit(request, pk: int):
-    session = selectors.session_get(user=request.user, pk=pk)
+    session = session_selectors.session_get(user=request.user, pk=pk)
     if session.status != SessionStatus.PLANNED:
         messages.info(request, _("Pertemuan ini tidak lagi dapat diubah rencananya."))
         return redirect("fds_sessions:session_detail", pk=session.pk)
@@ -250,7 +260,7 @@ def session_edit(request, pk: int):
     form = SessionPlanForm(
         request.POST or None,
         initial=initial,
-        module_sessions=selectors.module_session_choices(),
+        module_sessions=module_selectors.module_session_choices(),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -270,7 +280,7 @@ def session_edit(request, pk: int):
 @require_POST
 @role_required(*FACILITATORS)
 def session_cancel(request, pk: int):
-    session = selectors.session_get(user=request.user, pk=pk)
+    session = session_selectors.session_get(user=request.user, pk=pk)
     try:
         services.session_cancel(session=session, by=request.user)
     except ValidationError as exc:
@@ -281,14 +291,14 @@ def session_cancel(request, pk: int):
 
 
 def session_detail(request, pk: int):
-    session = selectors.session_get(user=request.user, pk=pk)
+    session = session_selectors.session_get(user=request.user, pk=pk)
     return render(
         request,
         "fds_sessions/session_detail.html",
         {
             "session": session,
-            "attendance": selectors.session_attendance(session=session),
-            "changes": selectors.attendance_changes(session=session),
+            "attendance": session_selectors.session_attendance(session=session),
+            "changes": session_selectors.attendance_changes(session=session),
             "can_manage": may_manage_fds_group(request.user, session.group),
             "is_future": session.date > timezone.localdate(),
         },
@@ -298,10 +308,10 @@ def session_detail(request, pk: int):
 @role_required(*FACILITATORS)
 def session_attendance(request, pk: int):
     """The attendance screen: one row per family, one tap per status, one submit."""
-    session = selectors.session_get(user=request.user, pk=pk)
+    session = session_selectors.session_get(user=request.user, pk=pk)
     if session.status == SessionStatus.CANCELLED:
         raise Http404
-    families = selectors.group_families_on(group=session.group, day=session.date)
+    families = group_selectors.group_families_on(group=session.group, day=session.date)
     initial = {f"a{a.household_id}": a.status for a in session.attendance.all()}
     initial["notes"] = session.notes
     form = AttendanceForm(
@@ -337,7 +347,7 @@ def session_photo(request, pk: int, size: str):
     """The session photo, only for users who may see the session (never a public URL)."""
     if size not in ("kecil", "besar"):
         raise Http404
-    session = selectors.session_get(user=request.user, pk=pk)
+    session = session_selectors.session_get(user=request.user, pk=pk)
     field = session.photo_thumbnail if size == "kecil" else session.photo
     # Always a JPEG: photo_prepare re-encodes every upload.
     return private_file_response(
@@ -357,7 +367,7 @@ def module_list(request):
         request,
         "fds_sessions/module_list.html",
         {
-            "modules": selectors.module_catalogue(),
+            "modules": module_selectors.module_catalogue(),
             "can_edit": can_edit_national_catalogue(request.user),
         },
     )

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assistance.models import AidEnrolment, AidStatus
-from fds_sessions.selectors import attendance_rates
+from fds_sessions.selectors.figures import attendance_rates
 from graduation import demo
 from graduation.selectors.family import family_summary
 from graduation.selectors.monitoring import monitoring_due

@@ -20,7 +20,8 @@ from fds_sessions.models import (
     GroupMembership,
     SessionStatus,
 )
-from fds_sessions.selectors import AttendanceRate, attendance_rates, group_scope
+from fds_sessions.selectors.figures import AttendanceRate, attendance_rates
+from fds_sessions.selectors.groups import group_scope
 from fds_sessions.tests.factories import GroupFactory, add_families, curriculum, held_session
 from households.models import Household
 from households.services import households_transfer

@@ -17,7 +17,7 @@ from fds_sessions.models import (
     FdsSession,
     SessionStatus,
 )
-from fds_sessions.selectors import AttendanceRate, attendance_rates_by_day
+from fds_sessions.selectors.figures import AttendanceRate, attendance_rates_by_day
 from reports.sections import Figure, ReportContext, SectionResult, Table
 
 
@@ -42,7 +42,7 @@ def _modules_completed_on(
 ) -> dict[int, dict[int, datetime.date]]:
     """Per group, the modules complete by ``until`` and the day each became complete (the
     day its last missing active session was first held). The same rule as
-    ``fds_sessions.selectors.modules_completed`` (every active session held; a module
+    ``fds_sessions.selectors.figures.modules_completed`` (every active session held; a module
     without active sessions is never complete), with the completion date, so both
     quarters come from one read. Two queries."""
     sizes = dict(

@@ -14,7 +14,7 @@ from accounts.tests.factories import FacilitatorFactory, SupervisorFactory
 from assistance.models import AidEnrolment, AidStatus, CaseKind, CaseStatus
 from assistance.tests.factories import CaseFactory
 from fds_sessions.models import AttendanceStatus, FdsSession, SessionStatus
-from fds_sessions.selectors import modules_completed
+from fds_sessions.selectors.figures import modules_completed
 from fds_sessions.tests.factories import GroupFactory, add_families, curriculum, held_session
 from graduation.models import (
     Graduation,
