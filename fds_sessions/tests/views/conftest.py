@@ -1,0 +1,19 @@
+"""Fixtures of the page tests in this folder."""
+
+import pytest
+
+from fds_sessions import services
+from fds_sessions.tests.factories import GroupFactory, curriculum
+from fds_sessions.tests.views.helpers import today
+
+
+@pytest.fixture
+def group(facilitator):
+    return GroupFactory(facilitator=facilitator, name="Melati Patalan")
+
+
+@pytest.fixture
+def planned(group, facilitator):
+    return services.session_plan(
+        group=group, date=today(), module_session=curriculum(1)[0], by=facilitator
+    )
