@@ -125,7 +125,12 @@ def fingerprint_of(correction: Correction, *, household: Household, member: Memb
 # ---------------------------------------------------------------- propose
 
 
-def _check_proposer(*, household: Household, by: User) -> None:
+def _check_proposer(*, household: Household, by: User, member: Member | None = None) -> None:
+    """Refuse anyone but the family's facilitator; read the records afresh, so the old
+    values and the fingerprint are the database's, not those of an object read earlier."""
+    household.refresh_from_db()
+    if member is not None:
+        member.refresh_from_db()
     if not may_propose_correction(by, household):
         raise ValidationError(_("Hanya pendamping keluarga ini yang dapat mengajukan koreksi."))
 
@@ -265,7 +270,7 @@ def correction_propose_member_leave(
     """Propose that a member left the family (death, moved, married out)."""
     if done := _already(client_token):
         return done, False
-    _check_proposer(household=household, by=by)
+    _check_proposer(household=household, by=by, member=member)
     if member.household_id != household.pk:
         raise ValidationError(_("Anggota ini bukan anggota keluarga tersebut."))
     if event not in LEAVE_EVENTS:
@@ -319,7 +324,7 @@ def correction_propose_identity(
     decides it."""
     if done := _already(client_token):
         return done, False
-    _check_proposer(household=household, by=by)
+    _check_proposer(household=household, by=by, member=member)
     allowed = MEMBER_IDENTITY_FIELDS if member is not None else HOUSEHOLD_IDENTITY_FIELDS
     unknown = set(changes) - set(allowed)
     if unknown:

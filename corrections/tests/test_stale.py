@@ -7,6 +7,7 @@ from django.urls import reverse
 from corrections import services
 from corrections.models import Correction, CorrectionStatus
 from corrections.tests.factories import child_of, family
+from regions.models import Region
 
 pytestmark = pytest.mark.django_db
 
@@ -82,10 +83,28 @@ def test_a_second_correction_of_the_same_member_is_refused_after_the_first(facil
     )
     services.correction_approve(correction=leave, by=supervisor)
     from accounts.tests.factories import AdminFactory
-    from regions.models import Region
 
     admin = AdminFactory(areas=[Region.objects.get(code="34.02")])
     with pytest.raises(ValidationError, match="sudah berubah"):
         services.correction_approve(correction=rename, by=admin)
     child.refresh_from_db()
     assert child.name != "Bagus Saputra"
+
+
+def test_the_fingerprint_is_taken_from_the_database_not_a_stale_object(facilitator, supervisor):
+    """A caller holding an object read before another write still proposes against the
+    record as it is now: the approval then succeeds."""
+    from households.models import Household
+
+    household, _ = family(facilitator)
+    Household.objects.filter(pk=household.pk).update(address="Dusun Baru")  # not in memory
+    correction, _ = services.correction_propose_village_move(
+        household=household,
+        by=facilitator,
+        village=Region.objects.get(code="34.02.09.2002"),
+        document="surat_pindah",
+    )
+    assert correction.old_values["address"] == "Dusun Baru"
+    services.correction_approve(correction=correction, by=supervisor)
+    household.refresh_from_db()
+    assert household.village_id == "34.02.09.2002"
