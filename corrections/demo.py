@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from corrections import services
 from corrections.models import Correction, Document, Event
+from corrections.selectors import deciders_for
 from households.models import Household, HouseholdStatus, Relationship, Sex
 
 
@@ -27,7 +28,7 @@ def _families(facilitator: User, n: int) -> list[Household]:
 @transaction.atomic
 def corrections_demo(*, stdout) -> None:
     facilitator = User.objects.filter(username="pendamping1", role=Role.FACILITATOR).first()
-    supervisor = User.objects.filter(username="supervisor", role=Role.SUPERVISOR).first()
+    supervisor = facilitator.supervisor if facilitator else None
     if facilitator is None or supervisor is None:
         return
     if Correction.objects.filter(proposed_by=facilitator).exists():
@@ -90,7 +91,7 @@ def corrections_demo(*, stdout) -> None:
         if not approved_family.no_kk.endswith("0001")
         else approved_family.no_kk[:-4] + "0002",
     )
-    admin = User.objects.filter(username="admin", role=Role.ADMIN).first()
-    if admin is not None:
-        services.correction_approve(correction=correction, by=admin)
+    admins = deciders_for(correction=correction)
+    if admins:
+        services.correction_approve(correction=correction, by=admins[0])
     stdout.write("Koreksi data demo: 4 koreksi.")

@@ -50,9 +50,7 @@ def test_propose_a_member_leaving_on_a_phone(browser, live_server, facilitator, 
     page.screenshot(path=str(tmp_path / "correction-form-360.png"), full_page=True)
     page.locator("button[type=submit][data-once]").click()
     correction = Correction.objects.get()
-    page.wait_for_url(
-        live_server.url + reverse("corrections:detail", args=[correction.pk])
-    )
+    page.wait_for_url(live_server.url + reverse("corrections:detail", args=[correction.pk]))
     assert "Koreksi diajukan dan menunggu keputusan." in page.content()
     assert _overflow(page) <= 0, "correction page scrolls sideways on a phone"
     assert correction.status == CorrectionStatus.PENDING
