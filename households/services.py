@@ -247,6 +247,49 @@ def member_save(
 
 
 @transaction.atomic
+def member_nik_correct(*, member: Member, by: User, nik: str) -> Member:
+    """Correct a member's NIK: an approved data correction (``corrections``). The caller
+    has checked who may do it and holds the member's row lock; the NIK is checked as a
+    new member's is (16 digits, not registered to anyone else) and audited as any edit."""
+    if nik == member.nik:
+        return member
+    if Member.objects.filter(nik=nik).exclude(pk=member.pk).exists():
+        raise ValidationError({"nik": _("NIK ini sudah terdaftar.")})
+    member.nik = nik
+    member._history_user = by
+    member.full_clean(exclude=["household"])
+    member.save(update_fields=["nik", "updated_at"])
+    families_changed({member.household_id}, fields={"members"})
+    return member
+
+
+HOUSEHOLD_REGISTRY_FIELDS = ("no_kk", "village", "address", "rt", "rw")
+
+
+@transaction.atomic
+def household_registry_correct(*, household: Household, by: User, **changes) -> Household:
+    """Correct a family's No. KK, or move it to another village (with its new address):
+    an approved data correction (``corrections``). The caller has checked who may do it
+    and holds the family's row lock. The model's validators (16 digits, a village-level
+    region) run as for any edit, and the write is audited and announced."""
+    unknown = set(changes) - set(HOUSEHOLD_REGISTRY_FIELDS)
+    if unknown:
+        raise ValidationError(
+            _("Isian tidak dikenal: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
+        )
+    changed = [name for name, value in changes.items() if getattr(household, name) != value]
+    if not changed:
+        return household
+    for name in changed:
+        setattr(household, name, changes[name])
+    household._history_user = by
+    household.full_clean(exclude=["facilitator", "fds_group"])
+    household.save(update_fields=[*changed, "updated_at"])
+    families_changed({household.pk}, fields={*changed, "updated_at"})
+    return household
+
+
+@transaction.atomic
 def households_transfer(
     *,
     households: Iterable[int],

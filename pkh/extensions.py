@@ -141,10 +141,11 @@ class Point(Generic[T]):
 
 
 family_panels: Point[FamilyPanel] = Point(
-    "family_panels", order=("assistance", "fds_sessions", "graduation")
+    "family_panels", order=("assistance", "fds_sessions", "graduation", "corrections")
 )
 todo_sources: Point[TodoSource] = Point(
-    "todo_sources", order=("households", "assistance", "fds_sessions", "graduation")
+    "todo_sources",
+    order=("households", "assistance", "fds_sessions", "graduation", "corrections"),
 )
 menu_items: Point[NavItem] = Point(
     "menu_items",
@@ -164,12 +165,15 @@ menu_items: Point[NavItem] = Point(
         "reports:runs",
         "fds_sessions:module_list",
         "households:transfer",
+        "corrections:list",
+        "corrections:export",
         "accounts:user_list",
         "imports:list",
     ),
 )
 demo_seeders: Point[DemoSeeder] = Point(
-    "demo_seeders", order=("assistance", "fds_sessions", "graduation", "reports")
+    "demo_seeders",
+    order=("assistance", "fds_sessions", "graduation", "corrections", "reports"),
 )
 readiness_facts: Point[ReadinessFactSource] = Point(
     "readiness_facts", order=("aid_coverage", "fds_attendance")

@@ -205,6 +205,43 @@ def may_manage_fds_group(user, group) -> bool:
     return is_facilitator(user) and pk is not None and group.facilitator_id == pk
 
 
+# ---------------------------------------------------------------- data corrections
+# A facilitator proposes a change to the registry (pemutakhiran data); the supervisor of
+# their team decides it, except a correction of identity (name, NIK, No. KK, birth
+# date), which only an admin of the family's region decides (docs/corrections.md).
+
+
+def may_propose_correction(user, household) -> bool:
+    """Only the family's own facilitator proposes corrections to its data."""
+    return is_facilitator(user) and is_owner(user, household)
+
+
+def may_decide_correction(user, correction) -> bool:
+    """Approve or return a pending correction. An identity correction: an admin of the
+    family's region (``correction`` came through a scoped selector). Anything else: the
+    supervisor of the family's facilitator, or an admin. Never the one who proposed it."""
+    pk = getattr(user, "pk", None)
+    if pk is None or correction.proposed_by_id == pk:
+        return False
+    if is_admin(user):
+        return True
+    if correction.needs_admin:
+        return False
+    facilitator = correction.household.facilitator
+    return is_supervisor(user) and facilitator is not None and facilitator.supervisor_id == pk
+
+
+def may_withdraw_correction(user, correction) -> bool:
+    """The facilitator who proposed a correction withdraws it (pending or returned)."""
+    pk = getattr(user, "pk", None)
+    return is_facilitator(user) and pk is not None and correction.proposed_by_id == pk
+
+
+def may_export_corrections(user) -> bool:
+    """Exporting approved corrections for the national system: an active admin."""
+    return is_admin(user) and bool(getattr(user, "is_active", False))
+
+
 # ---------------------------------------------------------------- imports
 
 

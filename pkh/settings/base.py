@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "assistance",
     "fds_sessions",
     "graduation",
+    "corrections",
     "imports",
     "reports",
     "home",
@@ -325,6 +326,11 @@ PKH_GRADUATION_ASSESSMENT_MAX_AGE_DAYS = env.int(
 PKH_GRADUATION_STATEMENT_MAX_BYTES = env.int(
     "PKH_GRADUATION_STATEMENT_MAX_BYTES", default=5 * 1024 * 1024
 )
+# Data corrections (docs/corrections.md): rows per list page, and the photo of the
+# document seen (largest upload accepted; stored size, longest side in px). Local defaults.
+PKH_CORRECTIONS_PAGE_SIZE = env.int("PKH_CORRECTIONS_PAGE_SIZE", default=25)
+PKH_CORRECTION_PHOTO_MAX_BYTES = env.int("PKH_CORRECTION_PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
+PKH_CORRECTION_PHOTO_SIZE = env.int("PKH_CORRECTION_PHOTO_SIZE", default=1600)
 # Roster import (docs/imports.md).
 IMPORTS_STALE_SECONDS = env.int("IMPORTS_STALE_SECONDS", default=60)
 IMPORTS_STAGING_DAYS = env.int("IMPORTS_STAGING_DAYS", default=7)

@@ -17,7 +17,15 @@ from pkh import extensions
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = ("accounts", "households", "assistance", "fds_sessions", "graduation", "imports")
+PROJECT_APPS = (
+    "accounts",
+    "households",
+    "assistance",
+    "fds_sessions",
+    "graduation",
+    "corrections",
+    "imports",
+)
 PROJECT_PACKAGES = (*PROJECT_APPS, "reports", "home", "pkh")
 MODEL_SIGNALS = (
     signals.pre_init,

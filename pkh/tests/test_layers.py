@@ -16,6 +16,7 @@ APPS = {
     "assistance",
     "fds_sessions",
     "graduation",
+    "corrections",
     "imports",
     "reports",
     "home",
@@ -58,6 +59,9 @@ def imported_apps(app: str) -> dict[str, set[str]]:
     [
         ("regions", {"pkh"}),
         ("accounts", {"pkh", "regions"}),
+        # Data corrections sit on households: they change the registry through its
+        # services, and reach the apps beside them only through the seam.
+        ("corrections", {"pkh", "regions", "accounts", "households"}),
     ],
 )
 def test_lower_apps_do_not_import_upper_ones(app, allowed):
@@ -74,6 +78,16 @@ def test_pkh_imports_no_app_above_it():
 def test_pkh_allowances_are_still_needed():
     found = {(f, a) for f, apps in imported_apps("pkh").items() for a in apps}
     assert sorted(PKH_ALLOWED.keys() - found) == []
+
+
+def test_no_lower_app_imports_corrections():
+    """households and below show corrections only through the seam (family_panels,
+    todo_sources, menu_items, demo_seeders)."""
+    lower = ("regions", "accounts", "households", "assistance", "fds_sessions", "graduation")
+    importers = {
+        f for app in lower for f, apps in imported_apps(app).items() if "corrections" in apps
+    }
+    assert not importers
 
 
 def test_no_app_imports_home():

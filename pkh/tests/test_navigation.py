@@ -18,7 +18,7 @@ def test_supervisor_and_admin_menus_put_the_less_used_entries_under_lainnya(
     client, supervisor, admin_user
 ):
     items, more = _menu(login(client, supervisor))
-    assert more == ["Status laporan"]
+    assert more == ["Status laporan", "Koreksi data"]
     assert [i["label"] for i in items if not i["more"]] == [
         "Keluarga",
         "Tim",
@@ -35,6 +35,8 @@ def test_supervisor_and_admin_menus_put_the_less_used_entries_under_lainnya(
         "Status laporan",
         "Modul P2K2",
         "Pindah pendamping",
+        "Koreksi data",
+        "Ekspor koreksi",
     ]
 
 

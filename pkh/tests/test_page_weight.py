@@ -23,7 +23,7 @@ FULL = BOOTSTRAP / "bootstrap.min.css"
 PURGED = BOOTSTRAP / "bootstrap.purged.min.css"
 BUILD_INPUTS = [FULL, BASE_DIR / "scripts/purgecss.config.cjs", BASE_DIR / "scripts/build_css.sh"]
 APPS = ["accounts", "assistance", "fds_sessions", "graduation", "households", "imports", "pkh"]
-APPS += ["reports"]
+APPS += ["reports", "corrections"]
 
 # A template or format placeholder inside a class attribute: {{ x }}, {% if %}, "{0}".
 PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{[^{}\"'\s]*\}", re.S)

@@ -18,6 +18,7 @@ APPS = (
     "imports",
     "reports",
     "graduation",
+    "corrections",
     "home",
     "pkh",
 )

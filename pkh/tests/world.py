@@ -9,6 +9,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from assistance.tests.factories import CaseFactory, ResourceFactory
+from corrections import services as correction_services
+from corrections.tests.factories import png_upload
 from fds_sessions.tests.factories import GroupFactory, add_families, held_session
 from graduation.models import Graduation
 from graduation.services import proposals as proposal_services
@@ -67,7 +69,25 @@ def build_world(*, facilitator, supervisor, admin, village, resource_area=None) 
         file_name="roster.csv",
         enqueue=False,
     )
+    correction, _ = correction_services.correction_propose_identity(
+        household=household,
+        by=facilitator,
+        member=household.members.filter(is_pengurus=False).first(),
+        document="ktp",
+        name="Slamet Riyadi",
+        photo=png_upload(),
+    )
+    approved_correction, _ = correction_services.correction_propose_identity(
+        household=graduated, by=facilitator, document="kk", no_kk="3402091203150007"
+    )
+    correction_services.correction_approve(correction=approved_correction, by=admin)
+    today = timezone.localdate()
+    correction_export = correction_services.correction_export_create(
+        by=admin, period_start=today, period_end=today
+    )
     return SimpleNamespace(
+        correction=correction,
+        correction_export=correction_export,
         facilitator=facilitator,
         household=household,
         graduated=graduated,
