@@ -57,6 +57,7 @@ from assistance.services.cases import case_open as case_open_write
 from assistance.services.catalogue import AID_FIELDS, aid_save
 from assistance.services.resources import RESOURCE_FIELDS, resource_save
 from households.selectors import household_get
+from pkh.extensions import refresh_notices_for
 from pkh.forms import add_service_errors
 from pkh.pagination import CappedPaginator
 from pkh.permissions import (
@@ -160,7 +161,12 @@ def gap(request):
     return render(
         request,
         "assistance/gap.html",
-        {"form": form, "page": page, "query": _query_without_page(request)},
+        {
+            "form": form,
+            "page": page,
+            "query": _query_without_page(request),
+            "refresh_notices": refresh_notices_for("aid", user=request.user),
+        },
     )
 
 
@@ -226,6 +232,7 @@ def coverage(request):
             "village_page": village_page,
             "by_district": by_district,
             "total": coverage_total(by_village),
+            "refresh_notices": refresh_notices_for("aid", user=request.user),
         },
     )
 

@@ -24,6 +24,7 @@ from fds_sessions.selectors import groups as group_selectors
 from fds_sessions.selectors import modules as module_selectors
 from fds_sessions.selectors import sessions as session_selectors
 from households.selectors import facilitator_list, village_choices
+from pkh.extensions import refresh_notices_for
 from pkh.files import private_file_response
 from pkh.forms import add_service_errors
 from pkh.permissions import (
@@ -89,6 +90,7 @@ def group_list(request):
             "idle_groups": idle,
             "query": query.urlencode(),
             "can_create": may_create_fds_group(user),
+            "refresh_notices": refresh_notices_for("fds", user=user),
         },
     )
 
@@ -149,6 +151,7 @@ def group_detail(request, pk: int):
             "end": end,
             "can_manage": can_manage,
             "leader_household": group.leader.household_id if group.leader else None,
+            "refresh_notices": refresh_notices_for("fds", user=user),
         },
     )
 

@@ -33,6 +33,22 @@ class ImportStatus(models.TextChoices):
 RUNNING_STATUSES = (ImportStatus.QUEUED, ImportStatus.VALIDATING, ImportStatus.IMPORTING)
 
 
+class DerivedStatus(models.TextChoices):
+    """The second stage of a committed import: the data other apps derive from the
+    registry (aid eligibility and the file's aid statuses, P2K2 membership periods),
+    computed by a follow-up task after the registry write committed. Empty: no such
+    stage (nothing was written, or an import from before the stage existed)."""
+
+    NONE = "", _("Tidak ada")
+    PENDING = "pending", _("Menunggu")
+    RUNNING = "running", _("Berjalan")
+    DONE = "done", _("Selesai")
+    FAILED = "failed", _("Gagal")
+
+
+DERIVED_OPEN_STATUSES = (DerivedStatus.PENDING, DerivedStatus.RUNNING, DerivedStatus.FAILED)
+
+
 class RosterImport(models.Model):
     """One roster file uploaded by an admin (or given to ``import_roster``)."""
 
@@ -84,6 +100,24 @@ class RosterImport(models.Model):
     members_updated = models.PositiveIntegerField(default=0)
     members_unchanged = models.PositiveIntegerField(default=0)
     committed = models.BooleanField(_("tersimpan"), default=False)
+    # The follow-up stage after the commit ("memperbarui cakupan bansos dan kelompok
+    # P2K2"): its own status, progress, heartbeat and timestamps (imports/services.py).
+    derived_status = models.CharField(
+        _("status pembaruan data turunan"),
+        max_length=8,
+        choices=DerivedStatus.choices,
+        default=DerivedStatus.NONE,
+        blank=True,
+    )
+    derived_error = models.TextField(blank=True)
+    derived_progress_phase = models.CharField(max_length=120, blank=True)
+    derived_progress_done = models.BigIntegerField(default=0)
+    derived_progress_total = models.BigIntegerField(default=0)
+    derived_heartbeat_at = models.DateTimeField(null=True, blank=True)
+    derived_attempts = models.PositiveSmallIntegerField(default=0)
+    derived_queued_at = models.DateTimeField(null=True, blank=True)
+    derived_started_at = models.DateTimeField(null=True, blank=True)
+    derived_finished_at = models.DateTimeField(null=True, blank=True)
     staging_cleared = models.BooleanField(default=False)
     created_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
     validated_at = models.DateTimeField(null=True, blank=True)
@@ -95,7 +129,15 @@ class RosterImport(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("impor roster")
         verbose_name_plural = _("impor roster")
-        indexes = [models.Index(fields=["created_by", "-created_at"])]
+        indexes = [
+            models.Index(fields=["created_by", "-created_at"]),
+            # The "still refreshing" notices and the watchdog look for open stages.
+            models.Index(
+                fields=["derived_status"],
+                name="imports_derived_open",
+                condition=models.Q(derived_status__in=("pending", "running", "failed")),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.file_name}"
@@ -109,6 +151,25 @@ class RosterImport(models.Model):
         if not self.progress_total:
             return 0
         return max(0, min(100, round(100 * self.progress_done / self.progress_total)))
+
+    @property
+    def derived_is_running(self) -> bool:
+        return self.derived_status in (DerivedStatus.PENDING, DerivedStatus.RUNNING)
+
+    @property
+    def derived_percent(self) -> int:
+        if self.derived_status == DerivedStatus.DONE:
+            return 100
+        if not self.derived_progress_total:
+            return 0
+        done, total = self.derived_progress_done, self.derived_progress_total
+        return max(0, min(100, round(100 * done / total)))
+
+    @property
+    def derived_duration(self):
+        if self.derived_finished_at and self.derived_started_at:
+            return self.derived_finished_at - self.derived_started_at
+        return None
 
     @property
     def duration(self):

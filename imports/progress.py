@@ -26,8 +26,12 @@ HEARTBEAT_SECONDS = 2.0
 
 
 class Progress:
-    def __init__(self, import_id: int):
+    """``prefix="derived_"`` reports the follow-up stage (``derived_progress_phase`` ...,
+    ``derived_heartbeat_at``) instead of the import's own fields."""
+
+    def __init__(self, import_id: int, *, prefix: str = ""):
         self.import_id = import_id
+        self.prefix = prefix
         self.phase = ""
         self.done = 0
         self.total = 0
@@ -85,14 +89,17 @@ class Progress:
     def _write(self) -> None:
         from imports.models import RosterImport
 
+        p = self.prefix
         with self._lock:
             values = {
-                "progress_phase": self.phase,
-                "progress_done": self.done,
-                "progress_total": self.total,
+                f"{p}progress_phase": self.phase,
+                f"{p}progress_done": self.done,
+                f"{p}progress_total": self.total,
             }
             self._dirty = False
-        RosterImport.objects.filter(pk=self.import_id).update(heartbeat_at=timezone.now(), **values)
+        RosterImport.objects.filter(pk=self.import_id).update(
+            **{f"{p}heartbeat_at": timezone.now()}, **values
+        )
 
     def _run(self) -> None:
         try:

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from imports.models import ImportIssue, IssueKind, RosterImport
+from imports.models import DERIVED_OPEN_STATUSES, ImportIssue, IssueKind, RosterImport
 from pkh.permissions import may_import
 
 
@@ -28,4 +28,15 @@ def roster_import_issues(
         ImportIssue.objects.filter(roster_import=roster_import, kind=kind).order_by("line", "id")[
             :limit
         ]
+    )
+
+
+def derived_refresh_pending() -> RosterImport | None:
+    """The oldest committed import whose follow-up stage is still open, for the "still
+    being refreshed" notices of the coverage, gap and P2K2 pages (one query)."""
+    return (
+        RosterImport.objects.filter(derived_status__in=DERIVED_OPEN_STATUSES)
+        .only("pk", "created_by_id", "derived_status", "finished_at", "derived_queued_at")
+        .order_by("pk")
+        .first()
     )

@@ -11,10 +11,18 @@ The pipeline, set-based from end to end:
 3. ``roster_import_write``: one transaction, under a global import lock (a PostgreSQL
    advisory lock; on SQLite the database write lock). If the registry changed since
    the preview, the registry checks run again. Then the bulk upsert with audit rows
-   (``imports/apply.py``), ``families_changed``, and the final status, all in the
-   same transaction: a worker killed half-way leaves nothing written and the status
-   at "importing" with a heartbeat that stops, which ``roster_imports_fail_stale``
-   turns into "failed" (the page says nothing was written and offers a retry).
+   (``imports/apply.py``) and the final status, in the same transaction: a worker
+   killed half-way leaves nothing written and the status at "importing" with a
+   heartbeat that stops, which ``roster_imports_fail_stale`` turns into "failed" (the
+   page says nothing was written and offers a retry). "Done" means this committed.
+4. ``roster_import_derive``: the follow-up stage, queued after the commit ("memperbarui
+   cakupan bansos dan kelompok P2K2"): the file's aid statuses, then the
+   ``families_changed`` reactions (aid eligibility, P2K2 membership periods) in batches,
+   each step its own transaction and idempotent. Its own status, progress and
+   timestamps (``RosterImport.derived_*``); retried with backoff, requeued by
+   ``roster_imports_derived_resume`` when its worker died, and run by the nightly
+   ``roster_imports_derived_repair`` if still open. Until it is done the coverage, gap
+   and P2K2 pages say their figures are being refreshed (``imports/extensions.py``).
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import OperationalError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,6 +48,8 @@ from imports import checks
 from imports.apply import apply
 from imports.checks import fetch
 from imports.models import (
+    DERIVED_OPEN_STATUSES,
+    DerivedStatus,
     ImportMode,
     ImportStatus,
     RosterImport,
@@ -51,10 +62,10 @@ from imports.progress import Progress
 from imports.reader import RosterFileError
 from imports.staging import stage_roster
 from imports.tables import T
-from pkh.extensions import families_changed
+from pkh.extensions import families_changed_reactions
 from pkh.permissions import may_import
 from pkh.queue import publish
-from pkh.sql import log_elapsed
+from pkh.sql import chunks, log_elapsed
 
 logger = logging.getLogger(__name__)
 
@@ -384,9 +395,15 @@ def _staging_complete(roster_import: RosterImport) -> bool:
 
 
 @checks.tuned_session()
-def roster_import_write(*, roster_import_id: int, retryable: bool = False) -> RosterImport:
+def roster_import_write(
+    *, roster_import_id: int, retryable: bool = False, enqueue_derived: bool = True
+) -> RosterImport:
     """Write a confirmed import. Idempotent: runs only while the status is "importing";
-    rerun after a crash it recomputes everything and writes the same result."""
+    rerun after a crash it recomputes everything and writes the same result.
+
+    "Done" means the registry write committed. The follow-up stage (the derived data,
+    ``roster_import_derive``) is then queued after the commit; ``enqueue_derived=False``
+    leaves it to the caller (the command line runs it itself)."""
     roster_import = RosterImport.objects.select_related("created_by").get(pk=roster_import_id)
     if roster_import.status != ImportStatus.IMPORTING:
         return roster_import
@@ -433,30 +450,32 @@ def roster_import_write(*, roster_import_id: int, retryable: bool = False) -> Ro
                 )
             else:
                 with checks.timed("apply"):
-                    ids = apply(roster_import=roster_import, progress=progress, now=now)
-                # The file's KIP/KIS/SEMBAKO/KKS columns set the aid statuses, also for
-                # families whose registry data did not change. Before the families' rule
-                # rows are refreshed (families_changed below), so that a roster status
-                # is written once, as it is, not as a rule row updated right after.
-                roster_import.committed = True  # written with the final status below
-                with checks.timed("roster_aid_apply"):
-                    roster_aid_apply_staged(
-                        by=roster_import.created_by,
-                        on=timezone.localdate(),
-                        rows=roster_import_aid_stage(roster_import=roster_import),
-                    )
-                if ids:
-                    # Upper apps resync (FDS memberships, aid eligibility) in this
-                    # transaction.
-                    with checks.timed("families_changed"):
-                        families_changed(ids, fields=CHANGED_FIELDS)
+                    apply(roster_import=roster_import, progress=progress, now=now)
+                # The data the other apps derive from the registry (the file's aid
+                # statuses, aid eligibility, P2K2 periods) is the follow-up stage's:
+                # queued after the commit (roster_import_derive).
                 committed = True
             progress.stop()
             # The final status is part of the transaction: "done" only if committed.
+            derived = (
+                {
+                    "derived_status": DerivedStatus.PENDING,
+                    "derived_queued_at": timezone.now(),
+                    "derived_error": "",
+                    "derived_progress_phase": "",
+                    "derived_progress_done": 0,
+                    "derived_progress_total": 0,
+                    "derived_started_at": None,
+                    "derived_finished_at": None,
+                }
+                if committed
+                else {}
+            )
             RosterImport.objects.filter(pk=roster_import.pk).update(
                 status=ImportStatus.DONE if committed else ImportStatus.FAILED,
                 committed=committed,
                 error=error,
+                **derived,
                 finished_at=timezone.now(),
                 heartbeat_at=timezone.now(),
                 progress_phase="",
@@ -464,6 +483,8 @@ def roster_import_write(*, roster_import_id: int, retryable: bool = False) -> Ro
                 progress_total=1,
                 **counts.as_fields(),
             )
+            if committed and enqueue_derived:
+                transaction.on_commit(partial(roster_import_derived_enqueue, roster_import.pk))
             commit_started = time.perf_counter()
         # The commit runs the foreign-key checks PostgreSQL defers to it (Django's are
         # DEFERRABLE INITIALLY DEFERRED): one per inserted row and foreign key.
@@ -502,9 +523,10 @@ def roster_import_write(*, roster_import_id: int, retryable: bool = False) -> Ro
     return roster_import
 
 
-def roster_import_run(*, roster_import: RosterImport) -> RosterImport:
+def roster_import_run(*, roster_import: RosterImport, derive: bool = True) -> RosterImport:
     """Validate and (unless a dry run, and if the mode allows) write, synchronously:
-    the command line's path through the same services."""
+    the command line's path through the same services. After a commit the follow-up
+    stage runs here too (``derive=False``: it stays pending, as if its task were lost)."""
     roster_import = roster_import_validate(roster_import_id=roster_import.pk)
     if roster_import.status != ImportStatus.AWAITING_CONFIRMATION:
         return roster_import
@@ -520,7 +542,10 @@ def roster_import_run(*, roster_import: RosterImport) -> RosterImport:
         _update(roster_import, status=ImportStatus.DONE, finished_at=timezone.now())
         return roster_import
     _update(roster_import, status=ImportStatus.IMPORTING, confirmed_at=timezone.now())
-    return roster_import_write(roster_import_id=roster_import.pk)
+    roster_import = roster_import_write(roster_import_id=roster_import.pk, enqueue_derived=False)
+    if roster_import.derived_status == DerivedStatus.PENDING and derive:
+        roster_import = roster_import_derive(roster_import_id=roster_import.pk)
+    return roster_import
 
 
 # ---------------------------------------------------------------------------
@@ -608,6 +633,293 @@ def roster_import_aid_stage(*, roster_import: RosterImport) -> int:
     )
 
 
+# ---------------------------------------------------------------------------
+# The follow-up stage: derived data after a committed import
+# ---------------------------------------------------------------------------
+# pg_advisory_lock key of the follow-up stage ("PKHD"): one runs at a time, in import order.
+DERIVED_LOCK_KEY = 0x504B4844
+
+
+def derived_batch_size() -> int:
+    return int(_setting("IMPORTS_DERIVED_BATCH", 25_000))
+
+
+def roster_import_derived_enqueue(roster_import_id: int) -> bool:
+    """Publish the follow-up task (after the commit). If the broker is down the stage
+    stays "pending" with a note: the watchdog queues it again once the broker is back,
+    and the nightly repair runs whatever is still open. The import itself is done."""
+    from imports import tasks
+
+    if publish(tasks.roster_import_derived_task, roster_import_id):
+        return True
+    RosterImport.objects.filter(pk=roster_import_id, derived_status=DerivedStatus.PENDING).update(
+        derived_error=_(
+            "Antrian tugas (Redis) tidak dapat dihubungi: pembaruan akan dijalankan lagi "
+            "secara otomatis. Data keluarga sudah tersimpan."
+        )
+    )
+    return False
+
+
+def changed_household_ids(roster_import: RosterImport) -> list[int]:
+    """The households an import created or changed (themselves or through their
+    members), read again from its staging plans after the commit, in id order."""
+    return [
+        row[0]
+        for row in fetch(
+            f"""SELECT h.id FROM {T.household_plans} sh
+                JOIN {T.households} h ON h.id_keluarga = sh.id_keluarga
+            WHERE sh.import_id = %s AND sh.action IN (1, 2)
+            UNION
+            SELECT h.id FROM {T.member_plans} sm
+                JOIN {T.households} h ON h.id_keluarga = sm.id_keluarga
+            WHERE sm.import_id = %s AND sm.action IN (1, 2)
+            ORDER BY 1""",
+            [roster_import.pk, roster_import.pk],
+        )
+    ]
+
+
+class _DerivedLock:
+    """A session-level advisory lock (PostgreSQL) for the whole follow-up stage; its
+    steps commit one by one, so a transaction-level lock would not cover them. A dead
+    worker's connection closes and releases it. Nothing on SQLite (one writer anyway)."""
+
+    def __enter__(self):
+        if connection.vendor == "postgresql":
+            timeout = int(_setting("IMPORTS_LOCK_TIMEOUT_SECONDS", 3600))
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET lock_timeout = '{timeout}s'")
+                try:
+                    cursor.execute("SELECT pg_advisory_lock(%s)", [DERIVED_LOCK_KEY])
+                finally:
+                    cursor.execute("SET lock_timeout = 0")
+        return self
+
+    def __exit__(self, *exc):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [DERIVED_LOCK_KEY])
+
+
+def roster_import_derive(*, roster_import_id: int, retryable: bool = False) -> RosterImport:
+    """Compute the derived data of a committed import: the follow-up stage ("memperbarui
+    cakupan bansos dan kelompok P2K2"). Idempotent: every step recomputes from the
+    staging tables and the registry as they are, so a rerun after a failure or a kill
+    gives what one clean run gives.
+
+    Open stages of older imports run first, in import order (the file's aid statuses of
+    a newer roster must not be overwritten by an older one's): a stage is done only when
+    every older one is. Runs only while the stage is open (pending, running after a
+    kill, or failed); a done stage is left alone, so a task delivered twice does no harm.
+    """
+    roster_import = RosterImport.objects.get(pk=roster_import_id)
+    if roster_import.derived_status not in DERIVED_OPEN_STATUSES:
+        return roster_import
+    with _DerivedLock():
+        todo = RosterImport.objects.filter(
+            committed=True,
+            staging_cleared=False,
+            derived_status__in=DERIVED_OPEN_STATUSES,
+            pk__lte=roster_import.pk,
+        ).order_by("pk")
+        for pk in list(todo.values_list("pk", flat=True)):
+            _derive_one(pk, retryable=retryable)
+    roster_import.refresh_from_db()
+    return roster_import
+
+
+def _derive_one(pk: int, *, retryable: bool) -> None:
+    roster_import = RosterImport.objects.select_related("created_by").get(pk=pk)
+    if roster_import.derived_status not in DERIVED_OPEN_STATUSES:
+        return  # another run finished it while this one waited for the lock
+    _update(
+        roster_import,
+        derived_status=DerivedStatus.RUNNING,
+        derived_started_at=timezone.now(),
+        derived_finished_at=None,
+        derived_heartbeat_at=timezone.now(),
+        derived_attempts=roster_import.derived_attempts + 1,
+        derived_error="",
+    )
+    progress = Progress(pk, prefix="derived_").start()
+    started = time.perf_counter()
+    try:
+        ids = changed_household_ids(roster_import)
+        batches = list(chunks(ids, derived_batch_size()))
+        reactions = [
+            (name, families_changed_reactions.contributions[name])
+            for name in families_changed_reactions.order
+            if name in families_changed_reactions.contributions
+        ]
+        total = 1 + len(batches) * len(reactions)
+        progress.report(phase=_("Menerapkan status bansos dari file"), done=0, total=total)
+        # The file's KIP/KIS/SEMBAKO/KKS columns set the aid statuses, also for families
+        # whose registry data did not change. Before the rule rows are refreshed below,
+        # so that a roster status is written once, as it is. Applying the same statuses
+        # again changes nothing.
+        with transaction.atomic(), checks.timed("roster_aid_apply"):
+            roster_aid_apply_staged(
+                by=roster_import.created_by,
+                on=timezone.localdate(),
+                rows=roster_import_aid_stage(roster_import=roster_import),
+            )
+        done = 1
+        for n, batch in enumerate(batches, start=1):
+            batch_ids = set(batch)
+            for name, reaction in reactions:
+                progress.report(
+                    phase=_("Memperbarui %(what)s (bagian %(n)d dari %(of)d)")
+                    % {"what": _step_label(name), "n": n, "of": len(batches)},
+                    done=done,
+                )
+                # One transaction per reaction and batch: a failure leaves the batches
+                # before it complete and this one untouched; a rerun redoes them all.
+                with transaction.atomic(), checks.timed(f"families_changed:{name}"):
+                    reaction(household_ids=batch_ids, fields=CHANGED_FIELDS)
+                done += 1
+            _derived_test_hooks()
+        progress.report(done=done)
+    except Exception as exc:
+        progress.stop()
+        logger.exception("roster import %s: derived data failed", pk)
+        if retryable:  # the task retries with backoff; the stage stays open
+            _update(
+                roster_import,
+                derived_status=DerivedStatus.PENDING,
+                derived_progress_phase=_("Mencoba lagi"),
+                derived_error=_("Pembaruan terhenti dan akan dicoba lagi otomatis."),
+            )
+        else:
+            _update(
+                roster_import,
+                derived_status=DerivedStatus.FAILED,
+                derived_finished_at=timezone.now(),
+                derived_progress_phase="",
+                derived_error=_(
+                    "Pembaruan cakupan bansos dan kelompok P2K2 gagal (%(error)s). Data "
+                    "keluarga sudah tersimpan; pembaruan diulang otomatis malam ini, atau "
+                    "sekarang dengan tombol Ulangi pembaruan."
+                )
+                % {"error": type(exc).__name__},
+            )
+        raise
+    progress.stop()
+    log_elapsed("derived", started)
+    _update(
+        roster_import,
+        derived_status=DerivedStatus.DONE,
+        derived_finished_at=timezone.now(),
+        derived_progress_phase="",
+        derived_error="",
+    )
+
+
+def _derived_test_hooks() -> None:
+    """After each batch: test hooks of the real-worker tests (``pkh/settings/
+    worker_test.py``), never set in real use: a pause, so a test can kill the worker
+    mid-stage, and one failure, when the marker file exists (deleted as it fires)."""
+    pause = float(_setting("IMPORTS_DERIVED_PAUSE_SECONDS", 0) or 0)
+    if pause:
+        time.sleep(pause)
+    marker = _setting("IMPORTS_DERIVED_FAIL_ONCE_PATH", "")
+    if marker and os.path.exists(marker):
+        os.unlink(marker)
+        raise RuntimeError("test hook: the derived stage fails once")
+
+
+def _step_label(reaction: str) -> str:
+    """A reaction's name (``families_changed_reactions``) as the progress line shows it."""
+    return {
+        "assistance": _("kelayakan bansos"),
+        "fds_sessions": _("keanggotaan kelompok P2K2"),
+    }.get(reaction, reaction)
+
+
+@transaction.atomic
+def roster_import_derived_retry(*, roster_import: RosterImport, by: User) -> RosterImport:
+    """Queue a failed follow-up stage again (the "Ulangi pembaruan" button)."""
+    roster_import = RosterImport.objects.select_for_update().get(pk=roster_import.pk)
+    if roster_import.created_by_id != by.pk:
+        raise ValidationError(_("Hanya admin yang mengunggah file ini yang dapat mengulang."))
+    if roster_import.derived_status != DerivedStatus.FAILED or roster_import.staging_cleared:
+        raise ValidationError(_("Hanya pembaruan yang gagal yang dapat diulang."))
+    _update(
+        roster_import,
+        derived_status=DerivedStatus.PENDING,
+        derived_queued_at=timezone.now(),
+        derived_progress_phase="",
+        derived_error="",
+    )
+    transaction.on_commit(partial(roster_import_derived_enqueue, roster_import.pk))
+    return roster_import
+
+
+def derived_stale_after() -> datetime.timedelta:
+    """A pending stage whose task has not started after this long was lost (the broker
+    was down at the commit, or the message was dropped): the watchdog queues it again."""
+    return datetime.timedelta(seconds=_setting("IMPORTS_DERIVED_REQUEUE_SECONDS", 600))
+
+
+def roster_imports_derived_resume(*, now: datetime.datetime | None = None) -> list[int]:
+    """The stale-stage detector (beat, every few minutes): a running stage whose heartbeat
+    stopped (its worker died) goes back to pending, and every pending stage whose task
+    did not start in time is queued again. Returns the ids queued.
+
+    A heartbeat comes from a separate connection only on PostgreSQL; elsewhere only the
+    lost pending stages are queued again.
+    """
+    now = now or timezone.now()
+    if connection.vendor == "postgresql":
+        RosterImport.objects.filter(
+            derived_status=DerivedStatus.RUNNING, derived_heartbeat_at__lt=now - stale_after()
+        ).update(
+            derived_status=DerivedStatus.PENDING,
+            derived_queued_at=now,
+            derived_error=_("Pembaruan terhenti karena worker berhenti; dicoba lagi."),
+        )
+        recent = Q(derived_queued_at=now)
+    else:
+        recent = Q(pk__in=[])
+    lost = Q(derived_queued_at__lt=now - derived_stale_after()) | Q(derived_queued_at__isnull=True)
+    ids = list(
+        RosterImport.objects.filter(
+            Q(derived_status=DerivedStatus.PENDING) & (lost | recent), staging_cleared=False
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if ids:
+        RosterImport.objects.filter(pk__in=ids).update(derived_queued_at=now)
+        # One task for the newest: it runs every older open stage first, in order.
+        transaction.on_commit(partial(roster_import_derived_enqueue, ids[-1]))
+    return ids
+
+
+def roster_imports_derived_repair(*, now: datetime.datetime | None = None) -> int:
+    """The nightly repair: run every follow-up stage still open (pending, failed after
+    its retries, or running with a dead worker), here and now, in import order. Returns
+    how many stages it finished. A stage still failing stays failed, with its message."""
+    now = now or timezone.now()
+    open_stages = RosterImport.objects.filter(
+        committed=True, staging_cleared=False, derived_status__in=DERIVED_OPEN_STATUSES
+    )
+    if connection.vendor == "postgresql":
+        # A stage running with a live heartbeat belongs to a worker: leave it alone.
+        open_stages = open_stages.exclude(
+            derived_status=DerivedStatus.RUNNING, derived_heartbeat_at__gte=now - stale_after()
+        )
+    finished = 0
+    for pk in list(open_stages.order_by("pk").values_list("pk", flat=True)):
+        try:
+            if roster_import_derive(roster_import_id=pk).derived_status == DerivedStatus.DONE:
+                finished += 1
+        except Exception:  # noqa: BLE001 - logged and recorded; the next ones still run
+            logger.warning("roster import %s: nightly repair of derived data failed", pk)
+            break  # the newer ones wait for this one (import order)
+    return finished
+
+
 def _clear_staging(import_id: int) -> None:
     for model in (StagingRow, StagingFamily, StagingHousehold, StagingMember):
         model.objects.filter(import_id=import_id).delete()
@@ -619,9 +931,10 @@ def staging_cleanup(*, now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=_setting("IMPORTS_STAGING_DAYS", 7))
     ids = list(
-        RosterImport.objects.filter(staging_cleared=False, finished_at__lt=cutoff).values_list(
-            "pk", flat=True
-        )[:50]
+        # An open follow-up stage still reads the staging tables: kept until it is done.
+        RosterImport.objects.filter(staging_cleared=False, finished_at__lt=cutoff)
+        .exclude(derived_status__in=DERIVED_OPEN_STATUSES)
+        .values_list("pk", flat=True)[:50]
     )
     for pk in ids:
         _clear_staging(pk)

@@ -11,5 +11,6 @@ urlpatterns = [
     path("<int:pk>/konfirmasi/", views.import_confirm, name="confirm"),
     path("<int:pk>/batal/", views.import_cancel, name="cancel"),
     path("<int:pk>/ulangi/", views.import_retry, name="retry"),
+    path("<int:pk>/ulangi-pembaruan/", views.import_derived_retry, name="derived_retry"),
     path("<int:pk>/laporan/<str:kind>.<str:fmt>", views.import_report, name="report"),
 ]

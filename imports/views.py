@@ -50,6 +50,7 @@ def _status_context(roster_import) -> dict:
 @role_required(*ADMINS)
 def import_list(request):
     services.roster_imports_fail_stale()
+    services.roster_imports_derived_resume()
     imports = selectors.roster_import_list(user=request.user)
     page = Paginator(imports, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "imports/list.html", {"page": page})
@@ -87,6 +88,7 @@ def import_create(request):
 @role_required(*ADMINS)
 def import_detail(request, pk: int):
     services.roster_imports_fail_stale()
+    services.roster_imports_derived_resume()
     roster_import = selectors.roster_import_get(user=request.user, pk=pk)
     return render(request, "imports/detail.html", _status_context(roster_import))
 
@@ -95,6 +97,7 @@ def import_detail(request, pk: int):
 def import_status(request, pk: int):
     """The status card alone: the detail page polls it with htmx while the import runs."""
     services.roster_imports_fail_stale()
+    services.roster_imports_derived_resume()
     roster_import = selectors.roster_import_get(user=request.user, pk=pk)
     return render(request, "imports/_status.html", _status_context(roster_import))
 
@@ -160,6 +163,21 @@ def import_retry(request, pk: int):
             messages.error(request, message)
     else:
         messages.info(request, _("Impor diulang."))
+    return redirect("imports:detail", pk=roster_import.pk)
+
+
+@require_POST
+@role_required(*ADMINS)
+def import_derived_retry(request, pk: int):
+    """Run a failed follow-up stage (aid coverage, P2K2 groups) again now."""
+    roster_import = selectors.roster_import_get(user=request.user, pk=pk)
+    try:
+        services.roster_import_derived_retry(roster_import=roster_import, by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.info(request, _("Pembaruan cakupan bansos dan kelompok P2K2 diulang."))
     return redirect("imports:detail", pk=roster_import.pk)
 
 

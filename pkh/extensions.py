@@ -16,6 +16,10 @@ points, their signatures and the order of their contributions are all here:
   apps' own data in step after families or members are written. Every write to
   ``Household`` or ``Member`` calls ``families_changed()`` after it, inside its
   transaction; no ORM signal runs business logic.
+* ``refresh_notices`` (``RefreshNoticeSource``): "these figures are still being
+  refreshed" for a page of derived data (``"aid"``: coverage and gap, ``"fds"``: P2K2
+  groups) while an upper app's follow-up work on it is open (a roster import's second
+  stage). Read with ``refresh_notices_for(topic)``.
 
 Contributions run in the order their point names them (``order``); a contribution whose
 name is missing from it is refused at start-up, so a new one is placed here on purpose.
@@ -114,6 +118,20 @@ class FamiliesChangedReaction(Protocol):
     def __call__(self, *, household_ids: set[int], fields: frozenset[str] | None) -> None: ...
 
 
+@dataclass(frozen=True)
+class RefreshNotice:
+    message: str  # already translated
+    url: str = ""  # where the work can be followed, for those who may see it
+    link_label: str = ""
+
+
+class RefreshNoticeSource(Protocol):
+    """Whether the figures of ``topic`` (``"aid"``, ``"fds"``) are still being refreshed:
+    a notice, or ``None``. One cheap query at most: it runs on every such page."""
+
+    def __call__(self, *, topic: str, user: User) -> RefreshNotice | None: ...
+
+
 T = TypeVar("T")
 
 
@@ -181,6 +199,15 @@ readiness_facts: Point[ReadinessFactSource] = Point(
 families_changed_reactions: Point[FamiliesChangedReaction] = Point(
     "families_changed_reactions", order=("assistance", "fds_sessions")
 )
+
+
+refresh_notices: Point[RefreshNoticeSource] = Point("refresh_notices", order=("imports",))
+
+
+def refresh_notices_for(topic: str, *, user: User) -> list[RefreshNotice]:
+    """The notices a page of ``topic`` shows above its figures."""
+    notices = (source(topic=topic, user=user) for source in refresh_notices)
+    return [n for n in notices if n is not None]
 
 
 def families_changed(household_ids: Iterable[int], *, fields: Iterable[str] | None = None) -> None:

@@ -284,6 +284,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.report_runs_resume_stalled",
         "schedule": crontab(minute="*/15"),
     },
+    # Every 5 minutes: a roster import's follow-up stage (aid coverage, P2K2 groups)
+    # whose worker died or whose task was lost is queued again.
+    "imports-derived-resume": {
+        "task": "imports.tasks.roster_imports_derived_resume_task",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Every night at 01:15, before the aid refresh below: every roster import's
+    # follow-up stage still open (failed after its retries, or never run) runs now.
+    "imports-derived-repair": {
+        "task": "imports.tasks.roster_imports_derived_repair_task",
+        "schedule": crontab(hour=1, minute=15),
+    },
     # Every night at 01:30 (Asia/Jakarta): members' ages move across the aids' age
     # limits, so every family's stored aid eligibility is refreshed.
     "assistance-eligibility-nightly": {
@@ -334,6 +346,14 @@ PKH_CORRECTION_PHOTO_SIZE = env.int("PKH_CORRECTION_PHOTO_SIZE", default=1600)
 # Roster import (docs/imports.md).
 IMPORTS_STALE_SECONDS = env.int("IMPORTS_STALE_SECONDS", default=60)
 IMPORTS_STAGING_DAYS = env.int("IMPORTS_STAGING_DAYS", default=7)
+# The follow-up stage after a committed import (aid coverage, P2K2 groups): families per
+# batch (one transaction per batch and reaction), and how long a queued stage may wait
+# for its task before the watchdog queues it again. Local defaults.
+IMPORTS_DERIVED_BATCH = env.int("IMPORTS_DERIVED_BATCH", default=25_000)
+IMPORTS_DERIVED_REQUEUE_SECONDS = env.int("IMPORTS_DERIVED_REQUEUE_SECONDS", default=600)
+# Test hooks only (pkh/settings/worker_test.py): always off in real use.
+IMPORTS_DERIVED_PAUSE_SECONDS = 0.0
+IMPORTS_DERIVED_FAIL_ONCE_PATH = ""
 IMPORTS_LOCK_TIMEOUT_SECONDS = env.int("IMPORTS_LOCK_TIMEOUT_SECONDS", default=3600)
 IMPORTS_MAX_UPLOAD_MB = env.int("IMPORTS_MAX_UPLOAD_MB", default=200)
 # An XLSX is a zip: what its parts may expand to in all (about 900,000 roster rows as
