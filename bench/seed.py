@@ -253,8 +253,7 @@ def seed(
 def _ensure_regions(say) -> None:
     import csv
 
-    from households.management.commands.load_regions import BUNDLED
-
+    from regions.management.commands.load_regions import BUNDLED
     from regions.models import Region
     from regions.services import regions_load
 
