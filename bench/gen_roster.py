@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from imports.tests.roster import HEADERS, RosterBuilder, spoil  # noqa: E402
 
-REGIONS = ROOT / "households" / "data" / "wilayah_kemendagri_2025.csv"
+REGIONS = ROOT / "regions" / "data" / "wilayah_kemendagri_2025.csv"
 
 
 def villages_of(regency: str) -> list[str]:

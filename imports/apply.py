@@ -24,11 +24,20 @@ from django.db import connection
 
 from fds_sessions.models import FdsGroup
 from households.models import Household, HouseholdTransfer, Member
-from imports.checks import component_bits_table
+from imports.checks.common import component_bits_table
 from imports.models import RosterImport
 from imports.progress import Progress
 from imports.tables import T
-from pkh.sql import Dialect, fetch, insert_history, insert_select, run, run_steps
+from pkh.sql import (
+    Dialect,
+    drop_temp,
+    fetch,
+    insert_history,
+    insert_select,
+    materialise,
+    run,
+    run_steps,
+)
 
 # The joins from a plan row to its staging family and from a member plan to its row.
 PLAN_FAMILY = "JOIN {families} f ON f.import_id = sh.import_id AND f.id_keluarga = sh.id_keluarga"
@@ -93,28 +102,37 @@ def insert_new_fds_groups(ctx: WriteContext) -> None:
         [FdsGroup(name=name, facilitator_id=fac) for name, fac in wanted],
         ignore_conflicts=True,
     )
+    # An UPDATE ... FROM a join on the groups' unique key (facilitator, name): no
+    # subquery run for every plan row.
     run(
-        f"""UPDATE {SH} SET fds_group_id = (
-            SELECT g.id FROM {T.fds_groups} g JOIN {T.families} f
-                ON f.import_id = {SH}.import_id AND f.id_keluarga = {SH}.id_keluarga
-            WHERE g.facilitator_id = {SH}.facilitator_final AND g.name = f.group_name)
-        WHERE import_id = %s AND fds_group_id IS NULL AND id_keluarga IN (
-            SELECT id_keluarga FROM {T.families} WHERE import_id = %s
-                AND group_name IS NOT NULL)""",
+        f"""UPDATE {SH} SET fds_group_id = x.group_id
+        FROM (SELECT f.id_keluarga, g.id AS group_id, g.facilitator_id
+            FROM {T.families} f JOIN {T.fds_groups} g ON g.name = f.group_name
+            WHERE f.import_id = %s AND f.group_name IS NOT NULL) x
+        WHERE {SH}.import_id = %s AND {SH}.fds_group_id IS NULL
+            AND {SH}.id_keluarga = x.id_keluarga AND {SH}.facilitator_final = x.facilitator_id""",
         [ctx.imp, ctx.imp],
     )
 
 
 def insert_new_households(ctx: WriteContext) -> None:
+    """New families, with their component mask and pengurus name computed first into a
+    temporary table (one grouped pass over their members' rows) and joined: no grouped
+    subquery joined blind, no subquery per family."""
     bits = component_bits_table()
-    component_masks = f"""SELECT mr.id_keluarga, SUM(DISTINCT hc.flag) AS mask
+    materialise(
+        "imp_new_household_masks",
+        f"""SELECT mr.id_keluarga, SUM(DISTINCT hc.flag) AS mask
         FROM {T.member_plans} msm
             JOIN {T.rows} mr ON mr.import_id = msm.import_id AND mr.nik = msm.nik
                 AND mr.line = msm.line
             JOIN ({bits}) c ON (mr.components & c.bit) <> 0
             JOIN {T.components} hc ON hc.code = c.code
         WHERE msm.import_id = %s AND msm.action = 1 AND mr.components IS NOT NULL
-        GROUP BY mr.id_keluarga"""
+        GROUP BY mr.id_keluarga""",
+        [ctx.imp],
+        indexes=["id_keluarga"],
+    )
     insert_select(
         Household,
         {
@@ -133,18 +151,17 @@ def insert_new_households(ctx: WriteContext) -> None:
             # Likewise the OR of the members' component flags (the trigger of households
             # 0004 then finds every mask right when the components arrive: no UPDATE).
             "component_mask": ("COALESCE(cm.mask, 0)", []),
-            "pengurus_name_cache": (
-                f"""(SELECT pr.name FROM {T.rows} pr WHERE pr.import_id = sh.import_id
-                    AND pr.id_keluarga = sh.id_keluarga AND pr.line = sh.pengurus_line)""",
-                [],
-            ),
+            "pengurus_name_cache": ("pr.name", []),
         },
         f"""FROM {T.household_plans} sh {ctx.plan_family}
-            LEFT JOIN ({component_masks}) cm ON cm.id_keluarga = sh.id_keluarga
+            LEFT JOIN imp_new_household_masks cm ON cm.id_keluarga = sh.id_keluarga
+            LEFT JOIN {T.rows} pr ON pr.import_id = sh.import_id
+                AND pr.id_keluarga = sh.id_keluarga AND pr.line = sh.pengurus_line
         WHERE sh.import_id = %s AND sh.action = 1 ORDER BY f.first_line""",
-        [ctx.imp, ctx.imp],
+        [ctx.imp],
         ctx.now,
     )
+    drop_temp("imp_new_household_masks")
 
 
 def record_facilitator_transfers(ctx: WriteContext) -> None:

@@ -4,7 +4,7 @@ The pipeline, set-based from end to end:
 
 1. ``roster_import_validate``: stream the file, normalise and check each row in Python
    and load it into the staging table in batches (``imports/staging.py``); then the
-   cross-row checks and deduplication in SQL (``imports/checks.py``); then the counts
+   cross-row checks and deduplication in SQL (``imports/checks/``); then the counts
    of the preview. A dry run ends here.
 2. ``roster_import_confirm``: the admin confirms; a Celery task runs
    ``roster_import_write``.
@@ -44,9 +44,9 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from assistance import eligibility
 from assistance.services.roster import roster_aid_apply_staged
-from imports import checks
 from imports.apply import apply
-from imports.checks import fetch
+from imports.checks import pipeline as checks
+from imports.checks.pipeline import fetch
 from imports.models import (
     DERIVED_OPEN_STATUSES,
     DerivedStatus,

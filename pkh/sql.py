@@ -239,3 +239,26 @@ def insert_history(
         f"SELECT {', '.join(exprs)} {from_sql}",
         [*params, *from_params],
     )
+
+
+def materialise(name: str, select_sql: str, params=(), *, indexes: Iterable[str] = ()) -> int:
+    """``select_sql`` computed once into the temporary table ``name`` (dropped first if a
+    previous step of this session left it), with its own planner statistics (PostgreSQL)
+    and, if given, indexes on ``indexes`` (column lists). Returns its row count.
+
+    For a set a later join depends on: the join then reads a table of known size instead
+    of a grouped subquery whose size the planner can only guess (and might re-run for
+    every outer row of a nested loop).
+    """
+    run(f"DROP TABLE IF EXISTS {name}")
+    run(f"CREATE TEMP TABLE {name} AS {select_sql}", params)
+    for number, columns in enumerate(indexes):
+        run(f"CREATE INDEX {name}_{number} ON {name} ({columns})")
+    n = fetch(f"SELECT COUNT(*) FROM {name}")[0][0]
+    analyze(name)
+    return n
+
+
+def drop_temp(*names: str) -> None:
+    for name in names:
+        run(f"DROP TABLE IF EXISTS {name}")

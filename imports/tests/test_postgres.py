@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from households.models import Household, Member
 from households.tests.factories import household_with_members
-from imports import checks
+from imports.checks import registry as checks
 from imports.models import ImportStatus, IssueKind, RosterImport
 from imports.services import (
     IMPORT_LOCK_KEY,

@@ -6,7 +6,9 @@ import re
 
 import pytest
 
-from imports import apply, checks
+from imports import apply
+from imports.checks import file as file_checks
+from imports.checks import registry as registry_checks
 from imports.tests.roster import csv_bytes
 from pkh import sql
 
@@ -20,14 +22,15 @@ def _names(steps):
 def test_every_step_is_a_named_function_of_its_module():
     write_steps = [step for _phase, steps in apply.WRITE_STEPS for step in steps]
     for module, steps in (
-        (checks, checks.FILE_CHECKS),
-        (checks, checks.REGISTRY_CHECKS),
+        (file_checks, file_checks.FILE_CHECKS),
+        (registry_checks, registry_checks.REGISTRY_CHECKS),
         (apply, write_steps),
     ):
         names = _names(steps)
         assert len(names) == len(set(names)), names
         for step in steps:
             assert getattr(module, step.__name__) is step
+            assert step.__module__.startswith(("imports.checks.", "imports.apply")), step
 
 
 def test_the_timing_log_lists_the_steps_in_the_order_they_run(
@@ -46,8 +49,8 @@ def test_the_timing_log_lists_the_steps_in_the_order_they_run(
     def run_of(group):
         return [name.split(".", 1)[1] for name in logged if name.startswith(f"{group}.")]
 
-    assert run_of("check_file") == _names(checks.FILE_CHECKS)
-    assert run_of("check_registry") == _names(checks.REGISTRY_CHECKS)
+    assert run_of("check_file") == _names(file_checks.FILE_CHECKS)
+    assert run_of("check_registry") == _names(registry_checks.REGISTRY_CHECKS)
     assert run_of("apply") == [
         step.__name__ for _phase, steps in apply.WRITE_STEPS for step in steps
     ]
@@ -58,10 +61,11 @@ def test_no_statement_names_a_table_by_hand():
     import inspect
 
     from imports import services
+    from imports.checks import common, counts, plan
 
     hand_written = re.compile(
         r"\b(FROM|JOIN|INTO|UPDATE)\s+(households|imports|fds_sessions|assistance)_\w+"
     )
-    for module in (checks, apply, services):
+    for module in (file_checks, registry_checks, plan, counts, common, apply, services):
         found = hand_written.findall(inspect.getsource(module))
         assert not found, (module.__name__, found)
