@@ -15,6 +15,7 @@ APPS = {
     "households",
     "assistance",
     "fds_sessions",
+    "commitments",
     "graduation",
     "imports",
     "reports",
@@ -58,6 +59,10 @@ def imported_apps(app: str) -> dict[str, set[str]]:
     [
         ("regions", {"pkh"}),
         ("accounts", {"pkh", "regions"}),
+        # Commitment verification sits above households and fds_sessions, beside
+        # assistance and below graduation (which may read it); it reaches the lower apps'
+        # pages only through pkh/extensions.py.
+        ("commitments", {"pkh", "regions", "accounts", "households", "fds_sessions"}),
     ],
 )
 def test_lower_apps_do_not_import_upper_ones(app, allowed):
@@ -81,4 +86,13 @@ def test_no_app_imports_home():
     importers = {
         f for app in APPS - {"home"} for f, apps in imported_apps(app).items() if "home" in apps
     }
+    assert not importers
+
+
+@pytest.mark.parametrize(
+    "app", ["regions", "accounts", "households", "assistance", "fds_sessions"]
+)
+def test_lower_apps_do_not_import_commitments(app):
+    """The apps below commitment verification see it only through pkh/extensions.py."""
+    importers = {f for f, apps in imported_apps(app).items() if "commitments" in apps}
     assert not importers
