@@ -141,10 +141,18 @@ class Point(Generic[T]):
 
 
 family_panels: Point[FamilyPanel] = Point(
-    "family_panels", order=("assistance", "fds_sessions", "graduation")
+    "family_panels", order=("assistance", "fds_sessions", "commitments", "graduation")
 )
 todo_sources: Point[TodoSource] = Point(
-    "todo_sources", order=("households", "assistance", "fds_sessions", "graduation")
+    "todo_sources",
+    order=(
+        "households",
+        "assistance",
+        "fds_sessions",
+        "commitments_month",
+        "commitments_visit",
+        "graduation",
+    ),
 )
 menu_items: Point[NavItem] = Point(
     "menu_items",
@@ -153,6 +161,7 @@ menu_items: Point[NavItem] = Point(
         "households:team_overview",
         "assistance:gap",
         "fds_sessions:group_list",
+        "commitments:month",
         "assistance:catalogue",
         "graduation:pipeline",
         "graduation:review",
@@ -160,6 +169,7 @@ menu_items: Point[NavItem] = Point(
         "graduation:form_list",
         "reports:list",
         "reports:team",
+        "commitments:team",
         "reports:district",
         "reports:runs",
         "fds_sessions:module_list",
@@ -169,7 +179,7 @@ menu_items: Point[NavItem] = Point(
     ),
 )
 demo_seeders: Point[DemoSeeder] = Point(
-    "demo_seeders", order=("assistance", "fds_sessions", "graduation", "reports")
+    "demo_seeders", order=("assistance", "fds_sessions", "commitments", "graduation", "reports")
 )
 readiness_facts: Point[ReadinessFactSource] = Point(
     "readiness_facts", order=("aid_coverage", "fds_attendance")

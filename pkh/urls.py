@@ -13,6 +13,7 @@ urlpatterns = [
     path("keluarga/", include("households.urls")),
     path("bansos/", include("assistance.urls")),
     path("p2k2/", include("fds_sessions.urls")),
+    path("komitmen/", include("commitments.urls")),
     path("graduasi/", include("graduation.urls")),
     path("impor/", include("imports.urls")),
     path("laporan/", include("reports.urls")),

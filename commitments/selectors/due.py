@@ -20,6 +20,7 @@ import calendar
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
@@ -43,6 +44,15 @@ UNKNOWN = "belum-ada"  # no enrolment recorded: place id 0
 PLACE_KINDS = (SCHOOL, FACILITY, NOT_ENROLLED)
 
 VERIFIED_STATUSES = (HouseholdStatus.ACTIVE, HouseholdStatus.SUSPENDED)
+
+
+def current_month(today: datetime.date) -> datetime.date:
+    """The month a facilitator is verifying now: last month until its entries are due
+    (``PKH_COMMITMENT_ENTRY_DUE_DAY``), this month after."""
+    this = today.replace(day=1)
+    if today.day <= settings.PKH_COMMITMENT_ENTRY_DUE_DAY:
+        return r.month_add(this, -1)
+    return this
 
 
 def month_end(month: datetime.date) -> datetime.date:

@@ -357,6 +357,9 @@ PKH_COMMITMENT_LANSIA_ITEMS = env.list("PKH_COMMITMENT_LANSIA_ITEMS", default=["
 PKH_COMMITMENT_DISABILITAS_ITEMS = env.list(
     "PKH_COMMITMENT_DISABILITAS_ITEMS", default=["care_visit"]
 )
+# The school days a month sheet suggests until the facilitator enters the school's own
+# count: the weekdays of the month on a school week of this many days (local default).
+PKH_COMMITMENT_SCHOOL_WEEK_DAYS = env.int("PKH_COMMITMENT_SCHOOL_WEEK_DAYS", default=5)
 PKH_COMMITMENT_ENTRY_DUE_DAY = env.int("PKH_COMMITMENT_ENTRY_DUE_DAY", default=10)
 PKH_COMMITMENT_HOME_VISIT_AFTER_MONTHS = env.int(
     "PKH_COMMITMENT_HOME_VISIT_AFTER_MONTHS", default=2

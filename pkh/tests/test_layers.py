@@ -89,9 +89,7 @@ def test_no_app_imports_home():
     assert not importers
 
 
-@pytest.mark.parametrize(
-    "app", ["regions", "accounts", "households", "assistance", "fds_sessions"]
-)
+@pytest.mark.parametrize("app", ["regions", "accounts", "households", "assistance", "fds_sessions"])
 def test_lower_apps_do_not_import_commitments(app):
     """The apps below commitment verification see it only through pkh/extensions.py."""
     importers = {f for f, apps in imported_apps(app).items() if "commitments" in apps}
