@@ -159,11 +159,20 @@ class Point(Generic[T]):
 
 
 family_panels: Point[FamilyPanel] = Point(
-    "family_panels", order=("assistance", "fds_sessions", "graduation", "corrections")
+    "family_panels",
+    order=("assistance", "fds_sessions", "commitments", "graduation", "corrections"),
 )
 todo_sources: Point[TodoSource] = Point(
     "todo_sources",
-    order=("households", "assistance", "fds_sessions", "graduation", "corrections"),
+    order=(
+        "households",
+        "assistance",
+        "fds_sessions",
+        "commitments_month",
+        "commitments_visit",
+        "graduation",
+        "corrections",
+    ),
 )
 menu_items: Point[NavItem] = Point(
     "menu_items",
@@ -172,6 +181,7 @@ menu_items: Point[NavItem] = Point(
         "households:team_overview",
         "assistance:gap",
         "fds_sessions:group_list",
+        "commitments:month",
         "assistance:catalogue",
         "graduation:pipeline",
         "graduation:review",
@@ -179,6 +189,7 @@ menu_items: Point[NavItem] = Point(
         "graduation:form_list",
         "reports:list",
         "reports:team",
+        "commitments:team",
         "reports:district",
         "reports:runs",
         "fds_sessions:module_list",
@@ -191,7 +202,7 @@ menu_items: Point[NavItem] = Point(
 )
 demo_seeders: Point[DemoSeeder] = Point(
     "demo_seeders",
-    order=("assistance", "fds_sessions", "graduation", "corrections", "reports"),
+    order=("assistance", "fds_sessions", "commitments", "graduation", "corrections", "reports"),
 )
 readiness_facts: Point[ReadinessFactSource] = Point(
     "readiness_facts", order=("aid_coverage", "fds_attendance")

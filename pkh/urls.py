@@ -13,6 +13,7 @@ urlpatterns = [
     path("keluarga/", include("households.urls")),
     path("bansos/", include("assistance.urls")),
     path("p2k2/", include("fds_sessions.urls")),
+    path("komitmen/", include("commitments.urls")),
     path("graduasi/", include("graduation.urls")),
     path("koreksi/", include("corrections.urls")),
     path("impor/", include("imports.urls")),

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "households",
     "assistance",
     "fds_sessions",
+    "commitments",
     "graduation",
     "corrections",
     "imports",
@@ -343,6 +344,44 @@ PKH_GRADUATION_STATEMENT_MAX_BYTES = env.int(
 PKH_CORRECTIONS_PAGE_SIZE = env.int("PKH_CORRECTIONS_PAGE_SIZE", default=25)
 PKH_CORRECTION_PHOTO_MAX_BYTES = env.int("PKH_CORRECTION_PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
 PKH_CORRECTION_PHOTO_SIZE = env.int("PKH_CORRECTION_PHOTO_SIZE", default=1600)
+# Commitment verification (docs/commitments.md). Programme rules: attendance of at least
+# 85 % of school days (DOMAIN "Obligations"); monthly weighing of under-fives; the
+# immunisation months of the national schedule (0, 1, 2, 3, 4, 9 and 18 months). Local
+# defaults the app chose, to be set by the district: which absences count against
+# attendance (all three: the literal reading of "attending 85 % of school days"), the
+# item each health component asks monthly, the day of the next month by which a month's
+# verification is due, and after how many non-compliant months a home visit is due.
+PKH_COMMITMENT_ATTENDANCE_MIN_PERCENT = env.int("PKH_COMMITMENT_ATTENDANCE_MIN_PERCENT", default=85)
+PKH_COMMITMENT_ABSENCES_COUNTED = env.list(
+    "PKH_COMMITMENT_ABSENCES_COUNTED", default=["sick", "excused", "unexcused"]
+)
+PKH_COMMITMENT_EDUCATION_COMPONENTS = env.list(
+    "PKH_COMMITMENT_EDUCATION_COMPONENTS", default=["SD", "SMP", "SMA"]
+)
+PKH_COMMITMENT_IBU_HAMIL_ITEMS = env.list(
+    "PKH_COMMITMENT_IBU_HAMIL_ITEMS", default=["antenatal_check"]
+)
+PKH_COMMITMENT_UNDER_FIVE_ITEMS = env.list("PKH_COMMITMENT_UNDER_FIVE_ITEMS", default=["weighed"])
+PKH_COMMITMENT_WEIGHING_MAX_AGE_MONTHS = env.int(
+    "PKH_COMMITMENT_WEIGHING_MAX_AGE_MONTHS", default=60
+)
+PKH_COMMITMENT_IMMUNISATION_AGES_MONTHS = env.list(
+    "PKH_COMMITMENT_IMMUNISATION_AGES_MONTHS", cast=int, default=[0, 1, 2, 3, 4, 9, 18]
+)
+PKH_COMMITMENT_OLDER_CHILD_ITEMS = env.list(
+    "PKH_COMMITMENT_OLDER_CHILD_ITEMS", default=["posyandu_visit"]
+)
+PKH_COMMITMENT_LANSIA_ITEMS = env.list("PKH_COMMITMENT_LANSIA_ITEMS", default=["care_visit"])
+PKH_COMMITMENT_DISABILITAS_ITEMS = env.list(
+    "PKH_COMMITMENT_DISABILITAS_ITEMS", default=["care_visit"]
+)
+# The school days a month sheet suggests until the facilitator enters the school's own
+# count: the weekdays of the month on a school week of this many days (local default).
+PKH_COMMITMENT_SCHOOL_WEEK_DAYS = env.int("PKH_COMMITMENT_SCHOOL_WEEK_DAYS", default=5)
+PKH_COMMITMENT_ENTRY_DUE_DAY = env.int("PKH_COMMITMENT_ENTRY_DUE_DAY", default=10)
+PKH_COMMITMENT_HOME_VISIT_AFTER_MONTHS = env.int(
+    "PKH_COMMITMENT_HOME_VISIT_AFTER_MONTHS", default=2
+)
 # Roster import (docs/imports.md).
 IMPORTS_STALE_SECONDS = env.int("IMPORTS_STALE_SECONDS", default=60)
 IMPORTS_STAGING_DAYS = env.int("IMPORTS_STAGING_DAYS", default=7)

@@ -15,6 +15,7 @@ APPS = {
     "households",
     "assistance",
     "fds_sessions",
+    "commitments",
     "graduation",
     "corrections",
     "imports",
@@ -62,6 +63,10 @@ def imported_apps(app: str) -> dict[str, set[str]]:
         # Data corrections sit on households: they change the registry through its
         # services, and reach the apps beside them only through the seam.
         ("corrections", {"pkh", "regions", "accounts", "households"}),
+        # Commitment verification sits above households and fds_sessions, beside
+        # assistance and below graduation (which may read it); it reaches the lower apps'
+        # pages only through pkh/extensions.py.
+        ("commitments", {"pkh", "regions", "accounts", "households", "fds_sessions"}),
     ],
 )
 def test_lower_apps_do_not_import_upper_ones(app, allowed):
@@ -95,4 +100,11 @@ def test_no_app_imports_home():
     importers = {
         f for app in APPS - {"home"} for f, apps in imported_apps(app).items() if "home" in apps
     }
+    assert not importers
+
+
+@pytest.mark.parametrize("app", ["regions", "accounts", "households", "assistance", "fds_sessions"])
+def test_lower_apps_do_not_import_commitments(app):
+    """The apps below commitment verification see it only through pkh/extensions.py."""
+    importers = {f for f, apps in imported_apps(app).items() if "commitments" in apps}
     assert not importers

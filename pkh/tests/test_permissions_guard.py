@@ -15,6 +15,7 @@ APPS = (
     "households",
     "assistance",
     "fds_sessions",
+    "commitments",
     "imports",
     "reports",
     "graduation",

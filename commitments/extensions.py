@@ -1,0 +1,134 @@
+"""What commitment verification adds to other apps (``pkh.extensions``): the family
+page's section, two kinds of to-do (a month not yet verified; a member non-compliant
+months in a row, for a home visit), the menu entries and the demo data."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from commitments import demo
+from commitments import rules as r
+from commitments.forms import month_key
+from commitments.selectors import compliance, due
+from commitments.selectors.panel import household_commitments
+from households.models import Household, Member
+from households.selectors import household_members
+from pkh import extensions
+from pkh.extensions import NavItem, Panel, TodoItem
+from pkh.permissions import (
+    FACILITATORS,
+    LEADS,
+    SUPERVISORS,
+    is_facilitator,
+)
+
+MAX_TODO_ITEMS = 100
+
+
+def month_todo(*, user, today: datetime.date) -> list[TodoItem]:
+    """Last month's verification, while some of it is not entered: due on
+    ``PKH_COMMITMENT_ENTRY_DUE_DAY`` of this month, overdue after."""
+    if not is_facilitator(user):
+        return []
+    month = r.month_add(today.replace(day=1), -1)
+    done = due.completeness_by_facilitator(households=due.caseload(user=user), month=month).get(
+        user.pk
+    )
+    if done is None or done.entered >= done.due:
+        return []
+    due_on = today.replace(day=min(settings.PKH_COMMITMENT_ENTRY_DUE_DAY, 28))
+    label = _("Verifikasi komitmen %(month)s: %(left)s dari %(due)s belum diisi") % {
+        "month": formats.date_format(month, "F Y"),
+        "left": done.due - done.entered,
+        "due": done.due,
+    }
+    return [
+        TodoItem(
+            kind="commitment_month",
+            kind_label=_("Verifikasi komitmen bulanan"),
+            label=label,
+            due=due_on,
+            url=f"{reverse('commitments:month')}?bulan={month_key(month)}",
+            overdue=today > due_on,
+        )
+    ]
+
+
+def visit_todo(*, user, today: datetime.date) -> list[TodoItem]:
+    """Members non-compliant ``PKH_COMMITMENT_HOME_VISIT_AFTER_MONTHS`` months in a row
+    (ending last month or this one): a home visit is due, until one is logged after the
+    last of those months."""
+    if not is_facilitator(user):
+        return []
+    length = settings.PKH_COMMITMENT_HOME_VISIT_AFTER_MONTHS
+    runs = compliance.failing_runs(
+        households=due.caseload(user=user), until=today.replace(day=1), length=length
+    )
+    if not runs:
+        return []
+    families = {
+        h["pk"]: h
+        for h in Household.objects.filter(pk__in={run.household_id for run in runs}).values(
+            "pk", "id_keluarga", "pengurus_name_cache", "last_visit_on"
+        )
+    }
+    names = dict(
+        Member.objects.filter(pk__in={run.member_id for run in runs}).values_list("pk", "name")
+    )
+    items = []
+    for run in sorted(runs, key=lambda run: run.last):
+        family = families[run.household_id]
+        after = r.month_add(run.last, 1)
+        if family["last_visit_on"] and family["last_visit_on"] >= after:
+            continue
+        items.append(
+            TodoItem(
+                kind="commitment_visit",
+                kind_label=_("Kunjungi: tidak memenuhi komitmen berturut-turut"),
+                label=_("%(name)s: %(n)s bulan berturut-turut tidak memenuhi komitmen")
+                % {"name": names.get(run.member_id, ""), "n": len(run.months)},
+                due=after,
+                url=reverse("households:detail", args=[run.household_id]),
+                household_label=family["pengurus_name_cache"] or family["id_keluarga"],
+            )
+        )
+    return items[:MAX_TODO_ITEMS]
+
+
+def family_panel(*, request, household) -> Panel | None:
+    """Each component member's last six months and what is due next."""
+    current = due.current_month(timezone.localdate())
+    rows = household_commitments(
+        household=household,
+        members=household_members(household=household),
+        current=current,
+    )
+    if not rows:
+        return None
+    return Panel(
+        title=_("Komitmen"),
+        template="commitments/family_panel.html",
+        context={
+            "rows": rows,
+            "can_edit": is_facilitator(request.user)
+            and household.facilitator_id == request.user.pk,
+        },
+    )
+
+
+def register() -> None:
+    for item in (
+        NavItem(gettext_lazy("Komitmen"), "commitments:month", (*FACILITATORS, *SUPERVISORS)),
+        NavItem(gettext_lazy("Komitmen tim"), "commitments:team", LEADS, more=True),
+    ):
+        extensions.menu_items.register(item.url_name, item)
+    extensions.todo_sources.register("commitments_month", month_todo)
+    extensions.todo_sources.register("commitments_visit", visit_todo)
+    extensions.family_panels.register("commitments", family_panel)
+    extensions.demo_seeders.register("commitments", demo.seed_commitments_demo)
