@@ -153,6 +153,7 @@ menu_items: Point[NavItem] = Point(
         "households:team_overview",
         "assistance:gap",
         "fds_sessions:group_list",
+        "field:app",
         "assistance:catalogue",
         "graduation:pipeline",
         "graduation:review",

@@ -18,6 +18,7 @@ APPS = {
     "graduation",
     "imports",
     "reports",
+    "field",
     "home",
 }
 
@@ -58,6 +59,8 @@ def imported_apps(app: str) -> dict[str, set[str]]:
     [
         ("regions", {"pkh"}),
         ("accounts", {"pkh", "regions"}),
+        # Offline field work calls the visit and attendance forms and services.
+        ("field", {"pkh", "regions", "accounts", "households", "fds_sessions"}),
     ],
 )
 def test_lower_apps_do_not_import_upper_ones(app, allowed):
@@ -81,4 +84,11 @@ def test_no_app_imports_home():
     importers = {
         f for app in APPS - {"home"} for f, apps in imported_apps(app).items() if "home" in apps
     }
+    assert not importers
+
+
+def test_nothing_below_field_imports_it():
+    """Offline field work sits above households and fds_sessions; they never read it."""
+    below = {"regions", "accounts", "households", "assistance", "fds_sessions", "graduation"}
+    importers = {f for app in below for f, apps in imported_apps(app).items() if "field" in apps}
     assert not importers
