@@ -206,12 +206,17 @@ def _attendance(*, user: User, token: uuid.UUID, data: dict) -> Applied:
         )
     if not form.is_valid():
         errors = _form_errors(form)
-        missing = [h for h in families if f"a{h.pk}" in errors]
-        reason = (
-            _("Tandai kehadiran semua keluarga (%(n)d belum ditandai).") % {"n": len(missing)}
-            if missing
-            else _("Periksa isian kehadiran.")
-        )
+        codes = {name: {e.code for e in errs} for name, errs in form.errors.as_data().items()}
+        missing = [h for h in families if "required" in codes.get(f"a{h.pk}", ())]
+        unknown = [h for h in families if "invalid_choice" in codes.get(f"a{h.pk}", ())]
+        if missing:
+            reason = _("Tandai kehadiran semua keluarga (%(n)d belum ditandai).") % {
+                "n": len(missing)
+            }
+        elif unknown:
+            reason = _("Status kehadiran tidak dikenal.")
+        else:
+            reason = _("Periksa isian kehadiran.")
         raise Refused(reason, errors)
     # Locked, then compared: a change that lands between the check and the write waits.
     session = type(session).objects.select_for_update().get(pk=session.pk)
