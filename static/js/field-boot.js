@@ -99,10 +99,11 @@
     db.records().then(function (records) {
       var n = waiting(records).length;
       if (n && !window.confirm(form.dataset.logoutConfirm.replace("%(n)s", n))) return null;
-      return db.wipe().then(function () {
-        if (navigator.serviceWorker && navigator.serviceWorker.controller) {
-          navigator.serviceWorker.controller.postMessage("wipe");
-        }
+      // The service worker goes too: the next user of this phone starts from nothing.
+      var workers = navigator.serviceWorker ? navigator.serviceWorker.getRegistrations().then(function (all) {
+        return Promise.all(all.map(function (r) { return r.unregister(); }));
+      }) : null;
+      return Promise.all([workers]).then(db.wipe).then(function () {
         form.dataset.wiped = "1";
         form.submit();
       });
