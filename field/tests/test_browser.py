@@ -95,7 +95,13 @@ def prepare(page):
     wait_until(page, "document.getElementById('snapshot-summary').textContent.includes('keluarga')")
 
 
+def home(page):
+    page.evaluate("location.hash = '#'")
+    page.wait_for_selector("#view-home:not([hidden])")
+
+
 def log_visit(page, household, notes: str):
+    home(page)
     page.click("#family-search")
     page.fill("#family-search", household.pengurus_name_cache)
     page.locator(f"[data-family='{household.pk}']").tap()
@@ -111,7 +117,7 @@ def log_visit(page, household, notes: str):
 
 
 def take_attendance(page, session, families, photo_path=None, statuses=None):
-    page.goto(page.url.split("#")[0] + "#")
+    home(page)
     page.locator(f"[data-session='{session.pk}']").tap()
     page.wait_for_selector("#view-attendance:not([hidden])")
     for household, status in (statuses or {}).items():
@@ -207,7 +213,7 @@ def _queue_visits_offline(browser, live_server, field_data, width=360):
     others = [Household.objects.get(pk=h.pk) for h in field_data["others"]]
     for n, household in enumerate(others):
         log_visit(page, household, f"Kunjungan offline {n}")
-    page.goto(page.url.split("#")[0] + "#antrean")
+    home(page)
     wait_states(page, "pending", 3)
     return context, page
 
@@ -300,7 +306,7 @@ def test_a_family_moved_away_while_offline_is_refused_and_explained(
     moved = Household.objects.get(pk=field_data["others"][0].pk)
     log_visit(page, moved, "Kunjungan sebelum pindah")
     households_transfer(households=[moved.pk], to_facilitator=other_facilitator, by=admin_user)
-    page.goto(page.url.split("#")[0] + "#antrean")
+    home(page)
     context.set_offline(False)
     wait_states(page, "refused", 1)
     record = page.locator("[data-record][data-state='refused']")
