@@ -182,6 +182,7 @@ menu_items: Point[NavItem] = Point(
         "assistance:gap",
         "fds_sessions:group_list",
         "commitments:month",
+        "field:app",
         "assistance:catalogue",
         "graduation:pipeline",
         "graduation:review",

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "corrections",
     "imports",
     "reports",
+    # Offline field work: above households and fds_sessions, whose services it calls.
+    "field",
     "home",
 ]
 
@@ -219,7 +221,11 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        # blob: the offline attendance screen previews the photo resized on the phone.
+        "img-src": [SELF, "data:", "blob:"],
+        # The offline service worker (/sw.js) and the web app manifest, both same-origin.
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
         "object-src": [NONE],
         "frame-ancestors": [NONE],
         "base-uri": [SELF],
@@ -323,6 +329,16 @@ PKH_FILTER_MAX_CHOICES = env.int("PKH_FILTER_MAX_CHOICES", default=500)
 PKH_FDS_PHOTO_MAX_BYTES = env.int("PKH_FDS_PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
 PKH_FDS_PHOTO_SIZE = env.int("PKH_FDS_PHOTO_SIZE", default=1600)
 PKH_FDS_THUMBNAIL_SIZE = env.int("PKH_FDS_THUMBNAIL_SIZE", default=320)
+# Offline field work (docs/offline.md), local defaults: the most records one sync
+# request may carry (a larger batch is refused whole), the largest photo accepted from
+# the phone after it resized it (bytes) and the longest side it resizes to (px), and
+# which planned P2K2 sessions the phone stores (days back and ahead of today, at most N).
+PKH_FIELD_SYNC_BATCH_MAX = env.int("PKH_FIELD_SYNC_BATCH_MAX", default=50)
+PKH_FIELD_PHOTO_MAX_BYTES = env.int("PKH_FIELD_PHOTO_MAX_BYTES", default=1024 * 1024)
+PKH_FIELD_PHOTO_SIDE = env.int("PKH_FIELD_PHOTO_SIDE", default=1280)
+PKH_FIELD_SESSIONS_DAYS_BACK = env.int("PKH_FIELD_SESSIONS_DAYS_BACK", default=14)
+PKH_FIELD_SESSIONS_DAYS_AHEAD = env.int("PKH_FIELD_SESSIONS_DAYS_AHEAD", default=31)
+PKH_FIELD_SESSIONS_MAX = env.int("PKH_FIELD_SESSIONS_MAX", default=20)
 # Graduation: readiness classes by assessment score (percent of the form's maximum),
 # the yearly self-graduation target per facilitator (Kemensos 2025: 10), how recent an
 # assessment a proposal needs, and the signed statement's upload limit. Statements are

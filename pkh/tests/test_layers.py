@@ -20,6 +20,7 @@ APPS = {
     "corrections",
     "imports",
     "reports",
+    "field",
     "home",
 }
 
@@ -67,6 +68,8 @@ def imported_apps(app: str) -> dict[str, set[str]]:
         # assistance and below graduation (which may read it); it reaches the lower apps'
         # pages only through pkh/extensions.py.
         ("commitments", {"pkh", "regions", "accounts", "households", "fds_sessions"}),
+        # Offline field work calls the visit and attendance forms and services.
+        ("field", {"pkh", "regions", "accounts", "households", "fds_sessions"}),
     ],
 )
 def test_lower_apps_do_not_import_upper_ones(app, allowed):
@@ -107,4 +110,8 @@ def test_no_app_imports_home():
 def test_lower_apps_do_not_import_commitments(app):
     """The apps below commitment verification see it only through pkh/extensions.py."""
     importers = {f for f, apps in imported_apps(app).items() if "commitments" in apps}
+def test_nothing_below_field_imports_it():
+    """Offline field work sits above households and fds_sessions; they never read it."""
+    below = {"regions", "accounts", "households", "assistance", "fds_sessions", "graduation"}
+    importers = {f for app in below for f, apps in imported_apps(app).items() if "field" in apps}
     assert not importers

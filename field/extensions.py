@@ -1,0 +1,15 @@
+"""What offline field work adds to the shared pages (``pkh.extensions``): its menu entry."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy
+
+from pkh import extensions
+from pkh.extensions import NavItem
+from pkh.permissions import FACILITATORS
+
+
+def register() -> None:
+    extensions.menu_items.register(
+        "field:app", NavItem(gettext_lazy("Offline"), "field:app", FACILITATORS)
+    )
