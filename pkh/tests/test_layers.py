@@ -12,6 +12,8 @@ APPS = {
     "pkh",
     "regions",
     "accounts",
+    "notifications",
+    "complaints",
     "households",
     "assistance",
     "fds_sessions",
@@ -58,6 +60,8 @@ def imported_apps(app: str) -> dict[str, set[str]]:
     [
         ("regions", {"pkh"}),
         ("accounts", {"pkh", "regions"}),
+        # Just above accounts, so that every app may notify a user.
+        ("notifications", {"pkh", "regions", "accounts"}),
     ],
 )
 def test_lower_apps_do_not_import_upper_ones(app, allowed):

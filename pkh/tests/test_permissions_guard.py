@@ -19,6 +19,8 @@ APPS = (
     "reports",
     "graduation",
     "home",
+    "notifications",
+    "complaints",
     "pkh",
 )
 
