@@ -22,7 +22,7 @@ from graduation import demo
 from graduation.selectors.family import family_summary
 from graduation.selectors.monitoring import monitoring_due
 from pkh import extensions
-from pkh.extensions import NavItem, Panel, ReadinessFact, TodoItem
+from pkh.extensions import DigestLine, NavItem, Panel, ReadinessFact, TodoItem
 from pkh.permissions import ADMINS, FACILITATORS, SUPERVISORS, is_facilitator, is_owner
 
 ATTENDANCE_WINDOW_DAYS = 365
@@ -109,6 +109,19 @@ def monitoring_visits(*, user, today: datetime.date) -> list[TodoItem]:
     ]
 
 
+def proposals_waiting(*, user) -> list[DigestLine]:
+    """The weekly digest's line (``notifications``): proposals waiting for a decision in
+    the user's scope. A count and a link only. 1 query."""
+    from graduation.models import GraduationProposal, ProposalStatus
+    from pkh.scoping import household_scope_q
+
+    count = GraduationProposal.objects.filter(
+        household_scope_q(user, "household__"), status=ProposalStatus.PENDING
+    ).count()
+    url = reverse("graduation:proposal_list") + f"?status={ProposalStatus.PENDING}"
+    return [DigestLine(label=_("Usulan graduasi menunggu keputusan"), count=count, url=url)]
+
+
 def register() -> None:
     for item in (
         NavItem(gettext_lazy("Graduasi"), "graduation:pipeline", FACILITATORS),
@@ -128,3 +141,4 @@ def register() -> None:
     extensions.readiness_facts.register("fds_attendance", fds_attendance)
     extensions.todo_sources.register("graduation", monitoring_visits)
     extensions.demo_seeders.register("graduation", demo.seed_graduation_demo)
+    extensions.digest_sections.register("graduation", proposals_waiting)

@@ -12,6 +12,8 @@ points, their signatures and the order of their contributions are all here:
 * ``demo_seeders`` (``DemoSeeder``): what ``seed_demo`` runs after the demo households.
 * ``readiness_facts`` (``ReadinessFactSource``): figures beside readiness in the
   graduation panel (aid coverage, P2K2 attendance).
+* ``digest_sections`` (``DigestSection``): the lines of the weekly email digest to
+  supervisors and admins (``notifications``): counts and links only, never a name.
 * ``families_changed_reactions`` (``FamiliesChangedReaction``): what keeps the upper
   apps' own data in step after families or members are written. Every write to
   ``Household`` or ``Member`` calls ``families_changed()`` after it, inside its
@@ -83,6 +85,15 @@ class ReadinessFact:
     warning: bool = False  # highlight (e.g. attendance below the expected level)
 
 
+@dataclass(frozen=True)
+class DigestLine:
+    """One line of the weekly digest: a count and the page that lists those items."""
+
+    label: str  # already translated, e.g. "Pengaduan lewat tenggat"; never personal data
+    count: int
+    url: str  # a path inside the site ("/pengaduan/?status=overdue"); made absolute in the email
+
+
 class FamilyPanel(Protocol):
     """A section of the family page, or ``None`` when there is nothing to show."""
 
@@ -105,6 +116,13 @@ class ReadinessFactSource(Protocol):
     """One figure beside readiness, or ``None``; never an invented number."""
 
     def __call__(self, *, household: Household, user: User) -> ReadinessFact | None: ...
+
+
+class DigestSection(Protocol):
+    """What waits for ``user`` (a supervisor or an admin), as digest lines; an empty list
+    for roles or users it does not concern. Counts only: no NIK, no family name."""
+
+    def __call__(self, *, user: User) -> list[DigestLine]: ...
 
 
 class FamiliesChangedReaction(Protocol):
@@ -208,6 +226,9 @@ demo_seeders: Point[DemoSeeder] = Point(
 readiness_facts: Point[ReadinessFactSource] = Point(
     "readiness_facts", order=("aid_coverage", "fds_attendance")
 )
+# Each app that has something waiting for supervisors and admins names itself here
+# (complaints, corrections, ...) and registers a ``DigestSection``.
+digest_sections: Point[DigestSection] = Point("digest_sections", order=("graduation",))
 families_changed_reactions: Point[FamiliesChangedReaction] = Point(
     "families_changed_reactions", order=("assistance", "fds_sessions")
 )

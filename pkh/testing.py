@@ -43,7 +43,14 @@ def worker_env() -> dict[str, str]:
         # The same storage as the test process (as workers share it with web servers).
         "PKH_TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "PKH_TEST_PRIVATE_MEDIA_ROOT": str(settings.PKH_PRIVATE_MEDIA_ROOT),
+        # Where the worker's emails go (file backend, pkh/settings/worker_test.py).
+        "PKH_TEST_EMAIL_DIR": str(worker_email_dir()),
     }
+
+
+def worker_email_dir() -> Path:
+    """The folder a real worker writes its emails to, one file per connection."""
+    return Path(settings.MEDIA_ROOT) / "sent-email"
 
 
 @contextmanager

@@ -11,6 +11,7 @@ urlpatterns = [
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("bahasa/", login_not_required(set_language), name="set_language"),
     path("akun/", include("accounts.urls")),
+    path("notifikasi/", include("notifications.urls")),
     path("keluarga/", include("households.urls")),
     path("bansos/", include("assistance.urls")),
     path("p2k2/", include("fds_sessions.urls")),

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     # Project apps; dependencies point down this list (regions is the base).
     "regions",
     "accounts",
+    # In-app notifications and the weekly digest: any app above accounts may notify.
+    "notifications",
     "households",
     "assistance",
     "fds_sessions",
@@ -271,6 +273,22 @@ PKH_REPORT_STALL_MINUTES = env.int("PKH_REPORT_STALL_MINUTES", default=30)
 # write transaction, so a test can kill the worker there. Always 0 in real use.
 PKH_REPORT_PAUSE_BEFORE_COMMIT = 0.0
 
+# Email (notifications app, docs/complaints.md). EMAIL_URL picks the backend: the default
+# consolemail:// prints each email on the worker's console; smtp://user:pass@host:587 or
+# smtp+tls://... sends for real. The links in emails start with PKH_SITE_URL.
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env(
+    "DJANGO_DEFAULT_FROM_EMAIL", default="Pendamping PKH <pendamping@localhost>"
+)
+PKH_SITE_URL = env("PKH_SITE_URL", default="http://127.0.0.1:8000")
+# The weekly digest: day (crontab day_of_week, 1 = Monday) and hour; a user is sent at most
+# one digest per PKH_DIGEST_MIN_INTERVAL_HOURS, so a rerun of the task sends nothing twice.
+# Local defaults (the programme sets no schedule).
+PKH_DIGEST_WEEKDAY = env.int("PKH_DIGEST_WEEKDAY", default=1)
+PKH_DIGEST_HOUR = env.int("PKH_DIGEST_HOUR", default=7)
+PKH_DIGEST_MIN_INTERVAL_HOURS = env.int("PKH_DIGEST_MIN_INTERVAL_HOURS", default=6 * 24)
+
 _quarter_months = sorted((PKH_QUARTER_FIRST_MONTH - 1 + 3 * k) % 12 + 1 for k in range(4))
 CELERY_BEAT_SCHEDULE = {
     # Runs at PKH_REPORT_RUN_HOUR:00 (CELERY_TIMEZONE) on the first day of each quarter,
@@ -308,6 +326,12 @@ CELERY_BEAT_SCHEDULE = {
     "assistance-eligibility-nightly": {
         "task": "assistance.tasks.aid_eligibility_refresh_all",
         "schedule": crontab(hour=1, minute=30),
+    },
+    # Every week, on PKH_DIGEST_WEEKDAY (0 = Sunday, 1 = Monday, ...) at PKH_DIGEST_HOUR:00
+    # (CELERY_TIMEZONE): the email digest to supervisors and admins (notifications app).
+    "notifications-weekly-digest": {
+        "task": "notifications.tasks.weekly_digest_send",
+        "schedule": crontab(minute=0, hour=PKH_DIGEST_HOUR, day_of_week=PKH_DIGEST_WEEKDAY),
     },
     # Every night at 03:15: delete expired logins (sessions live in the database, which
     # keeps them until someone deletes them).

@@ -16,3 +16,4 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Query-count tests must not depend on how slow the machine is: a session write every
 # minute would add queries to a request made more than a minute after the previous one.
 PKH_SESSION_ACTIVITY_RESOLUTION = 60 * 60
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

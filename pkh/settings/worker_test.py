@@ -17,3 +17,6 @@ IMPORTS_DERIVED_FAIL_ONCE_PATH = env("IMPORTS_DERIVED_FAIL_ONCE_PATH", default="
 # a file uploaded through the test server must be found by the worker.
 MEDIA_ROOT = env("PKH_TEST_MEDIA_ROOT", default=MEDIA_ROOT)
 PKH_PRIVATE_MEDIA_ROOT = env("PKH_TEST_PRIVATE_MEDIA_ROOT", default=PKH_PRIVATE_MEDIA_ROOT)
+# Emails sent by the worker land as files where the test reads them (pkh/testing.py).
+EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_FILE_PATH = env("PKH_TEST_EMAIL_DIR", default=str(MEDIA_ROOT) + "/sent-email")

@@ -43,6 +43,7 @@ POINTS = (
     extensions.demo_seeders,
     extensions.readiness_facts,
     extensions.families_changed_reactions,
+    extensions.digest_sections,
 )
 
 

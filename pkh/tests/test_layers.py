@@ -12,6 +12,8 @@ APPS = {
     "pkh",
     "regions",
     "accounts",
+    "notifications",
+    "complaints",
     "households",
     "assistance",
     "fds_sessions",
@@ -70,6 +72,8 @@ def imported_apps(app: str) -> dict[str, set[str]]:
         ("commitments", {"pkh", "regions", "accounts", "households", "fds_sessions"}),
         # Offline field work calls the visit and attendance forms and services.
         ("field", {"pkh", "regions", "accounts", "households", "fds_sessions"}),
+        # Just above accounts, so that every app may notify a user.
+        ("notifications", {"pkh", "regions", "accounts"}),
     ],
 )
 def test_lower_apps_do_not_import_upper_ones(app, allowed):
@@ -110,6 +114,9 @@ def test_no_app_imports_home():
 def test_lower_apps_do_not_import_commitments(app):
     """The apps below commitment verification see it only through pkh/extensions.py."""
     importers = {f for f, apps in imported_apps(app).items() if "commitments" in apps}
+    assert not importers
+
+
 def test_nothing_below_field_imports_it():
     """Offline field work sits above households and fds_sessions; they never read it."""
     below = {"regions", "accounts", "households", "assistance", "fds_sessions", "graduation"}

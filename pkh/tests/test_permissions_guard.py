@@ -21,6 +21,8 @@ APPS = (
     "graduation",
     "corrections",
     "home",
+    "notifications",
+    "complaints",
     "pkh",
 )
 
