@@ -161,6 +161,9 @@ def compliance_by_component(
     return dict(rates)
 
 
+RUN_LOOKBACK_MONTHS = 12
+
+
 @dataclass(frozen=True)
 class FailingRun:
     member_id: int
@@ -181,8 +184,9 @@ def failing_runs(
 ) -> list[FailingRun]:
     """Members non-compliant (any component) in ``length`` or more consecutive months,
     the run ending in ``until`` or the month before (a month not yet entered does not
-    hide a run that ended just before it). One query; only failing rows are read."""
-    start = r.month_add(until, -length)
+    hide a run that ended just before it); a run is read back at most
+    ``RUN_LOOKBACK_MONTHS``. One query; only failing rows are read."""
+    start = r.month_add(until, -max(length, RUN_LOOKBACK_MONTHS))
     rows = (
         entries_with_verdict(
             VerificationEntry.objects.filter(

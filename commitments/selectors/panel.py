@@ -91,8 +91,8 @@ def household_commitments(
                 for m in months
             ],
         )
-        nxt = next((m for m, v in row.months if v == Verdict.NOT_ENTERED), None)
-        row.next_month = nxt or r.month_add(current, 1)
+        entered_now = row.months[-1][1] != Verdict.NOT_ENTERED
+        row.next_month = r.month_add(current, 1) if entered_now else current
         if sector == Sector.EDUCATION:
             row.next_asks = _("hadir minimal %(p)s%% hari sekolah") % {
                 "p": rules.attendance_min_percent
