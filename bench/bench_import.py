@@ -1,32 +1,34 @@
-"""Roster import benchmark (PostgreSQL only).
+"""Roster import benchmark (PostgreSQL only): linear cost, the registry part against
+its floor, and the peer.
 
-    createdb -h 127.0.0.1 -U postgres pkh_imports
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/pkh_imports \
-        .venv/bin/python bench/bench_import.py [--families 100000] [--small 25000]
-        [--seed-families 200000]
+    createdb -h 127.0.0.1 -U postgres bench_import_a
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_import_a \\
+        .venv/bin/python bench/bench_import.py [--sizes 10000,50000,100000,400000]
+        [--generators tidy,field] [--seed-families 200000] [--peer-sizes 100000]
+        [--template bench_import_tpl200k] [--out bench/out/import]
 
-With ``IMPORTS_SQL_TIMING=1`` in the environment each import logs the time of every
-statement and step; the log of each run is written next to its CSV (``*.stderr``), and
-the benchmark prints its steps and the **floor**: the two plain ``INSERT ... SELECT``
-statements that put the new families and members into the registry (no validation,
-no audit rows, no aid rows, no foreign-key checks), each as a multiple of the same
-run's COPY. A 10x-COPY import cannot take less than those two statements.
-
-1. Seeds the registry with ``bench/seed.py`` (200,000 families, ~800,000 members, with
-   their audit trail, in Kabupaten Bantul 34.02; idempotent).
-2. Generates two rosters of new families with ``bench/gen_roster.py``: ``--small`` and
-   ``--families`` families (~4 members each, 2% rejected rows of mixed kinds), using
-   the seeded facilitators and villages.
-3. Baseline, in the same run: PostgreSQL's own COPY of the same CSV into a plain
-   20-column text table.
-4. Imports each roster with ``manage.py import_roster --skip-invalid --json`` in its own
-   process (validation, deduplication and the write included) and reports wall time,
-   rows/s and that process's peak RSS (from ``wait4``); then the big file again (every
-   family unchanged).
-
-Families created by step 4 are deleted at the start of the next run (then the tables they
-were in are vacuumed and the staging tables emptied), so the benchmark can be repeated on
-the same database with the same figures.
+1. Seeds the registry once with ``bench/seed.py`` (``--seed-families``: 200,000 families
+   with their members and audit trail) and keeps a copy of that database as the
+   template ``--template`` (made once, ``createdb -T``; drop it to seed again).
+2. For every generator (``tidy``: ``bench/gen_roster.py``; ``field``:
+   ``bench/gen_roster_field.py``, whose expected counts are compared with the import's)
+   and every size (families): the database is made again from the template (every
+   import goes into the same registry of 200,000), the roster is generated (kept in
+   ``--out``), PostgreSQL's own COPY of the file into a plain text table is timed, then
+   ``manage.py import_roster --skip-invalid --json`` runs in its own process with
+   ``IMPORTS_SQL_TIMING=1``: wall time, that process's peak RSS (wait4), each step. The
+   **registry part** is the wall time without the derived steps (``roster_aid_apply``,
+   ``families_changed``: aid rows and FDS periods, which the fix-derived branch moves
+   to a follow-up task): read, check, dedupe, write, commit.
+3. The **floor** in the same run: the families and members that import wrote, copied
+   with new keys by COPY straight into the registry tables (indexes, triggers, the
+   trigram merge, the deferred foreign-key checks), rolled back: what
+   ``bench/floor_registry.sql`` does, for this import's rows.
+4. The **peer** (``--peer-sizes``): the same file with django-import-export
+   (``bench/peer_import_export.py``, in ``bench/.peer-venv``, created here if missing)
+   into a fresh copy of the same registry.
+5. A table: time per 1,000 rows for each size, the largest size's per-row cost over
+   the smallest's (goal <= 1.3), rows/s, and the ratios to the COPY and the floor.
 """
 
 from __future__ import annotations
@@ -269,42 +271,317 @@ def summarise(log: str, copy_seconds: float, *, created: int) -> None:
     )
 
 
+PREFIXES = {"tidy": "0035", "field": "0037"}
+DERIVED_STEPS = ("roster_aid_apply", "families_changed")
+HOUSEHOLD_COLUMNS = (
+    "id_keluarga, no_kk, address, rt, rw, phone, status, status_date, status_reason, "
+    "exit_type, year_joined, welfare_decile, last_visit_on, created_at, updated_at, "
+    "facilitator_id, fds_group_id, village_id, pengurus_name_cache, component_mask"
+)
+MEMBER_COLUMNS = (
+    "nik, name, name_normalized, sex, birth_date, relationship, is_pengurus, disability, "
+    "school_level, left_on, left_reason, created_at, updated_at, household_id"
+)
+
+
+def server(*args: str) -> None:
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    base = ["-h", db.get("HOST") or "127.0.0.1", "-U", db.get("USER") or "postgres"]
+    subprocess.run([args[0], *base, *args[1:]], check=True, capture_output=True)
+
+
+def restore(connection, template: str) -> None:
+    """The benchmark database made again from the seeded template."""
+    name = connection.settings_dict["NAME"]
+    connection.close()
+    server("dropdb", "--if-exists", name)
+    server("createdb", "-T", template, name)
+
+
+def ensure_template(connection, template: str, seed_families: int) -> None:
+    with connection.cursor() as c:
+        c.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template])
+        exists = c.fetchone()
+    if exists:
+        return
+    prepare(seed_families)
+    connection.close()
+    server("createdb", "-T", connection.settings_dict["NAME"], template)
+
+
+def facilitator_names() -> list[str]:
+    from accounts.models import Role, User
+
+    return list(
+        User.objects.filter(role=Role.FACILITATOR, is_active=True)
+        .order_by("username")
+        .values_list("username", flat=True)[:50]
+    )
+
+
+def roster_file(out: Path, generator: str, families: int, facilitators: list[str]):
+    """The roster (kept in ``out``: made once per generator and size), its row count and,
+    for the field generator, its expected counts."""
+    path = out / f"{generator}-{families}.csv"
+    expected_path = Path(str(path) + ".expected.json")
+    if generator == "tidy":
+        if not path.exists():
+            generate(
+                str(path), families, part=1, prefix=PREFIXES["tidy"], facilitators=facilitators
+            )
+        with open(path, encoding="utf-8-sig") as f:
+            rows = sum(1 for _ in f) - 1
+        return path, rows, None
+    if not expected_path.exists():
+        from bench.gen_roster_field import generate as field
+
+        field(str(path), families, prefix=PREFIXES["field"], facilitators=facilitators)
+    expected = json.loads(expected_path.read_text())
+    return path, expected["rows"], expected
+
+
+def copy_file_baseline(connection, path: Path) -> float:
+    """Seconds PostgreSQL's COPY takes to load the CSV into a plain text table."""
+    with open(path, encoding="utf-8-sig") as f:
+        header = f.readline()
+    delimiter = ";" if header.count(";") > header.count(",") else ","
+    width = len(header.split(delimiter))
+    columns = ", ".join(f"c{i} text" for i in range(width))
+    with connection.cursor() as c:
+        c.execute(
+            f"DROP TABLE IF EXISTS bench_copy_baseline; CREATE TABLE bench_copy_baseline ({columns})"
+        )
+    with open(path, encoding="utf-8-sig") as f, connection.cursor() as c:
+        started = time.perf_counter()
+        c.copy_expert(
+            f"COPY bench_copy_baseline FROM STDIN WITH (FORMAT csv, DELIMITER '{delimiter}', HEADER true)",
+            f,
+        )
+        elapsed = time.perf_counter() - started
+    with connection.cursor() as c:
+        c.execute("DROP TABLE bench_copy_baseline")
+    return elapsed
+
+
+def floor_seconds(connection, prefix: str) -> tuple[float, int, int]:
+    """bench/floor_registry.sql for this import's rows: their copies (new keys) loaded by
+    COPY straight into the registry tables, the trigram pending list merged, the deferred
+    foreign keys checked; rolled back. Returns seconds, households, members."""
+
+    like = prefix + "%"
+    with tempfile.TemporaryFile("w+") as households, tempfile.TemporaryFile("w+") as members:
+        return _floor(connection, like, households, members)
+
+
+def _floor(connection, like: str, households, members) -> tuple[float, int, int]:
+    from django.db import transaction
+
+    with connection.cursor() as c:
+        c.copy_expert(
+            c.mogrify(
+                f"COPY (SELECT '9' || substr(id_keluarga, 2), {HOUSEHOLD_COLUMNS.split(', ', 1)[1]} "
+                "FROM households_household WHERE id_keluarga LIKE %s) TO STDOUT",
+                [like],
+            ).decode(),
+            households,
+        )
+        c.copy_expert(
+            c.mogrify(
+                "COPY (SELECT '9' || substr(m.nik, 2), m.name, m.name_normalized, m.sex, "
+                "m.birth_date, m.relationship, false, m.disability, m.school_level, m.left_on, "
+                "m.left_reason, m.created_at, m.updated_at, m.household_id FROM households_member m "
+                "JOIN households_household h ON h.id = m.household_id WHERE h.id_keluarga LIKE %s) "
+                "TO STDOUT",
+                [like],
+            ).decode(),
+            members,
+        )
+    households.seek(0)
+    members.seek(0)
+    n_households = sum(1 for _ in households)
+    n_members = sum(1 for _ in members)
+    households.seek(0)
+    members.seek(0)
+    with transaction.atomic(), connection.cursor() as c:
+        c.execute("SET LOCAL jit = off")
+        c.execute("SET LOCAL gin_pending_list_limit = '256MB'")
+        started = time.perf_counter()
+        c.copy_expert(f"COPY households_household ({HOUSEHOLD_COLUMNS}) FROM STDIN", households)
+        c.copy_expert(f"COPY households_member ({MEMBER_COLUMNS}) FROM STDIN", members)
+        c.execute("SELECT gin_clean_pending_list('member_name_trgm'::regclass)")
+        c.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        elapsed = time.perf_counter() - started
+        transaction.set_rollback(True)
+    return elapsed, n_households, n_members
+
+
+def top_steps(log: str) -> dict[str, float]:
+    """The top-level steps of an IMPORTS_SQL_TIMING log (stage, check_file, ...)."""
+    steps: dict[str, float] = {}
+    for line in Path(log).read_text(errors="replace").splitlines():
+        match = TIMING.search(line)
+        if not match or not match.group(2).startswith("[step] "):
+            continue
+        name = match.group(2)[7:].split(" ")[0]
+        if "." in name or match.group(2).startswith(NESTED):
+            continue
+        steps[name] = steps.get(name, 0.0) + float(match.group(1))
+    return steps
+
+
+def run_peer(path: Path) -> dict:
+    python = ROOT / "bench" / ".peer-venv" / "bin" / "python"
+    ensure_peer_venv(python)
+    env = {**os.environ, "DJANGO_DEBUG": "false", "DJANGO_LOG_LEVEL": "WARNING"}
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [str(python), "bench/peer_import_export.py", str(path), "--by", "bench_admin"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    out, err = proc.stdout.read(), proc.stderr.read()
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    try:
+        result = json.loads(out.decode().strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        sys.exit(f"peer failed (status {status}):\n{out.decode()}\n{err.decode()[-3000:]}")
+    result["wall_seconds"] = time.perf_counter() - started
+    result["peak_rss_mb"] = usage.ru_maxrss / 1024
+    return result
+
+
+PEER_PACKAGE = "django-import-export==4.4.3"
+
+
+def ensure_peer_venv(python: Path) -> None:
+    """bench/.peer-venv: its own environment, seeing the app's packages through a .pth
+    file, with django-import-export installed into it alone (gitignored)."""
+    if python.exists():
+        check = subprocess.run([str(python), "-c", "import import_export"], capture_output=True)
+        if check.returncode == 0:
+            return
+    venv = python.parent.parent
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=False)
+    if not (venv / "bin" / "pip").exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    import django
+
+    app_site = Path(django.__file__).resolve().parent.parent
+    for site in venv.glob("lib/python*/site-packages"):
+        (site / "app-venv.pth").write_text(str(app_site) + "\n")
+    subprocess.run([str(venv / "bin" / "pip"), "install", "-q", PEER_PACKAGE], check=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Roster import benchmark (PostgreSQL)")
-    parser.add_argument("--families", type=int, default=100_000)
+    parser.add_argument(
+        "--sizes", default="10000,50000,100000,400000", help="families, comma-separated"
+    )
+    parser.add_argument("--generators", default="tidy,field")
     parser.add_argument("--seed-families", type=int, default=200_000)
-    parser.add_argument("--small", type=int, default=25_000, help="0: skip the small file")
+    parser.add_argument("--peer-sizes", default="100000", help="'' for no peer run")
+    parser.add_argument("--template", default="bench_import_tpl200k")
+    parser.add_argument("--out", default=str(ROOT / "bench" / "out" / "import"))
     args = parser.parse_args()
+    os.environ["IMPORTS_SQL_TIMING"] = "1"
+    os.environ.setdefault("PKH_PRIVATE_MEDIA_ROOT", tempfile.mkdtemp(prefix="bench-import-media-"))
+    sizes = [int(x) for x in args.sizes.split(",") if x]
+    peer_sizes = {int(x) for x in args.peer_sizes.split(",") if x}
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
     connection = django_setup()
-    facilitators = prepare(args.seed_families)
+    ensure_template(connection, args.template, args.seed_families)
+    restore(connection, args.template)
     from households.models import Household, Member
 
-    tmp = Path(tempfile.mkdtemp(prefix="bench-import-"))
-    delete_families(connection, BIG_PREFIX)
-    delete_families(connection, SMALL_PREFIX)
     print(
-        f"registry: {Household.objects.count()} families, {Member.objects.count()} members",
+        f"registry (template {args.template}): {Household.objects.count()} families, "
+        f"{Member.objects.count()} members; 2 cores shared with other work, load average "
+        + ", ".join(f"{x:.2f}" for x in os.getloadavg()),
         flush=True,
     )
-    small, big = str(tmp / "small.csv"), str(tmp / "big.csv")
-    n_small = (
-        generate(small, args.small, part=2, prefix=SMALL_PREFIX, facilitators=facilitators)
-        if args.small
-        else 0
-    )
-    n_big = generate(big, args.families, part=1, prefix=BIG_PREFIX, facilitators=facilitators)
+    facilitators = facilitator_names()
+    table = []
+    for generator in args.generators.split(","):
+        for families in sizes:
+            path, rows, expected = roster_file(out, generator, families, facilitators)
+            restore(connection, args.template)
+            copy = copy_file_baseline(connection, path)
+            connection.close()
+            result = run_import(str(path))
+            steps = top_steps(result["stderr"])
+            derived = sum(steps.get(name, 0.0) for name in DERIVED_STEPS)
+            registry = result["wall_seconds"] - derived
+            floor, fh, fm = floor_seconds(connection, PREFIXES[generator])
+            check = ""
+            if expected:
+                keys = ("rows", "rows_rejected", "households_created", "households_skipped",
+                        "members_created", "warnings")  # fmt: skip
+                wrong = {k: (result[k], expected[k]) for k in keys if result[k] != expected[k]}
+                check = "expected counts: " + ("equal" if not wrong else f"DIFFER {wrong}")
+            row = {
+                "generator": generator,
+                "families": families,
+                "rows": rows,
+                "wall": result["wall_seconds"],
+                "registry": registry,
+                "derived": derived,
+                "copy": copy,
+                "floor": floor,
+                "rss": result["peak_rss_mb"],
+                "steps": steps,
+                "peer": None,
+            }
+            print(
+                f"{generator} {families} families / {rows} rows: wall {row['wall']:.1f} s, "
+                f"registry part {registry:.1f} s ({rows / registry:,.0f} rows/s, "
+                f"{1000 * registry / rows:.3f} s per 1,000 rows), derived {derived:.1f} s; "
+                f"COPY {copy:.2f} s (registry part {registry / copy:.0f}x); floor {floor:.1f} s "
+                f"for {fh} households + {fm} members (registry part {registry / floor:.2f}x); "
+                f"peak RSS {row['rss']:.0f} MB; {check}; load average "
+                + ", ".join(f"{x:.2f}" for x in os.getloadavg()),
+                flush=True,
+            )
+            print("  steps: " + ", ".join(f"{k} {v:.1f} s" for k, v in steps.items()), flush=True)
+            if families in peer_sizes:
+                restore(connection, args.template)
+                connection.close()
+                peer = run_peer(path)
+                row["peer"] = peer
+                print(
+                    f"  peer django-import-export: households {peer['households_seconds']:.1f} s "
+                    f"+ members {peer['members_seconds']:.1f} s = {peer['seconds']:.1f} s "
+                    f"({rows / peer['seconds']:,.0f} rows/s; errors {peer['households_errors']} + "
+                    f"{peer['members_errors']}), peak RSS {peer['peak_rss_mb']:.0f} MB; the "
+                    f"registry part is {registry / peer['seconds']:.2f}x the peer's time",
+                    flush=True,
+                )
+            table.append(row)
     print(
-        f"files: small {args.small} families / {n_small} rows / "
-        f"{os.path.getsize(small) / 1e6 if n_small else 0:.1f} MB; big {args.families} families / {n_big} rows / "
-        f"{os.path.getsize(big) / 1e6:.1f} MB",
-        flush=True,
+        "\ngenerator  families      rows  s/1000 rows (registry part)  s/1000 rows (wall)  rows/s  xCOPY  xfloor  RSS MB"
     )
-    if args.small:
-        copy_small = copy_baseline(connection, small)
-        report("small import", run_import(small), copy_small)
-    copy_big = copy_baseline(connection, big)
-    report("big import", run_import(big), copy_big)
-    report("big import again (all unchanged)", run_import(big), copy_big)
+    for row in table:
+        print(
+            f"{row['generator']:9} {row['families']:9} {row['rows']:9} "
+            f"{1000 * row['registry'] / row['rows']:27.3f} {1000 * row['wall'] / row['rows']:19.3f} "
+            f"{row['rows'] / row['registry']:7,.0f} {row['registry'] / row['copy']:6.0f} "
+            f"{row['registry'] / row['floor']:7.2f} {row['rss']:7.0f}"
+        )
+    for generator in args.generators.split(","):
+        runs = [r for r in table if r["generator"] == generator]
+        if len(runs) > 1:
+            small, big = runs[0], runs[-1]
+            per = lambda r, k: r[k] / r["rows"]  # noqa: E731
+            print(
+                f"{generator}: per-row cost of {big['families']} over {small['families']} families: "
+                f"registry part {per(big, 'registry') / per(small, 'registry'):.2f}x, "
+                f"wall {per(big, 'wall') / per(small, 'wall'):.2f}x (goal <= 1.3)"
+            )
+    (out / "results.json").write_text(json.dumps(table, indent=1, default=str))
     connection.close()
 
 
