@@ -159,10 +159,11 @@ class Point(Generic[T]):
 
 
 family_panels: Point[FamilyPanel] = Point(
-    "family_panels", order=("assistance", "fds_sessions", "graduation")
+    "family_panels", order=("assistance", "fds_sessions", "graduation", "complaints")
 )
 todo_sources: Point[TodoSource] = Point(
-    "todo_sources", order=("households", "assistance", "fds_sessions", "graduation")
+    "todo_sources",
+    order=("households", "assistance", "fds_sessions", "graduation", "complaints"),
 )
 menu_items: Point[NavItem] = Point(
     "menu_items",
@@ -176,6 +177,8 @@ menu_items: Point[NavItem] = Point(
         "graduation:review",
         "graduation:proposal_list",
         "graduation:form_list",
+        "complaints:list",
+        "complaints:board",
         "reports:list",
         "reports:team",
         "reports:district",
@@ -187,16 +190,18 @@ menu_items: Point[NavItem] = Point(
     ),
 )
 demo_seeders: Point[DemoSeeder] = Point(
-    "demo_seeders", order=("assistance", "fds_sessions", "graduation", "reports")
+    "demo_seeders", order=("assistance", "fds_sessions", "graduation", "complaints", "reports")
 )
 readiness_facts: Point[ReadinessFactSource] = Point(
     "readiness_facts", order=("aid_coverage", "fds_attendance")
 )
 # Each app that has something waiting for supervisors and admins names itself here
 # (complaints, corrections, ...) and registers a ``DigestSection``.
-digest_sections: Point[DigestSection] = Point("digest_sections", order=("graduation",))
+digest_sections: Point[DigestSection] = Point(
+    "digest_sections", order=("complaints", "graduation")
+)
 families_changed_reactions: Point[FamiliesChangedReaction] = Point(
-    "families_changed_reactions", order=("assistance", "fds_sessions")
+    "families_changed_reactions", order=("assistance", "fds_sessions", "complaints")
 )
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("bansos/", include("assistance.urls")),
     path("p2k2/", include("fds_sessions.urls")),
     path("graduasi/", include("graduation.urls")),
+    path("pengaduan/", include("complaints.urls")),
     path("impor/", include("imports.urls")),
     path("laporan/", include("reports.urls")),
     path("sistem/", admin.site.urls),
