@@ -178,7 +178,7 @@ class Point(Generic[T]):
 
 family_panels: Point[FamilyPanel] = Point(
     "family_panels",
-    order=("assistance", "fds_sessions", "commitments", "graduation", "corrections"),
+    order=("assistance", "fds_sessions", "commitments", "graduation", "complaints", "corrections"),
 )
 todo_sources: Point[TodoSource] = Point(
     "todo_sources",
@@ -189,6 +189,7 @@ todo_sources: Point[TodoSource] = Point(
         "commitments_month",
         "commitments_visit",
         "graduation",
+        "complaints",
         "corrections",
     ),
 )
@@ -206,6 +207,8 @@ menu_items: Point[NavItem] = Point(
         "graduation:review",
         "graduation:proposal_list",
         "graduation:form_list",
+        "complaints:list",
+        "complaints:board",
         "reports:list",
         "reports:team",
         "commitments:team",
@@ -221,16 +224,24 @@ menu_items: Point[NavItem] = Point(
 )
 demo_seeders: Point[DemoSeeder] = Point(
     "demo_seeders",
-    order=("assistance", "fds_sessions", "commitments", "graduation", "corrections", "reports"),
+    order=(
+        "assistance",
+        "fds_sessions",
+        "commitments",
+        "graduation",
+        "complaints",
+        "corrections",
+        "reports",
+    ),
 )
 readiness_facts: Point[ReadinessFactSource] = Point(
     "readiness_facts", order=("aid_coverage", "fds_attendance")
 )
 # Each app that has something waiting for supervisors and admins names itself here
 # (complaints, corrections, ...) and registers a ``DigestSection``.
-digest_sections: Point[DigestSection] = Point("digest_sections", order=("graduation",))
+digest_sections: Point[DigestSection] = Point("digest_sections", order=("complaints", "graduation"))
 families_changed_reactions: Point[FamiliesChangedReaction] = Point(
-    "families_changed_reactions", order=("assistance", "fds_sessions")
+    "families_changed_reactions", order=("assistance", "fds_sessions", "complaints")
 )
 
 

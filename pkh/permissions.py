@@ -288,3 +288,35 @@ def can_decide_graduation(user, proposal) -> bool:
         and facilitator.supervisor_id == user.pk
         and proposal.submitted_by_id != user.pk
     )
+
+
+# ---------------------------------------------------------------- complaints
+# Complaints (pengaduan, ``complaints``). The complaint reaches the user through a scoped
+# selector (its family in scope); these say what they may do with it.
+
+
+def may_open_complaint(user, household) -> bool:
+    """The family's facilitator, or an admin of its region (a walk-in at the office);
+    supervisors oversee."""
+    if is_facilitator(user):
+        return is_owner(user, household)
+    return is_admin(user)
+
+
+def may_handle_complaint(user, complaint) -> bool:
+    """Work a ticket (in progress, referred, resolved, a note): the family's facilitator,
+    and the supervisor and admins above it (an escalated ticket is theirs too)."""
+    if is_facilitator(user):
+        return is_owner(user, complaint.household)
+    return is_lead(user)
+
+
+def may_reject_complaint(user, complaint) -> bool:
+    """Closing a complaint as unfounded (rejected, with a reason) is a supervisor's or an
+    admin's decision, never the facilitator's alone."""
+    return is_lead(user) and complaint.is_open
+
+
+def may_see_complaint_board(user) -> bool:
+    """The team board (open, overdue, resolved by category and facilitator)."""
+    return is_lead(user)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("komitmen/", include("commitments.urls")),
     path("graduasi/", include("graduation.urls")),
     path("koreksi/", include("corrections.urls")),
+    path("pengaduan/", include("complaints.urls")),
     path("impor/", include("imports.urls")),
     path("laporan/", include("reports.urls")),
     path("sistem/", admin.site.urls),

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "commitments",
     "graduation",
     "corrections",
+    "complaints",
     "imports",
     "reports",
     # Offline field work: above households and fds_sessions, whose services it calls.
@@ -333,6 +334,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.weekly_digest_send",
         "schedule": crontab(minute=0, hour=PKH_DIGEST_HOUR, day_of_week=PKH_DIGEST_WEEKDAY),
     },
+    # Every day at 06:00: open complaints past their deadline escalate to the supervisor,
+    # PKH_COMPLAINT_ADMIN_ESCALATION_DAYS later to the admins (complaints app); the rule
+    # is by date, so once a day is enough and a rerun changes nothing.
+    "complaints-escalate": {
+        "task": "complaints.tasks.complaints_escalate",
+        "schedule": crontab(hour=6, minute=0),
+    },
     # Every night at 03:15: delete expired logins (sessions live in the database, which
     # keeps them until someone deletes them).
     "sessions-clear-expired": {
@@ -422,6 +430,12 @@ PKH_COMMITMENT_ENTRY_DUE_DAY = env.int("PKH_COMMITMENT_ENTRY_DUE_DAY", default=1
 PKH_COMMITMENT_HOME_VISIT_AFTER_MONTHS = env.int(
     "PKH_COMMITMENT_HOME_VISIT_AFTER_MONTHS", default=2
 )
+# Complaints (docs/complaints.md): the service-level deadline of a category without its
+# own (days from the day it was opened), and how many days after the deadline an open
+# complaint, already escalated to the supervisor, escalates to the admins. Local defaults.
+PKH_COMPLAINT_DEADLINE_DAYS = env.int("PKH_COMPLAINT_DEADLINE_DAYS", default=14)
+PKH_COMPLAINT_ADMIN_ESCALATION_DAYS = env.int("PKH_COMPLAINT_ADMIN_ESCALATION_DAYS", default=7)
+PKH_COMPLAINT_PAGE_SIZE = env.int("PKH_COMPLAINT_PAGE_SIZE", default=25)
 # Roster import (docs/imports.md).
 IMPORTS_STALE_SECONDS = env.int("IMPORTS_STALE_SECONDS", default=60)
 IMPORTS_STAGING_DAYS = env.int("IMPORTS_STAGING_DAYS", default=7)
