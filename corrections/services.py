@@ -280,7 +280,7 @@ def correction_propose_member_leave(
     if member.is_pengurus:
         raise ValidationError(
             _(
-                "Anggota ini pengurus keluarga. Ajukan dulu pengurus pengganti (lewat admin), "
+                "Anggota ini pengurus keluarga. Tandai dulu pengurus pengganti di data anggota, "
                 "baru ajukan keluarnya."
             )
         )
