@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from fds_sessions.models import Attendance, AttendanceStatus, SessionStatus
-from fds_sessions.selectors import group_families_on, group_scope, session_scope
+from fds_sessions.selectors.groups import group_families_on, group_scope
+from fds_sessions.selectors.sessions import session_scope
 from households.models import Component, Member, VisitPurpose
 from households.selectors import household_scope
 

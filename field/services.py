@@ -36,7 +36,8 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from fds_sessions import services as fds_services
 from fds_sessions.forms import AttendanceForm
-from fds_sessions.selectors import group_families_on, session_scope
+from fds_sessions.selectors.groups import group_families_on
+from fds_sessions.selectors.sessions import session_scope
 from field.models import RecordKind, SyncReceipt
 from households import services as household_services
 from households.forms import VisitForm

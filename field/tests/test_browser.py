@@ -10,11 +10,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
+from playwright.sync_api import Error as PlaywrightError
 
-from field.models import SyncReceipt
 from fds_sessions import services as fds_services
 from fds_sessions.models import Attendance, FdsModule, FdsModuleSession, FdsSession
 from fds_sessions.tests.factories import GroupFactory, add_families
+from field.models import SyncReceipt
 from households.models import Household, Visit
 from households.services import households_transfer
 from households.tests.factories import household_with_members
@@ -169,7 +170,7 @@ def test_offline_visits_and_attendance_sync_exactly_once(
     assert response.from_service_worker, "the shell did not come from the service worker"
     page.wait_for_selector("#field-app[data-ready='1']", state="attached")
     assert page.locator("#offline-banner").is_visible()
-    with pytest.raises(Exception):  # really offline
+    with pytest.raises(PlaywrightError):  # really offline
         page.evaluate("fetch('/lapangan/status/').then(r => r.status)")
     others = [Household.objects.get(pk=h.pk) for h in field_data["others"]]
     for n, household in enumerate(others):
