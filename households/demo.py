@@ -269,6 +269,12 @@ def demo_seed(*, stdout=None, seed: int = 20261122) -> int:
                 relationship=Relationship.WIFE,
             )
             mother_components = ["IBU_HAMIL"] if rng.random() < 0.06 else []
+            if mother_components:
+                # The HPL the component ends after (no draw: the seeded families stay
+                # the same); some within the nifas period, most still ahead.
+                mother.expected_delivery_date = today + datetime.timedelta(
+                    days=(index * 37) % 280 - 30
+                )
             pending_members.append((index, mother, mother_components))
             if rng.random() < 0.85:
                 father_birth = _birth(rng, today, 27, 55)

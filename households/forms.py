@@ -1,6 +1,7 @@
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -193,6 +194,15 @@ class MemberForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    expected_delivery_date = BoundedDateField(
+        label=_("HPL (hari perkiraan lahir)"),
+        bound=PLANNED,
+        required=False,
+        help_text=_(
+            "Wajib untuk komponen ibu hamil: komponen berakhir setelah masa nifas "
+            "(%(days)d hari sesudah HPL)."
+        ),
+    )
     disability = forms.ChoiceField(
         label=_("Disabilitas"), choices=Disability.choices, required=False
     )
@@ -206,6 +216,8 @@ class MemberForm(forms.Form):
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        hpl = self.fields["expected_delivery_date"]
+        hpl.help_text = hpl.help_text % {"days": settings.PKH_NIFAS_DAYS}
         if editing:
             self.fields["nik"].disabled = True
             self.fields["nik"].required = False

@@ -7,7 +7,8 @@ Programme terms kept in Indonesian where no English word is as exact:
 * pengurus: the member who is the family's registered caretaker (usually the mother);
   payments go to her KKS card. Exactly one per active family.
 * komponen: a member who counts for PKH: ``IBU_HAMIL`` (pregnant/postpartum woman),
-  ``ANAK_USIA_DINI`` (child 0-6), ``SD``/``SMP``/``SMA`` (child in primary, junior or
+  ``ANAK_USIA_DINI`` (child 0-6; the rules of when a component counts are in
+  ``households/components.py``), ``SD``/``SMP``/``SMA`` (child in primary, junior or
   senior secondary school), ``DISABILITAS`` (severe disability), ``LANSIA`` (elderly).
 * No. KK: the 16-digit family card number; NIK: the 16-digit personal id.
 """
@@ -72,10 +73,15 @@ class BenefitRate(models.Model):
 
 
 class BenefitCap(models.Model):
-    """How many components count per family in a year (the highest-value ones)."""
+    """How many members' components count per family in a year (the highest-value ones).
+
+    The cap counts people: a member holding two components counts once, under the
+    higher-value one (``household_benefit_estimate``; docs/domain.md "Component rules")."""
 
     year = models.PositiveSmallIntegerField(_("tahun"), unique=True)
-    max_components = models.PositiveSmallIntegerField(_("maksimal komponen"), default=4)
+    max_components = models.PositiveSmallIntegerField(
+        _("maksimal orang komponen per keluarga"), default=4
+    )
 
     class Meta:
         ordering = ["-year"]
@@ -287,6 +293,11 @@ class Member(models.Model):
     )
     school_level = models.CharField(
         _("jenjang sekolah"), max_length=8, choices=SchoolLevel.choices, blank=True, default=""
+    )
+    # HPL (hari perkiraan lahir) of the pregnancy behind an IBU_HAMIL component: the
+    # component counts until the nifas period after it ends (households/components.py).
+    expected_delivery_date = models.DateField(
+        _("HPL (hari perkiraan lahir)"), null=True, blank=True
     )
     left_on = models.DateField(_("tanggal keluar"), null=True, blank=True)
     left_reason = models.CharField(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
@@ -417,18 +417,26 @@ class BenefitLine:
     component_name: str
     amount: int
     counted: bool
+    # Why a line does not count (an Indonesian sentence); empty when it counts.
+    note: str = ""
 
 
 def household_benefit_estimate(
-    *, members: list[Member], year: int
+    *, members: list[Member], year: int, today: datetime.date | None = None
 ) -> tuple[list[BenefitLine], int, int]:
     """The year's PKH benefit from the active members' components: (lines, total, cap).
 
-    Uses the latest rates and cap at or before ``year``; only the ``cap`` highest-value
-    components count (docs/domain.md). Two queries.
+    Uses the latest rates and cap at or before ``year``. A component counts only while it
+    still counts on ``today`` (``households/components.py``: the nifas period, the early
+    childhood end age ...). The cap counts people, not components (docs/domain.md
+    "Component rules": PKH pays at most four members of a family): a member holding two
+    components counts once, under the higher-value one, and only the ``cap``
+    highest-value members count. Two queries (``members`` come with their components).
     """
+    from households.components import component_end_reason
     from households.models import BenefitCap, BenefitRate
 
+    today = today or timezone.localdate()
     rate_year = (
         BenefitRate.objects.filter(year__lte=year)
         .order_by("-year")
@@ -438,18 +446,33 @@ def household_benefit_estimate(
     rates = dict(BenefitRate.objects.filter(year=rate_year).values_list("component_id", "amount"))
     cap_row = BenefitCap.objects.filter(year__lte=year).order_by("-year").first()
     cap = cap_row.max_components if cap_row else 4
-    lines = [
-        (member, component, rates.get(component.code, 0))
-        for member in members
-        if member.left_on is None
-        for component in member.components.all()
+    ended, second, best = [], [], []
+    for member in members:
+        if member.left_on is not None:
+            continue
+        held = []
+        for component in member.components.all():
+            line = BenefitLine(member, component.name, rates.get(component.code, 0), False)
+            why = component_end_reason(member, component.code, today)
+            if why is None:
+                held.append(line)
+            else:
+                ended.append(replace(line, amount=0, note=why))
+        held.sort(key=lambda line: line.amount, reverse=True)
+        if held:
+            best.append(held[0])
+            second += [
+                replace(line, note=_("sudah dihitung sekali, pada komponen bernilai tertinggi"))
+                for line in held[1:]
+            ]
+    best.sort(key=lambda line: line.amount, reverse=True)
+    counted = [replace(line, counted=True) for line in best[:cap]]
+    over = [
+        replace(line, note=_("melebihi batas %(cap)d orang per keluarga") % {"cap": cap})
+        for line in best[cap:]
     ]
-    lines.sort(key=lambda line: line[2], reverse=True)
-    result = [
-        BenefitLine(member=m, component_name=c.name, amount=amount, counted=i < cap)
-        for i, (m, c, amount) in enumerate(lines)
-    ]
-    return result, sum(line.amount for line in result if line.counted), cap
+    result = counted + over + second + ended
+    return result, sum(line.amount for line in counted), cap
 
 
 @dataclass(frozen=True)

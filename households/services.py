@@ -25,6 +25,7 @@ from households.models import (
     HouseholdStatus,
     HouseholdTransfer,
     Member,
+    Sex,
     Visit,
 )
 from households.selectors import facilitator_list, household_scope
@@ -46,6 +47,7 @@ MEMBER_FIELDS = (
     "is_pengurus",
     "disability",
     "school_level",
+    "expected_delivery_date",
     "left_on",
     "left_reason",
 )
@@ -197,6 +199,34 @@ def household_status_set(
     return household
 
 
+def _pregnancy_check(
+    member: Member | None, components: Iterable[Component] | None, fields: dict
+) -> None:
+    """An IBU_HAMIL component needs the HPL it ends after (households/components.py);
+    only a woman has one."""
+    if components is not None:
+        codes = {getattr(c, "code", c) for c in components}
+    elif member is not None:
+        codes = {c.code for c in member.components.all()}
+    else:
+        codes = set()
+    hpl = fields.get("expected_delivery_date", getattr(member, "expected_delivery_date", None))
+    sex = fields.get("sex", getattr(member, "sex", None))
+    if hpl and sex == Sex.MALE:
+        raise ValidationError(
+            {"expected_delivery_date": _("HPL hanya diisi untuk anggota perempuan.")}
+        )
+    if "IBU_HAMIL" in codes and not hpl:
+        raise ValidationError(
+            {
+                "expected_delivery_date": _(
+                    "HPL wajib diisi untuk komponen ibu hamil: komponen berakhir setelah "
+                    "masa nifas sesudah HPL."
+                )
+            }
+        )
+
+
 @transaction.atomic
 def member_save(
     *,
@@ -224,6 +254,7 @@ def member_save(
         raise ValidationError(
             {"is_pengurus": _("Anggota yang sudah keluar tidak bisa menjadi pengurus.")}
         )
+    _pregnancy_check(member, components, fields)
     if member is None:
         if Member.objects.filter(nik=nik).exists():
             raise ValidationError({"nik": _("NIK ini sudah terdaftar.")})

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from households import selectors, services
+from households.components import member_component_states_attach
 from households.forms import (
     CaseloadFilterForm,
     HouseholdForm,
@@ -117,8 +118,10 @@ def household_detail(request, pk: int):
         member.nik_warnings = nik_warnings(
             member.nik, birth_date=member.birth_date, sex=member.sex, village_code=village_code
         )
+    today = timezone.localdate()
+    member_component_states_attach(members, today)
     benefit_lines, benefit_total, benefit_cap = selectors.household_benefit_estimate(
-        members=members, year=timezone.localdate().year
+        members=members, year=today.year, today=today
     )
     panels = [
         panel

@@ -351,6 +351,14 @@ CELERY_BEAT_SCHEDULE = {
 
 # Programme settings (see docs/domain.md: values marked *setting* there).
 PKH_LANSIA_MIN_AGE = env.int("PKH_LANSIA_MIN_AGE", default=60)
+# Component rules (households/components.py, docs/domain.md "Component rules").
+# IBU_HAMIL (ibu hamil/nifas) counts until this many days after the HPL, the expected
+# delivery date: the nifas period, which Permenkes 97/2014 (pelayanan kesehatan masa
+# sesudah melahirkan) sets at 6 hours to 42 days after delivery.
+PKH_NIFAS_DAYS = env.int("PKH_NIFAS_DAYS", default=42)
+# ANAK_USIA_DINI is "anak usia 0-6 tahun": a child counts while their age in completed
+# years is at most this (6: a six-year-old is still 0-6), i.e. until the 7th birthday.
+PKH_EARLY_CHILDHOOD_MAX_AGE = env.int("PKH_EARLY_CHILDHOOD_MAX_AGE", default=6)
 PKH_NO_VISIT_DAYS = env.int("PKH_NO_VISIT_DAYS", default=30)
 PKH_CASELOAD_PAGE_SIZE = env.int("PKH_CASELOAD_PAGE_SIZE", default=25)
 # Facilitators per page of the team overview (an admin's region can have hundreds).

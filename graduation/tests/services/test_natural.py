@@ -45,7 +45,9 @@ def natural_families(facilitator):
                 "left_reason": "meninggal",
             }
         ),
-        "turned_six": family(
+        # ANAK_USIA_DINI is "0-6 tahun": it ends on the 7th birthday (PKH_EARLY_CHILDHOOD_MAX_AGE).
+        "turned_seven": family({"birth_date": years_ago(7), "components": ["ANAK_USIA_DINI"]}),
+        "keeps_six_year_old": family(
             {"birth_date": years_ago(6, days=1), "components": ["ANAK_USIA_DINI"]}
         ),
         "lansia_too_young": family({"birth_date": years_ago(55), "components": ["LANSIA"]}),
@@ -74,7 +76,7 @@ class TestNaturalGraduation:
             for k in (
                 "finished_sma",
                 "elderly_died",
-                "turned_six",
+                "turned_seven",
                 "lansia_too_young",
                 "pupil_unknown_level_over_21",
             )
@@ -98,11 +100,11 @@ class TestNaturalGraduation:
         assert natural_families["lansia_too_young"].pk not in found
 
     def test_reasons(self, natural_families):
-        ids = [natural_families[k].pk for k in ("finished_sma", "elderly_died", "turned_six")]
+        ids = [natural_families[k].pk for k in ("finished_sma", "elderly_died", "turned_seven")]
         reasons = natural_selectors.natural_graduation_reasons(ids)
         assert "tidak bersekolah" in reasons[ids[0]][0]
         assert "keluar" in reasons[ids[1]][0] and "Meninggal" in reasons[ids[1]][0]
-        assert "6 tahun" in reasons[ids[2]][0]
+        assert "sudah berusia 7 tahun" in reasons[ids[2]][0]
 
     def test_scoped(self, natural_families, other_facilitator, other_team_facilitator, supervisor):
         assert not natural_selectors.natural_graduation_candidates(user=other_facilitator).exists()
@@ -132,7 +134,7 @@ class TestNaturalGraduation:
         assert not Graduation.objects.exists()
 
     def test_confirm_by_others_refused(self, natural_families, other_facilitator, supervisor):
-        household = natural_families["turned_six"]
+        household = natural_families["turned_seven"]
         for user in (other_facilitator, supervisor):
             with pytest.raises(PermissionDenied):
                 graduation_services.natural_graduation_confirm(household=household, by=user)
@@ -140,7 +142,7 @@ class TestNaturalGraduation:
         assert household.status == HouseholdStatus.ACTIVE
 
     def test_confirm_twice_refused(self, natural_families, facilitator):
-        household = natural_families["turned_six"]
+        household = natural_families["turned_seven"]
         graduation_services.natural_graduation_confirm(household=household, by=facilitator)
         with pytest.raises(ValidationError):
             graduation_services.natural_graduation_confirm(household=household, by=facilitator)

@@ -26,7 +26,7 @@ class TestNaturalPages:
         assert response.status_code == 200
         assert f'data-household="{candidate.pk}"' in html
         assert f'data-household="{household.pk}"' not in html
-        assert "sudah berusia 6 tahun" in html
+        assert "sudah berusia 7 tahun" in html
         response = client.post(url("natural_confirm", candidate.pk), {"date": TODAY().isoformat()})
         assert response.status_code == 302
         candidate.refresh_from_db()
