@@ -184,9 +184,18 @@ def test_the_map_builds_objects_the_owner_can_open(client, elsewhere, other_team
     for name in ("households:detail", "graduation:proposal_detail", "fds_sessions:session_detail"):
         url = reverse(name, kwargs=OBJECTS[name](elsewhere))
         assert client.get(url).status_code == 200, name
-    for name in ("graduation:monitoring_record", "assistance:case_detail"):
+    for name in (
+        "graduation:monitoring_record",
+        "assistance:case_detail",
+        "commitments:sheet",
+        "commitments:enrolment",
+        "complaints:detail",
+        "complaints:photo",
+    ):
         url = reverse(name, kwargs=OBJECTS[name](elsewhere))
         assert client.get(url).status_code == 200, name
+    url = reverse("notifications:open", kwargs=OBJECTS["notifications:open"](elsewhere))
+    assert client.post(url).status_code == 302  # marked read, on to its page
 
 
 @pytest.mark.parametrize("role", ["facilitator", "supervisor", "other_region_admin"])

@@ -87,7 +87,7 @@ def build_world(*, facilitator, supervisor, admin, village, resource_area=None) 
     )
     correction_services.correction_approve(correction=approved_correction, by=admin)
     school = SchoolFactory(village=village)
-    pupil = household.members.filter(is_pengurus=False).first()
+    pupil = household.members.get(components__code="SD")  # due at school every month
     enrol(pupil, school, by=facilitator)
     complaint = open_complaint(household, by=facilitator, photo=complaint_photo_upload())
     notification = notify(facilitator, kind="complaint_assigned", title="Pengaduan #1", url="/")
