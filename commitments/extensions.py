@@ -26,6 +26,7 @@ from pkh.permissions import (
     LEADS,
     SUPERVISORS,
     is_facilitator,
+    is_family_facilitator,
 )
 
 MAX_TODO_ITEMS = 100
@@ -116,8 +117,7 @@ def family_panel(*, request, household) -> Panel | None:
         template="commitments/family_panel.html",
         context={
             "rows": rows,
-            "can_edit": is_facilitator(request.user)
-            and household.facilitator_id == request.user.pk,
+            "can_edit": is_family_facilitator(request.user, household),
         },
     )
 

@@ -37,6 +37,7 @@ from fds_sessions.photos import photo_prepare
 from households.models import Household, Member
 from notifications.services import notify, notify_many
 from pkh.permissions import (
+    carries_complaint,
     may_handle_complaint,
     may_manage_case,
     may_open_complaint,
@@ -140,7 +141,7 @@ def complaint_open(
         to_status=ComplaintStatus.NEW,
         detail=complaint.get_channel_display(),
     )
-    if complaint.facilitator_id and complaint.facilitator_id != by.pk:
+    if complaint.facilitator_id and not carries_complaint(by, complaint):
         notify(
             household.facilitator,
             kind="complaint_assigned",
@@ -217,7 +218,7 @@ def _close(complaint: Complaint, *, by: User, to: str, text: str, message: str) 
         note=text,
         fields={"resolution": text, "closed_at": timezone.now()},
     )
-    if complaint.facilitator_id and complaint.facilitator_id != by.pk:
+    if complaint.facilitator_id and not carries_complaint(by, complaint):
         notify(
             complaint.facilitator,
             kind=f"complaint_{to}",

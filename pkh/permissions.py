@@ -303,6 +303,12 @@ def may_open_complaint(user, household) -> bool:
     return is_admin(user)
 
 
+def carries_complaint(user, complaint) -> bool:
+    """``user`` carries the ticket (its ``facilitator``); an unassigned ticket is nobody's."""
+    pk = getattr(user, "pk", None)
+    return pk is not None and complaint.facilitator_id == pk
+
+
 def may_handle_complaint(user, complaint) -> bool:
     """Work a ticket (in progress, referred, resolved, a note): the family's facilitator,
     and the supervisor and admins above it (an escalated ticket is theirs too)."""

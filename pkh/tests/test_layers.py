@@ -64,8 +64,9 @@ def imported_apps(app: str) -> dict[str, set[str]]:
         ("regions", {"pkh"}),
         ("accounts", {"pkh", "regions"}),
         # Data corrections sit on households: they change the registry through its
-        # services, and reach the apps beside them only through the seam.
-        ("corrections", {"pkh", "regions", "accounts", "households"}),
+        # services, notify people through notifications (just above accounts), and
+        # reach the apps beside them only through the seam.
+        ("corrections", {"pkh", "regions", "accounts", "notifications", "households"}),
         # Commitment verification sits above households and fds_sessions, beside
         # assistance and below graduation (which may read it); it reaches the lower apps'
         # pages only through pkh/extensions.py.

@@ -12,7 +12,10 @@ from __future__ import annotations
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+from django.utils import timezone
 
+from commitments.forms import month_key
+from commitments.selectors.due import SCHOOL, current_month
 from households.models import Household
 from pkh.tests.urlwalk import routes
 from pkh.tests.world import build_world
@@ -81,6 +84,18 @@ OBJECTS = {
     "imports:cancel": lambda w: {"pk": w.roster_import.pk},
     "imports:retry": lambda w: {"pk": w.roster_import.pk},
     "imports:report": lambda w: {"pk": w.roster_import.pk, "kind": "ditolak", "fmt": "csv"},
+    "imports:derived_retry": lambda w: {"pk": w.roster_import.pk},
+    "notifications:open": lambda w: {"pk": w.notification.pk},
+    "commitments:enrolment": lambda w: {"member_pk": w.pupil.pk, "sector": "pendidikan"},
+    "commitments:sheet": lambda w: {
+        "month": month_key(current_month(timezone.localdate())),
+        "kind": SCHOOL,
+        "pk": w.school.pk,
+    },
+    "complaints:create": lambda w: {"pk": w.household.pk},
+    "complaints:detail": lambda w: {"pk": w.complaint.pk},
+    "complaints:open_case": lambda w: {"pk": w.complaint.pk},
+    "complaints:photo": lambda w: {"pk": w.complaint.pk, "size": "besar"},
     "reports:detail": lambda w: {"pk": w.report.pk},
     "reports:detail_xlsx": lambda w: {"pk": w.report.pk},
     "reports:detail_pdf": lambda w: {"pk": w.report.pk},
@@ -169,9 +184,18 @@ def test_the_map_builds_objects_the_owner_can_open(client, elsewhere, other_team
     for name in ("households:detail", "graduation:proposal_detail", "fds_sessions:session_detail"):
         url = reverse(name, kwargs=OBJECTS[name](elsewhere))
         assert client.get(url).status_code == 200, name
-    for name in ("graduation:monitoring_record", "assistance:case_detail"):
+    for name in (
+        "graduation:monitoring_record",
+        "assistance:case_detail",
+        "commitments:sheet",
+        "commitments:enrolment",
+        "complaints:detail",
+        "complaints:photo",
+    ):
         url = reverse(name, kwargs=OBJECTS[name](elsewhere))
         assert client.get(url).status_code == 200, name
+    url = reverse("notifications:open", kwargs=OBJECTS["notifications:open"](elsewhere))
+    assert client.post(url).status_code == 302  # marked read, on to its page
 
 
 @pytest.mark.parametrize("role", ["facilitator", "supervisor", "other_region_admin"])

@@ -64,6 +64,16 @@ def test_is_owner_ignores_a_missing_user_on_an_unassigned_family(world):
     assert not p.is_owner(world.anonymous, world.household)
 
 
+def test_carries_complaint(world):
+    class Ticket:
+        facilitator_id = world.owner.pk
+
+    check(world, lambda u: p.carries_complaint(u, Ticket), {"owner"})
+    Ticket.facilitator_id = None
+    assert not p.carries_complaint(world.anonymous, Ticket)
+    assert not p.carries_complaint(world.owner, Ticket)
+
+
 def test_may_log_visit(world):
     check(world, lambda u: p.may_log_visit(u, world.household), {"owner"})
 

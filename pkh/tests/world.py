@@ -9,6 +9,9 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from assistance.tests.factories import CaseFactory, ResourceFactory
+from commitments.tests.factories import SchoolFactory, enrol
+from complaints.tests.factories import open_complaint
+from complaints.tests.factories import png_upload as complaint_photo_upload
 from corrections import services as correction_services
 from corrections.tests.factories import png_upload
 from fds_sessions.tests.factories import GroupFactory, add_families, held_session
@@ -17,6 +20,7 @@ from graduation.services import proposals as proposal_services
 from graduation.tests.factories import assess, ensure_default_form, objection, pdf_upload
 from households.tests.factories import VisitFactory, household_with_members
 from imports.services import roster_import_create
+from notifications.services import notify
 from reports.models import ProgressReport, Trigger
 from reports.quarters import Quarter
 from reports.services import report_run_create
@@ -25,7 +29,8 @@ from reports.services import report_run_create
 def build_world(*, facilitator, supervisor, admin, village, resource_area=None) -> SimpleNamespace:
     """Families, a visit, an advocacy case, a P2K2 group and held session, assessments, a
     pending and an approved proposal (with its monitoring visits), a progress report, a
-    report run, a resource and a roster import, all belonging to ``facilitator``'s team
+    report run, a resource, a roster import, a school with an enrolled member, a complaint
+    (with a photo) and a notification, all belonging to ``facilitator``'s team
     (``supervisor``) and ``admin``."""
     ensure_default_form()
     household = household_with_members(facilitator=facilitator, village=village)
@@ -81,11 +86,20 @@ def build_world(*, facilitator, supervisor, admin, village, resource_area=None) 
         household=graduated, by=facilitator, document="kk", no_kk="3402091203150007"
     )
     correction_services.correction_approve(correction=approved_correction, by=admin)
+    school = SchoolFactory(village=village)
+    pupil = household.members.get(components__code="SD")  # due at school every month
+    enrol(pupil, school, by=facilitator)
+    complaint = open_complaint(household, by=facilitator, photo=complaint_photo_upload())
+    notification = notify(facilitator, kind="complaint_assigned", title="Pengaduan #1", url="/")
     today = timezone.localdate()
     correction_export = correction_services.correction_export_create(
         by=admin, period_start=today, period_end=today
     )
     return SimpleNamespace(
+        school=school,
+        pupil=pupil,
+        complaint=complaint,
+        notification=notification,
         correction=correction,
         correction_export=correction_export,
         facilitator=facilitator,
