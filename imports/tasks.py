@@ -69,7 +69,14 @@ def roster_import_derived_task(self, roster_import_id: int) -> str:
     ).derived_status
 
 
-@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+    soft_time_limit=TIME_LIMIT - 60,
+    time_limit=TIME_LIMIT,
+)
 def roster_imports_derived_resume_task() -> int:
     """Beat, every 5 minutes: requeue follow-up stages whose worker died or whose task
     was lost."""

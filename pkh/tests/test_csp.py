@@ -17,7 +17,11 @@ EXPECTED_POLICY = {
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
-    "img-src 'self' data:",
+    # blob: the offline attendance screen previews the photo resized on the phone.
+    "img-src 'self' data: blob:",
+    # The offline service worker (/sw.js) and the web app manifest, both same-origin.
+    "worker-src 'self'",
+    "manifest-src 'self'",
     "object-src 'none'",
     "frame-ancestors 'none'",
     "base-uri 'self'",

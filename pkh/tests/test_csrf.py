@@ -24,6 +24,8 @@ DUMMY_KWARGS = {
     "model_name": "user",
     "url": "x",
     "id": 1,
+    "sector": "pendidikan",
+    "month": "2026-01",
 }
 
 # The heading of templates/403_csrf.html (pkh.views.csrf_failure).

@@ -33,7 +33,22 @@ SHELL_SOURCES = [*sorted((BASE_DIR / "scripts").glob("*.sh")), BASE_DIR / "Procf
 # Set by the shell or the system, not by whoever deploys the app.
 SHELL_OWN = {"PATH", "PWD", "HOME", "USER", "TMPDIR", "OPTIND", "OPTARG"}
 
-_ENV_METHODS = {"str", "bool", "int", "float", "list", "tuple", "dict", "url", "db", "json"}
+_ENV_METHODS = {
+    "str",
+    "bool",
+    "int",
+    "float",
+    "list",
+    "tuple",
+    "dict",
+    "url",
+    "db",
+    "json",
+    "email_url",
+    "cache_url",
+    "search_url",
+    "path",
+}
 
 
 def _string_arg(call: ast.Call) -> str | None:

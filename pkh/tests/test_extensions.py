@@ -101,7 +101,7 @@ def test_contributions_run_in_the_named_order(monkeypatch):
 
 def test_families_changed_runs_every_reaction_in_order(monkeypatch):
     point = extensions.families_changed_reactions
-    assert point.order == ("assistance", "fds_sessions")
+    assert point.order == ("assistance", "fds_sessions", "complaints")
     calls = []
     for name in point.order:
         monkeypatch.setitem(
@@ -114,8 +114,10 @@ def test_families_changed_runs_every_reaction_in_order(monkeypatch):
     assert calls == [
         ("assistance", {1, 3}, frozenset({"status"})),
         ("fds_sessions", {1, 3}, frozenset({"status"})),
+        ("complaints", {1, 3}, frozenset({"status"})),
         ("assistance", {2}, None),
         ("fds_sessions", {2}, None),
+        ("complaints", {2}, None),
     ]
 
 
