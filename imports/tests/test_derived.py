@@ -29,6 +29,7 @@ from imports.services import (
     staging_cleanup,
 )
 from imports.tests.roster import csv_bytes
+from pkh.extensions import families_changed_reactions
 
 STEP_LABEL = "memperbarui cakupan bansos dan kelompok P2K2"
 NOTICE_AID = "Angka cakupan bansos sedang diperbarui"
@@ -134,7 +135,10 @@ def test_the_import_is_done_at_the_commit_and_the_derived_stage_follows(
     client.force_login(admin_user)
     page = client.get(reverse("imports:detail", args=[roster_import.pk])).content.decode()
     assert STEP_LABEL in page and 'data-derived-status="pending"' in page
-    assert "hx-get" in page  # the page keeps polling until stage 2 ends
+    # The page keeps polling its status until stage 2 ends (the navbar's one-time
+    # notification badge load is not a poll, so look for the status poll itself).
+    poll = f'hx-get="{reverse("imports:status", args=[roster_import.pk])}"'
+    assert poll in page and 'hx-trigger="every 1s"' in page
     history = client.get(reverse("imports:list")).content.decode()
     assert 'data-derived-status="pending"' in history
 
@@ -150,7 +154,8 @@ def test_the_import_is_done_at_the_commit_and_the_derived_stage_follows(
     assert with_group.exists()
     assert GroupMembership.objects.filter(left_on__isnull=True).count() == with_group.count()
     page = client.get(reverse("imports:detail", args=[roster_import.pk])).content.decode()
-    assert 'data-derived-status="done"' in page and "hx-get" not in page
+    assert 'data-derived-status="done"' in page
+    assert poll not in page and 'hx-trigger="every' not in page
 
 
 def test_the_progress_of_the_stage_is_shown_while_it_runs(
@@ -187,8 +192,15 @@ def test_the_stage_reports_its_steps_as_progress(builder, committed_only, settin
 
     monkeypatch.setattr(fds_extensions, "memberships_sync", spy)
     roster_import_derive(roster_import_id=roster_import.pk)
-    # 5 families in batches of 2: 1 step for the file's statuses + 3 batches x 2 reactions.
-    assert seen == [(2, 7), (4, 7), (6, 7)]
+    # The reactions that run per batch, in order: fds_sessions is the second.
+    assert [
+        name
+        for name in families_changed_reactions.order
+        if name in families_changed_reactions.contributions
+    ] == ["assistance", "fds_sessions", "complaints"]
+    # 5 families in batches of 2: 1 step for the file's statuses + 3 batches x 3 reactions;
+    # the fds_sessions reaction of each batch starts after the step before it.
+    assert seen == [(2, 10), (5, 10), (8, 10)]
 
 
 # -- the pages say when their figures are still being refreshed -------------------------

@@ -55,7 +55,9 @@ def test_upload_preview_confirm_and_history(
     assert page.status_code == 200
     text = page.content.decode()
     assert "Pratinjau" in text and "Konfirmasi dan impor" in text
-    assert "hx-trigger" not in text  # nothing runs: no polling
+    # Nothing runs: no polling (the navbar's one-time notification badge load is not a poll).
+    assert 'hx-trigger="every' not in text
+    assert reverse("imports:status", args=[roster_import.pk]) not in text
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
