@@ -56,6 +56,7 @@ MEMBER_ADD_FIELDS = (
     "components",
     "disability",
     "school_level",
+    "expected_delivery_date",
 )
 MEMBER_IDENTITY_FIELDS = ("name", "nik", "birth_date")
 HOUSEHOLD_IDENTITY_FIELDS = ("no_kk",)
@@ -222,6 +223,9 @@ def correction_propose_member_add(
         raise ValidationError(
             _("Isian tidak dikenal: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
         )
+    # An IBU_HAMIL component needs its HPL now, not only when the correction is applied.
+    components = list(components)
+    household_services._pregnancy_check(None, components, member)
     nik = member.get("nik")
     if Member.objects.filter(nik=nik).exists():
         raise ValidationError({"nik": _("NIK ini sudah terdaftar.")})
@@ -438,6 +442,10 @@ def _apply(correction: Correction, *, household: Household, member: Member | Non
     if correction.kind == CorrectionKind.MEMBER_ADD:
         fields = {k: v for k, v in new.items() if k not in ("nik", "components")}
         fields["birth_date"] = datetime.date.fromisoformat(fields["birth_date"])
+        if fields.get("expected_delivery_date"):
+            fields["expected_delivery_date"] = datetime.date.fromisoformat(
+                fields["expected_delivery_date"]
+            )
         created = household_services.member_save(
             household=household,
             by=by,
