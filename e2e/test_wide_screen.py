@@ -75,7 +75,13 @@ def test_supervisor_at_1280(browser, live_server, facilitator):
     page = j.page
     j.login("supervisor1")
     assert_menu_one_line(j)
-    assert more_entries(j) == ["Status laporan"]
+    assert more_entries(j) == [
+        "Pengaduan",
+        "Papan pengaduan",
+        "Komitmen tim",
+        "Status laporan",
+        "Koreksi data",
+    ]
     j.menu("Status laporan")
     expect(page.locator("[data-nav-more] .dropdown-toggle")).to_have_class(
         re.compile(r"\bactive\b")
@@ -107,10 +113,15 @@ def test_admin_at_1280(browser, live_server, admin_user, facilitator):
     assert "Impor roster" in entries and "Pengguna" in entries
     assert more_entries(j) == [
         "Formulir penilaian",
+        "Pengaduan",
+        "Papan pengaduan",
+        "Komitmen tim",
         "Laporan wilayah",
         "Status laporan",
         "Modul P2K2",
         "Pindah pendamping",
+        "Koreksi data",
+        "Ekspor koreksi",
     ]
     j.menu("Pindah pendamping")
     assert_menu_one_line(j)

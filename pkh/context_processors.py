@@ -5,8 +5,9 @@ from pkh.permissions import can_edit_national_catalogue
 
 # A menu of at most this many entries shows them all in the bar; a longer one puts the
 # entries marked ``more`` under "Lainnya" (the supervisor's and admin's menus would wrap
-# onto two lines at 1280 px otherwise).
-MENU_INLINE_MAX = 6
+# onto two lines at 1280 px otherwise). The facilitator's menu (nine short entries since
+# commitments, offline work, complaints and corrections) stays whole.
+MENU_INLINE_MAX = 9
 
 
 def navigation(request):

@@ -18,12 +18,19 @@ def test_supervisor_and_admin_menus_put_the_less_used_entries_under_lainnya(
     client, supervisor, admin_user
 ):
     items, more = _menu(login(client, supervisor))
-    assert more == ["Status laporan", "Koreksi data"]
+    assert more == [
+        "Pengaduan",
+        "Papan pengaduan",
+        "Komitmen tim",
+        "Status laporan",
+        "Koreksi data",
+    ]
     assert [i["label"] for i in items if not i["more"]] == [
         "Keluarga",
         "Tim",
         "Bansos",
         "P2K2",
+        "Komitmen",
         "Review graduasi",
         "Usulan graduasi",
         "Laporan tim",
@@ -31,6 +38,9 @@ def test_supervisor_and_admin_menus_put_the_less_used_entries_under_lainnya(
     _items, more = _menu(login(client, admin_user))
     assert more == [
         "Formulir penilaian",
+        "Pengaduan",
+        "Papan pengaduan",
+        "Komitmen tim",
         "Laporan wilayah",
         "Status laporan",
         "Modul P2K2",
