@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from graduation.tests.factories import assess
+from graduation.tests.factories import assess, ensure_default_form
 from graduation.tests.services.helpers import submit
 from households.tests.factories import household_with_members
 from notifications import services, tasks
@@ -42,6 +42,7 @@ def test_worker_sends_the_digest_with_counts_and_links_only(
     other_supervisor.email = "spv2@example.go.id"
     other_supervisor.save()
     services.preference_set(user=other_supervisor, email_digest=False)
+    ensure_default_form()  # a transactional test: the migration's form may be flushed
     households = [household_with_members(facilitator=facilitator) for _ in range(2)]
     for household in households:
         assess(household, days_ago=3)
