@@ -225,7 +225,7 @@ def correction_propose_member_add(
         )
     # An IBU_HAMIL component needs its HPL now, not only when the correction is applied.
     components = list(components)
-    household_services._pregnancy_check(None, components, member)
+    household_services.pregnancy_check(None, components, member)
     nik = member.get("nik")
     if Member.objects.filter(nik=nik).exists():
         raise ValidationError({"nik": _("NIK ini sudah terdaftar.")})

@@ -199,7 +199,7 @@ def household_status_set(
     return household
 
 
-def _pregnancy_check(
+def pregnancy_check(
     member: Member | None, components: Iterable[Component] | None, fields: dict
 ) -> None:
     """An IBU_HAMIL component needs the HPL it ends after (households/components.py);
@@ -254,7 +254,7 @@ def member_save(
         raise ValidationError(
             {"is_pengurus": _("Anggota yang sudah keluar tidak bisa menjadi pengurus.")}
         )
-    _pregnancy_check(member, components, fields)
+    pregnancy_check(member, components, fields)
     if member is None:
         if Member.objects.filter(nik=nik).exists():
             raise ValidationError({"nik": _("NIK ini sudah terdaftar.")})
