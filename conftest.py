@@ -144,9 +144,33 @@ def _require(env_flag: str, reason: str):
     pytest.skip(reason)
 
 
+# The data migrations' seeded rows (components, aid catalogue, P2K2 curriculum, default
+# assessment form, complaint categories): a transactional test's flush empties them.
+SEEDING_MIGRATIONS = (
+    "households.migrations.0002_components_and_benefits",
+    "assistance.migrations.0002_seed_aid_catalogue",
+    "fds_sessions.migrations.0003_seed_curriculum",
+    "graduation.migrations.0002_default_assessment_form",
+    "complaints.migrations.0002_seed_categories",
+)
+
+
 @pytest.fixture
-def real_worker(transactional_db):
-    """A real Celery worker on the configured broker (Redis), against the test database."""
+def seeded_rows(transactional_db):
+    """Put the data migrations' rows back after an earlier transactional test's flush
+    (each seed is idempotent)."""
+    import importlib
+
+    from django.apps import apps
+
+    for name in SEEDING_MIGRATIONS:
+        importlib.import_module(name).seed(apps, None)
+
+
+@pytest.fixture
+def real_worker(transactional_db, seeded_rows):
+    """A real Celery worker on the configured broker (Redis), against the test database,
+    with the data migrations' rows in place (the worker reads them too)."""
     from django.db import connection
 
     from pkh.testing import celery_worker

@@ -49,14 +49,5 @@ def run_import(admin_user):
 
 
 @pytest.fixture
-def components(transactional_db):
+def components(seeded_rows):
     """The seeded PKH components again: a transactional test's flush empties the table."""
-    import importlib
-
-    from households.models import Component
-
-    seeded = importlib.import_module("households.migrations.0002_components_and_benefits")
-    for code, name, category, order, _amount in seeded.COMPONENTS:
-        Component.objects.get_or_create(
-            code=code, defaults={"name": name, "category": category, "order": order}
-        )

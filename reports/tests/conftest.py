@@ -20,14 +20,9 @@ def seeded(facilitator, other_facilitator, other_team_facilitator):
 
 
 @pytest.fixture
-def component_rows(transactional_db):
-    """The components seeded by a households data migration. A transactional test's flush
-    empties every table, data migrations' rows included: put them back (idempotent)."""
-    import importlib
-
-    from django.apps import apps
-
-    importlib.import_module("households.migrations.0002_components_and_benefits").seed(apps, None)
+def component_rows(seeded_rows):
+    """The components seeded by a households data migration, back after a transactional
+    test's flush (the root conftest's ``seeded_rows``)."""
 
 
 @pytest.fixture

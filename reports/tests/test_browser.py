@@ -96,18 +96,8 @@ def test_report_and_team_pages_read_well_on_a_phone(browser, live_server, seeded
 
 
 @pytest.fixture
-def catalogue_rows(component_rows):
-    """The P2K2 curriculum and the aid catalogue, seeded by data migrations and emptied by
-    a transactional test's flush: put them back (idempotent)."""
-    import importlib
-
-    from django.apps import apps
-
-    for name in (
-        "fds_sessions.migrations.0003_seed_curriculum",
-        "assistance.migrations.0002_seed_aid_catalogue",
-    ):
-        importlib.import_module(name).seed(apps, None)
+def catalogue_rows(seeded_rows):
+    """The P2K2 curriculum and the aid catalogue, back after a transactional test's flush."""
 
 
 @pytest.mark.usefixtures("catalogue_rows")
