@@ -225,7 +225,10 @@ def phone_page_signed_in(browser, live_server, username: str = "pendamping1"):
 # database, named by a hash of every migration file, and each test database is created
 # as a copy of it (``CREATE DATABASE ... TEMPLATE``), on which Django's own ``migrate``
 # then finds nothing left to do. A changed migration gives a new name, so a stale
-# template is never used; older templates are dropped when a new one is built.
+# template is never used. When a new one is built, the older templates of the same
+# checkout (or of a checkout that no longer exists) are dropped: each template's comment
+# names the folder that built it, so two checkouts side by side (git worktrees on one
+# server) never drop each other's template while it is in use.
 
 TEMPLATE_PREFIX = "pendamping_test_tpl_"
 
@@ -260,6 +263,8 @@ def migrated_template(db: dict) -> str:
     import fcntl
     from urllib.parse import quote
 
+    import psycopg2
+
     name = TEMPLATE_PREFIX + migrations_digest()
     lock_path = (
         Path(tempfile.gettempdir())
@@ -269,16 +274,25 @@ def migrated_template(db: dict) -> str:
         fcntl.flock(lock, fcntl.LOCK_EX)
         conn = _server_cursor(db)
         try:
+            here = str(Path(settings.BASE_DIR).resolve())
             with conn.cursor() as cur:
                 cur.execute(
-                    "SELECT datname FROM pg_database WHERE datname LIKE %s", [TEMPLATE_PREFIX + "%"]
+                    "SELECT datname, shobj_description(oid, 'pg_database') FROM pg_database"
+                    " WHERE datname LIKE %s",
+                    [TEMPLATE_PREFIX + "%"],
                 )
-                existing = {row[0] for row in cur.fetchall()}
+                existing = dict(cur.fetchall())
                 if name in existing:
                     return name
-                for old in existing:
-                    cur.execute(f'DROP DATABASE IF EXISTS "{old}"')
+                for old, built_in in existing.items():
+                    if built_in and built_in != here and Path(built_in).exists():
+                        continue  # another checkout's template
+                    try:
+                        cur.execute(f'DROP DATABASE IF EXISTS "{old}"')
+                    except psycopg2.Error:
+                        continue  # in use right now: left for a later run
                 cur.execute(f'CREATE DATABASE "{name}"')
+                cur.execute(f'COMMENT ON DATABASE "{name}" IS %s', [here])
             auth = quote(db.get("USER") or "")
             if db.get("PASSWORD"):
                 auth += ":" + quote(db["PASSWORD"])
