@@ -24,7 +24,6 @@ from pkh.extensions import NavItem, Panel, TodoItem
 from pkh.permissions import (
     FACILITATORS,
     LEADS,
-    SUPERVISORS,
     is_facilitator,
     is_family_facilitator,
 )
@@ -124,7 +123,9 @@ def family_panel(*, request, household) -> Panel | None:
 
 def register() -> None:
     for item in (
-        NavItem(gettext_lazy("Komitmen"), "commitments:month", (*FACILITATORS, *SUPERVISORS)),
+        # A supervisor reads a facilitator's month from the team page ("Komitmen tim"):
+        # one more inline entry would wrap the supervisor's menu at 1280 px.
+        NavItem(gettext_lazy("Komitmen"), "commitments:month", FACILITATORS),
         NavItem(gettext_lazy("Komitmen tim"), "commitments:team", LEADS, more=True),
     ):
         extensions.menu_items.register(item.url_name, item)

@@ -30,7 +30,6 @@ def test_supervisor_and_admin_menus_put_the_less_used_entries_under_lainnya(
         "Tim",
         "Bansos",
         "P2K2",
-        "Komitmen",
         "Review graduasi",
         "Usulan graduasi",
         "Laporan tim",
