@@ -50,7 +50,6 @@ class WriteContext:
     progress: Progress
     now: datetime.datetime
     d: Dialect = field(default_factory=Dialect)
-    changed: set[int] = field(default_factory=set)
 
     @property
     def imp(self) -> int:
@@ -317,9 +316,11 @@ def gin_flush(ctx: WriteContext | None = None) -> None:
         )
 
 
-def collect_changed_households(ctx: WriteContext) -> None:
-    """The households that changed (themselves or through their members)."""
-    ctx.changed = {
+def changed_household_ids(import_id: int) -> list[int]:
+    """The households an import created or changed (themselves or through their
+    members), in id order: read from its staging plans, after the commit, by the
+    follow-up stage (``imports.services.derived``)."""
+    return [
         row[0]
         for row in fetch(
             f"""SELECT h.id FROM {T.household_plans} sh
@@ -328,10 +329,11 @@ def collect_changed_households(ctx: WriteContext) -> None:
             UNION
             SELECT h.id FROM {T.member_plans} sm
                 JOIN {T.households} h ON h.id_keluarga = sm.id_keluarga
-            WHERE sm.import_id = %s AND sm.action IN (1, 2)""",
-            [ctx.imp, ctx.imp],
+            WHERE sm.import_id = %s AND sm.action IN (1, 2)
+            ORDER BY 1""",
+            [import_id, import_id],
         )
-    }
+    ]
 
 
 def _phase(key: str) -> str:
@@ -343,7 +345,6 @@ def _phase(key: str) -> str:
         "audit": _("Menulis jejak audit"),
         "members": _("Menyimpan anggota keluarga"),
         "components": _("Menyimpan komponen"),
-        "done": _("Menyelesaikan"),
     }[key]
 
 
@@ -357,12 +358,12 @@ WRITE_STEPS = (
     ("members", (insert_new_members,)),
     ("components", (replace_member_components,)),
     ("audit", (insert_member_audit_rows, gin_flush)),
-    ("done", (collect_changed_households,)),
 )
 
 
-def apply(*, roster_import: RosterImport, progress: Progress, now: datetime.datetime) -> set[int]:
-    """Write the accepted families; returns the ids of the households that changed.
+def apply(*, roster_import: RosterImport, progress: Progress, now: datetime.datetime) -> None:
+    """Write the accepted families. The households that changed are read again after
+    the commit (``changed_household_ids``), not inside the write transaction.
 
     Reads the plans in ``StagingHousehold`` / ``StagingMember``; new records are found
     again by their natural keys (ID_KELUARGA, NIK, both uniquely indexed) instead of
@@ -374,4 +375,3 @@ def apply(*, roster_import: RosterImport, progress: Progress, now: datetime.date
         progress.report(phase=_phase(phase), done=done, total=total)
         run_steps(steps, ctx, group="apply")
     progress.report(done=total)
-    return ctx.changed

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from imports.models import ImportMode
 
-# What each mode really does (imports/services.py): shown beside its label on the upload
+# What each mode really does (imports/services/): shown beside its label on the upload
 # page, in the order of the choices.
 MODE_DESCRIPTIONS = {
     ImportMode.DRY_RUN: _("hanya memeriksa dan menampilkan pratinjau; tidak ada yang disimpan."),

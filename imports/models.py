@@ -1,6 +1,6 @@
 """Roster imports: one ``RosterImport`` per uploaded file, its issues and its staging rows.
 
-The pipeline (``imports/services.py``) streams the file into ``StagingRow`` (one row per
+The pipeline (``imports/services/``) streams the file into ``StagingRow`` (one row per
 roster line, already normalised), builds ``StagingFamily`` (one row per ID_KELUARGA)
 in SQL, records rejections and warnings as ``ImportIssue`` and finally upserts the
 registry from the staging tables. Staging rows are kept for a while after an import
@@ -101,7 +101,7 @@ class RosterImport(models.Model):
     members_unchanged = models.PositiveIntegerField(default=0)
     committed = models.BooleanField(_("tersimpan"), default=False)
     # The follow-up stage after the commit ("memperbarui cakupan bansos dan kelompok
-    # P2K2"): its own status, progress, heartbeat and timestamps (imports/services.py).
+    # P2K2"): its own status, progress, heartbeat and timestamps (imports/services/derived.py).
     derived_status = models.CharField(
         _("status pembaruan data turunan"),
         max_length=8,

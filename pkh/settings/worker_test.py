@@ -10,7 +10,7 @@ CELERY_TASK_ALWAYS_EAGER = False
 # Crash-safety tests set this to hold a report task inside its write transaction.
 PKH_REPORT_PAUSE_BEFORE_COMMIT = env.float("PKH_REPORT_PAUSE_BEFORE_COMMIT", default=0.0)
 # Roster import tests: pause after each batch of the follow-up stage (to kill the worker
-# there), and fail once if this file exists (imports/services.py, _derived_test_hooks).
+# there), and fail once if this file exists (imports/services/derived.py, _derived_test_hooks).
 IMPORTS_DERIVED_PAUSE_SECONDS = env.float("IMPORTS_DERIVED_PAUSE_SECONDS", default=0.0)
 IMPORTS_DERIVED_FAIL_ONCE_PATH = env("IMPORTS_DERIVED_FAIL_ONCE_PATH", default="")
 # The test process's media folders (pkh/testing.py passes them), not new temporary ones:
