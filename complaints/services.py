@@ -33,7 +33,6 @@ from complaints.models import (
     Escalation,
     EventKind,
 )
-from fds_sessions.photos import photo_prepare
 from households.models import Household, Member
 from notifications.services import notify, notify_many
 from pkh.permissions import (
@@ -43,6 +42,7 @@ from pkh.permissions import (
     may_open_complaint,
     may_reject_complaint,
 )
+from pkh.photos import photo_prepare
 from pkh.sql import chunks
 
 
@@ -106,7 +106,16 @@ def complaint_open(
         errors["description"] = _("Tuliskan uraian pengaduan.")
     if errors:
         raise ValidationError(errors)
-    prepared = photo_prepare(photo) if photo else None
+    # Stored like a P2K2 session photo: the same limit, size and thumbnail.
+    prepared = (
+        photo_prepare(
+            photo,
+            max_bytes=settings.PKH_FDS_PHOTO_MAX_BYTES,
+            sides=(settings.PKH_FDS_PHOTO_SIZE, settings.PKH_FDS_THUMBNAIL_SIZE),
+        )
+        if photo
+        else None
+    )
     now = timezone.now()
     today = timezone.localdate(now)
     complaint = Complaint(

@@ -15,6 +15,7 @@ import json
 import uuid
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -33,7 +34,6 @@ from corrections.models import (
     CorrectionStatus,
     Event,
 )
-from corrections.photos import document_photo_prepare
 from corrections.selectors import deciders_for, exportable, village_move_choices
 from households import services as household_services
 from households.models import Component, Household, Member, MemberExit
@@ -43,6 +43,7 @@ from pkh.permissions import (
     may_propose_correction,
     may_withdraw_correction,
 )
+from pkh.photos import photo_prepare
 from regions.models import Region
 
 # The member's fields a new member's correction carries (as the member form does).
@@ -151,7 +152,15 @@ def _propose(
     photo=None,
     client_token: uuid.UUID | None = None,
 ) -> tuple[Correction, bool]:
-    prepared = document_photo_prepare(photo) if photo is not None else None
+    prepared = (
+        photo_prepare(
+            photo,
+            max_bytes=settings.PKH_CORRECTION_PHOTO_MAX_BYTES,
+            sides=(settings.PKH_CORRECTION_PHOTO_SIZE,),
+        )[0]
+        if photo is not None
+        else None
+    )
     correction = Correction(
         household=household,
         member=member,

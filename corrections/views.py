@@ -262,7 +262,7 @@ def correction_photo(request, pk: int):
     correction = selectors.correction_get(user=request.user, pk=pk)
     return private_file_response(
         correction.photo,
-        content_type="image/jpeg",  # document_photo_prepare re-encodes every upload
+        content_type="image/jpeg",  # pkh.photos.photo_prepare re-encodes every upload
         filename=f"koreksi-{correction.pk}.jpg",
         cache="private, max-age=3600",
     )

@@ -6,6 +6,7 @@ import datetime
 import uuid
 from collections.abc import Iterable, Mapping
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, Max, OuterRef, Q, Subquery
@@ -24,7 +25,6 @@ from fds_sessions.models import (
     GroupMembership,
     SessionStatus,
 )
-from fds_sessions.photos import photo_prepare
 from households.models import Household, Member
 from households.selectors import village_choices
 from pkh.extensions import families_changed
@@ -33,6 +33,7 @@ from pkh.permissions import (
     may_create_fds_group,
     may_manage_fds_group,
 )
+from pkh.photos import photo_prepare
 from pkh.sql import chunks
 from regions.models import Region
 
@@ -528,7 +529,15 @@ def session_hold(
                 % {"n": len(missing)}
             }
         )
-    prepared = photo_prepare(photo) if photo is not None else None
+    prepared = (
+        photo_prepare(
+            photo,
+            max_bytes=settings.PKH_FDS_PHOTO_MAX_BYTES,
+            sides=(settings.PKH_FDS_PHOTO_SIZE, settings.PKH_FDS_THUMBNAIL_SIZE),
+        )
+        if photo is not None
+        else None
+    )
     existing = {a.household_id: a for a in session.attendance.all()}
     new, changed = [], []
     for household_id, status in attendance.items():

@@ -352,7 +352,7 @@ def session_photo(request, pk: int, size: str):
         raise Http404
     session = session_selectors.session_get(user=request.user, pk=pk)
     field = session.photo_thumbnail if size == "kecil" else session.photo
-    # Always a JPEG: photo_prepare re-encodes every upload.
+    # Always a JPEG: pkh.photos.photo_prepare re-encodes every upload.
     return private_file_response(
         field,
         content_type="image/jpeg",

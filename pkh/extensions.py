@@ -1,10 +1,12 @@
 """The seam between apps: every point where an upper app adds to, or reacts to, a lower one.
 
-``households`` is the base app; ``assistance`` and ``fds_sessions`` build on it,
-``graduation`` reads all three, ``reports`` reads everything. A lower app's page or write
-cannot import an upper app, so each app puts its contributions in one file,
-``<app>/extensions.py``, with a ``register()`` that its ``AppConfig.ready()`` calls. The
-points, their signatures and the order of their contributions are all here:
+``regions`` is the ground floor of the domain, ``accounts`` sits on it and ``households``
+on both; the other apps build on households, ``reports`` reads everything and ``home``
+sits on top (README, "The seam between apps"; ``pkh/tests/test_layers.py``). A lower
+app's page or write cannot import an upper app, so each app puts its contributions in one
+file, ``<app>/extensions.py``, with a ``register()`` that its ``AppConfig.ready()`` calls.
+The points, their signatures and the order of their contributions are all here (and
+each has a row in the README's table of points):
 
 * ``family_panels`` (``FamilyPanel``): sections on the family page.
 * ``todo_sources`` (``TodoSource``): items on the home page's to-do list.

@@ -44,6 +44,7 @@ POINTS = (
     extensions.readiness_facts,
     extensions.families_changed_reactions,
     extensions.digest_sections,
+    extensions.refresh_notices,
 )
 
 
@@ -252,3 +253,14 @@ def test_member_save_refreshes_aid_eligibility(facilitator):
         components=Component.objects.filter(code__in=["ANAK_USIA_DINI", "SD"]),
     )
     assert AidEnrolment.objects.get(aid="KIP", member=toddler).status == AidStatus.ELIGIBLE
+
+
+def test_readme_lists_every_point():
+    """The README's table of points has a row for each ``Point`` of pkh/extensions.py."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    points = [v.name for v in vars(extensions).values() if isinstance(v, extensions.Point)]
+    assert len(points) >= 8
+    missing = [name for name in points if f"\n| `{name}` |" not in readme]
+    assert missing == []
