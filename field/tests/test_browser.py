@@ -275,10 +275,13 @@ def test_a_conflicting_attendance_edit_shows_both_versions(
     context.set_offline(True)
     session, families = field_data["session"], field_data["group"]
     take_attendance(page, session, families)  # everyone present on the phone
-    # Meanwhile, in the office: the first family was marked sick.
+    # Meanwhile, in the office: the first family was marked sick and notes were written.
+    # (The other families' marks agree with the phone's, so they are no conflict; notes
+    # the office had left alone would be no conflict either: field/tests/test_sync.py.)
     fds_services.session_hold(
         session=FdsSession.objects.get(pk=session.pk),
         attendance={h.pk: ("sick" if h == families[0] else "present") for h in families},
+        notes="Dicatat di kantor.",
         by=facilitator,
     )
     context.set_offline(False)
@@ -287,6 +290,9 @@ def test_a_conflicting_attendance_edit_shows_both_versions(
     row = record.locator(f"tr[data-field='a{families[0].pk}']")
     assert "Sakit" in row.inner_text() and "Hadir" in row.inner_text()
     assert record.locator("tr[data-field]").count() == 2  # the family and the notes
+    notes_row = record.locator("tr[data-field='notes']")
+    assert "Dicatat di kantor." in notes_row.inner_text()
+    assert "Modul pengasuhan di rumah Bu Sri." in notes_row.inner_text()
     assert overflow(page) <= 0
     row.locator("input[value=server]").check()
     record.locator("[data-resolve]").tap()

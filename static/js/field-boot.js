@@ -110,6 +110,13 @@
     }).catch(function () { form.dataset.wiped = "1"; form.submit(); });
   });
 
+  // With no signal, htmx requests (the notifications bell, polled fragments) are not
+  // sent at all: they could only fail, and htmx reports every failed request as a
+  // console error. The offline banner already says why nothing updates.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (!navigator.onLine) event.preventDefault();
+  });
+
   window.addEventListener("online", refresh);
   window.addEventListener("offline", refresh);
   window.PkhField = { db: db, refresh: refresh, signedIn: signedIn, waiting: waiting };
