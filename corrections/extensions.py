@@ -1,6 +1,6 @@
 """What data corrections add to the shared pages (``pkh.extensions``): a panel on the
 family page, to-do items (returned to the facilitator; waiting for the supervisor or the
-admin), menu entries and demo data."""
+admin), menu entries, demo data and the weekly digest's line."""
 
 from __future__ import annotations
 
@@ -13,12 +13,13 @@ from django.utils.translation import gettext_lazy
 from corrections import demo
 from corrections.selectors import (
     household_corrections,
+    pending_count,
     returned_to_facilitator,
     waiting_for_decision,
 )
 from pkh import extensions
-from pkh.extensions import NavItem, Panel, TodoItem
-from pkh.permissions import ADMINS, EVERY_ROLE, may_propose_correction
+from pkh.extensions import DigestLine, NavItem, Panel, TodoItem
+from pkh.permissions import ADMINS, EVERY_ROLE, is_lead, may_propose_correction
 
 MAX_TODO_ITEMS = 100
 
@@ -72,6 +73,20 @@ def corrections_todo(*, user, today: datetime.date) -> list[TodoItem]:
     return items
 
 
+def corrections_waiting_digest(*, user) -> list[DigestLine]:
+    """The weekly digest's line (``notifications``): corrections waiting for this
+    supervisor's or admin's decision, linking to the list's *Perlu keputusan* view. A
+    count and a link only."""
+    if not is_lead(user):
+        return []
+    url = reverse("corrections:list") + "?lihat=decide"
+    return [
+        DigestLine(
+            label=_("Koreksi data menunggu keputusan"), count=pending_count(user=user), url=url
+        )
+    ]
+
+
 def register() -> None:
     for item in (
         NavItem(gettext_lazy("Koreksi data"), "corrections:list", EVERY_ROLE, more=True),
@@ -81,3 +96,4 @@ def register() -> None:
     extensions.family_panels.register("corrections", family_panel)
     extensions.todo_sources.register("corrections", corrections_todo)
     extensions.demo_seeders.register("corrections", demo.corrections_demo)
+    extensions.digest_sections.register("corrections", corrections_waiting_digest)

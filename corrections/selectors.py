@@ -150,5 +150,7 @@ def export_get(*, user: User, pk: int) -> CorrectionExport:
 
 
 def pending_count(*, user: User) -> int:
-    """For the weekly digest (notifications): pending corrections this user decides."""
-    return waiting_for_decision(user=user).count()
+    """For the weekly digest (notifications): the pending corrections this supervisor or
+    admin may decide, i.e. the rows of the list's *Perlu keputusan* view the digest links
+    to (an admin's include the team's non-identity ones). 1 query."""
+    return correction_list(user=user, view="decide").count()

@@ -186,13 +186,12 @@ def _propose(
                 correction.photo.storage.delete(correction.photo.name)
             return done, False
         raise
-    for decider in deciders_for(correction=correction):
-        notify.notify(
-            decider,
-            kind="correction_waiting",
-            title=_("Koreksi data #%(pk)d menunggu keputusan") % {"pk": correction.pk},
-            url=reverse("corrections:detail", args=[correction.pk]),
-        )
+    notify.notify_many(
+        deciders_for(correction=correction),
+        kind="correction_waiting",
+        title=_("Koreksi data #%(pk)d menunggu keputusan") % {"pk": correction.pk},
+        url=reverse("corrections:detail", args=[correction.pk]),
+    )
     return correction, True
 
 
