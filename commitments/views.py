@@ -64,18 +64,19 @@ def _month_from_url(value: str) -> datetime.date:
 
 def _month_form(request, *, facilitators=None):
     today = timezone.localdate()
-    data = {"bulan": month_key(due.current_month(today))}
+    defaults = {"bulan": month_key(due.current_month(today))}
     if facilitators:
-        data["pendamping"] = str(facilitators[0].pk)
+        defaults["pendamping"] = str(facilitators[0].pk)
+    data = {**defaults}
     data.update({k: v for k, v in request.GET.items() if k in ("bulan", "pendamping")})
     form = MonthForm(data, today=today, facilitators=facilitators)
-    if not form.is_valid():
-        data = {"bulan": month_key(due.current_month(today))}
-        if facilitators:
-            data["pendamping"] = str(facilitators[0].pk)
-        form = MonthForm(data, today=today, facilitators=facilitators)
-        form.is_valid()
-    return form, month_parse(form.cleaned_data["bulan"]), form.cleaned_data.get("pendamping")
+    if form.is_valid():
+        return form, month_parse(form.cleaned_data["bulan"]), form.cleaned_data.get("pendamping")
+    # An unknown month or facilitator: the page shows the field error over the default.
+    fallback = MonthForm(defaults, today=today, facilitators=facilitators)
+    fallback.is_valid()
+    cleaned = {**fallback.cleaned_data, **form.cleaned_data}
+    return form, month_parse(cleaned["bulan"]), cleaned.get("pendamping")
 
 
 @role_required(*FACILITATORS, *SUPERVISORS)
