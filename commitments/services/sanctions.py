@@ -71,7 +71,7 @@ def sanction_propose(
         raise ValidationError(_("Sanksi triwulan ini sudah dikonfirmasi."))
     try:
         with transaction.atomic():
-            return SanctionProposal.objects.create(
+            proposal = SanctionProposal(
                 household=household,
                 kind=kind,
                 quarter=quarter,
@@ -79,6 +79,9 @@ def sanction_propose(
                 reason=reason,
                 proposed_by=by,
             )
+            proposal._history_user = by
+            proposal.save()
+            return proposal
     except IntegrityError:
         raise ValidationError(
             _("Keluarga ini sudah punya usulan sanksi yang menunggu konfirmasi.")
