@@ -15,8 +15,10 @@ from django.utils.translation import gettext_lazy
 from commitments import demo
 from commitments import rules as r
 from commitments.forms import month_key
+from commitments.models import SanctionStatus
 from commitments.selectors import compliance, consequences, due
 from commitments.selectors.panel import household_commitments
+from commitments.selectors.sanctions import household_sanctions
 from households.models import Household, Member
 from households.selectors import household_members
 from pkh import extensions
@@ -180,12 +182,28 @@ def family_panel(*, request, household) -> Panel | None:
     )
     if not rows:
         return None
+    quarter = consequences.judged_quarter(timezone.localdate())
+    consequence = consequences.household_consequence(household=household, quarter=quarter)
+    can_edit = is_family_facilitator(request.user, household)
+    sanctions = list(household_sanctions(household=household)[:3])
+    settled = any(
+        p.status == SanctionStatus.PENDING
+        or (p.quarter == quarter and p.status == SanctionStatus.CONFIRMED)
+        for p in sanctions
+    )
     return Panel(
         title=_("Komitmen"),
         template="commitments/family_panel.html",
         context={
             "rows": rows,
-            "can_edit": is_family_facilitator(request.user, household),
+            "can_edit": can_edit,
+            "household_pk": household.pk,
+            "quarter_label": consequences.quarter_label(quarter),
+            "consequence": consequence,
+            "can_propose": (
+                can_edit and not settled and consequences.proposable_kind(consequence) is not None
+            ),
+            "sanctions": sanctions,
         },
     )
 

@@ -276,3 +276,17 @@ def test_family_page_shows_the_reduction(client, family, facilitator, monkeypatc
     assert adjustment.amount == -22_500 and adjustment.member_id == pupil.pk
     total = sum(line.amount for line in page.context["benefit_lines"] if line.counted)
     assert page.context["benefit_net"] == total - 22_500
+
+
+def test_family_panel_shows_the_quarter_and_the_proposals(
+    client, failing, facilitator, supervisor, quarter
+):
+    url = reverse("households:detail", args=[failing.pk])
+    propose_url = reverse("commitments:sanction_propose", args=[failing.pk])
+    html = login(client, facilitator).get(url).content.decode()
+    assert 'data-consequence="3"' in html and propose_url in html
+    assert propose_url not in login(client, supervisor).get(url).content.decode()
+    proposal = propose(failing, facilitator, quarter)
+    html = login(client, facilitator).get(url).content.decode()
+    assert f'data-sanction="{proposal.pk}"' in html
+    assert propose_url not in html  # already proposed: nothing more to propose
