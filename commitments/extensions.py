@@ -15,12 +15,14 @@ from django.utils.translation import gettext_lazy
 from commitments import demo
 from commitments import rules as r
 from commitments.forms import month_key
-from commitments.selectors import compliance, due
+from commitments.models import SanctionStatus
+from commitments.selectors import compliance, consequences, due
 from commitments.selectors.panel import household_commitments
+from commitments.selectors.sanctions import household_sanctions
 from households.models import Household, Member
 from households.selectors import household_members
 from pkh import extensions
-from pkh.extensions import NavItem, Panel, TodoItem
+from pkh.extensions import BenefitAdjustment, NavItem, Panel, TodoItem
 from pkh.permissions import (
     FACILITATORS,
     LEADS,
@@ -101,6 +103,74 @@ def visit_todo(*, user, today: datetime.date) -> list[TodoItem]:
     return items[:MAX_TODO_ITEMS]
 
 
+def sanction_todo(*, user, today: datetime.date) -> list[TodoItem]:
+    """Families whose judged quarter calls for a suspension or cancellation not yet
+    proposed: the facilitator proposes it (or explains why not to the supervisor)."""
+    if not is_facilitator(user):
+        return []
+    quarter = consequences.judged_quarter(today)
+    due_now = consequences.sanctions_due(households=due.caseload(user=user), quarter=quarter)
+    if not due_now:
+        return []
+    families = {
+        h["pk"]: h
+        for h in Household.objects.filter(pk__in=[d.household_id for d in due_now]).values(
+            "pk", "id_keluarga", "pengurus_name_cache"
+        )
+    }
+    kinds = {"penangguhan": _("penangguhan"), "pembatalan": _("pembatalan")}
+    items = []
+    for d in due_now:
+        family = families[d.household_id]
+        items.append(
+            TodoItem(
+                kind="commitment_sanction",
+                kind_label=_("Usulan sanksi komitmen menunggu"),
+                label=_("Usulkan %(kind)s: %(n)s bulan tidak memenuhi komitmen, triwulan %(q)s")
+                % {
+                    "kind": kinds[d.kind],
+                    "n": d.consequence.months_failed,
+                    "q": consequences.quarter_label(quarter),
+                },
+                due=None,
+                url=reverse("commitments:sanction_propose", args=[d.household_id]),
+                household_label=family["pengurus_name_cache"] or family["id_keluarga"],
+            )
+        )
+    return items[:MAX_TODO_ITEMS]
+
+
+def benefit_adjustments(*, household, lines, year: int, today: datetime.date):
+    """The reduction of the yearly estimate for the quarters of ``year`` in which a
+    member failed enough months (``consequences.benefit_reductions``)."""
+    counted = {line.member.pk for line in lines if line.counted}
+    reductions = consequences.benefit_reductions(
+        household=household, counted_member_ids=counted, year=year, today=today
+    )
+    if not reductions:
+        return []
+    names = {line.member.pk: line.member.name for line in lines}
+    percent = settings.PKH_COMMITMENT_REDUCTION_PERCENT
+    return [
+        BenefitAdjustment(
+            label=_(
+                "Pengurangan %(p)s%% komponen %(c)s, %(name)s, triwulan %(q)s "
+                "(%(n)s bulan tidak memenuhi komitmen)"
+            )
+            % {
+                "p": percent,
+                "c": red.component_id,
+                "name": names.get(red.member_id, ""),
+                "q": consequences.quarter_label(red.quarter),
+                "n": red.months_failed,
+            },
+            amount=-red.amount,
+            member_id=red.member_id,
+        )
+        for red in reductions
+    ]
+
+
 def family_panel(*, request, household) -> Panel | None:
     """Each component member's last six months and what is due next."""
     current = due.current_month(timezone.localdate())
@@ -111,12 +181,28 @@ def family_panel(*, request, household) -> Panel | None:
     )
     if not rows:
         return None
+    quarter = consequences.judged_quarter(timezone.localdate())
+    consequence = consequences.household_consequence(household=household, quarter=quarter)
+    can_edit = is_family_facilitator(request.user, household)
+    sanctions = list(household_sanctions(household=household)[:3])
+    settled = any(
+        p.status == SanctionStatus.PENDING
+        or (p.quarter == quarter and p.status == SanctionStatus.CONFIRMED)
+        for p in sanctions
+    )
     return Panel(
         title=_("Komitmen"),
         template="commitments/family_panel.html",
         context={
             "rows": rows,
-            "can_edit": is_family_facilitator(request.user, household),
+            "can_edit": can_edit,
+            "household_pk": household.pk,
+            "quarter_label": consequences.quarter_label(quarter),
+            "consequence": consequence,
+            "can_propose": (
+                can_edit and not settled and consequences.proposable_kind(consequence) is not None
+            ),
+            "sanctions": sanctions,
         },
     )
 
@@ -131,5 +217,7 @@ def register() -> None:
         extensions.menu_items.register(item.url_name, item)
     extensions.todo_sources.register("commitments_month", month_todo)
     extensions.todo_sources.register("commitments_visit", visit_todo)
+    extensions.todo_sources.register("commitments_sanction", sanction_todo)
+    extensions.benefit_adjustments.register("commitments", benefit_adjustments)
     extensions.family_panels.register("commitments", family_panel)
     extensions.demo_seeders.register("commitments", demo.seed_commitments_demo)

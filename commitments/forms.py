@@ -294,3 +294,31 @@ class FacilityForm(forms.Form):
                 if isinstance(field.widget, (forms.Select, FastSelect))
                 else "form-control"
             )
+
+
+class SanctionProposeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Alasan dan upaya yang sudah dilakukan"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
+    )
+
+
+class SanctionDecideForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Keputusan"),
+        choices=[("confirm", _("Konfirmasi")), ("return", _("Kembalikan"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Komentar"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "return" and not (data.get("comment") or "").strip():
+            self.add_error("comment", _("Tulis komentar: mengapa usulan dikembalikan."))
+        return data

@@ -300,3 +300,62 @@ class VerificationEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} {self.component_id} {self.month:%Y-%m}"
+
+
+class SanctionKind(models.TextChoices):
+    """What a quarter of non-compliance may lead to, once the supervisor confirms."""
+
+    SUSPENSION = "penangguhan", _("Penangguhan")
+    CANCELLATION = "pembatalan", _("Pembatalan")
+
+
+class SanctionStatus(models.TextChoices):
+    PENDING = "menunggu", _("Menunggu konfirmasi")
+    CONFIRMED = "dikonfirmasi", _("Dikonfirmasi")
+    RETURNED = "dikembalikan", _("Dikembalikan")
+
+
+class SanctionProposal(models.Model):
+    """A suspension (penangguhan) or cancellation (pembatalan) of a family for a quarter
+    of non-compliance (``commitments.selectors.consequences``): the facilitator proposes
+    with the reason, the supervisor confirms (the family's status changes, through
+    ``households.services``) or returns it with a comment. Who, when and why of each
+    step are kept here and in the history."""
+
+    household = models.ForeignKey(
+        "households.Household", on_delete=models.PROTECT, related_name="sanction_proposals"
+    )
+    kind = models.CharField(_("jenis"), max_length=12, choices=SanctionKind.choices)
+    quarter = models.DateField(_("triwulan"))  # the quarter's first day
+    months_failed = models.PositiveSmallIntegerField(_("bulan tidak memenuhi"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=SanctionStatus.choices, default=SanctionStatus.PENDING
+    )
+    reason = models.TextField(_("alasan"))
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_comment = models.TextField(_("komentar"), blank=True)
+
+    history = HistoricalRecords(user_db_constraint=False)
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        verbose_name = _("usulan sanksi komitmen")
+        verbose_name_plural = _("usulan sanksi komitmen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=Q(status="menunggu"),
+                name="one_pending_sanction_per_household",
+            ),
+            models.CheckConstraint(condition=Q(quarter__day=1), name="sanction_quarter_first_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.household_id} {self.quarter:%Y-%m}"

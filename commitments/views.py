@@ -22,25 +22,35 @@ from commitments.forms import (
     EnrolmentForm,
     FacilityForm,
     MonthForm,
+    SanctionDecideForm,
+    SanctionProposeForm,
     SchoolForm,
     SheetForm,
     month_key,
     month_parse,
     weekdays_in,
 )
-from commitments.models import Sector, VerificationEntry
+from commitments.models import SanctionKind, SanctionStatus, Sector, VerificationEntry
 from commitments.rules import Rules
-from commitments.selectors import compliance, due, places
+from commitments.selectors import compliance, consequences, due, places, sanctions
 from commitments.services.enrolment import enrolment_record
 from commitments.services.places import facility_create, school_create
+from commitments.services.sanctions import sanction_decide
+from commitments.services.sanctions import sanction_propose as sanction_propose_service
 from commitments.services.verification import month_check, month_sheet_save
-from households.models import Component
-from households.selectors import household_scope, team_facilitators, village_choices
+from households.models import Component, Member
+from households.selectors import (
+    household_get,
+    household_scope,
+    team_facilitators,
+    village_choices,
+)
 from pkh.forms import add_service_errors
 from pkh.permissions import (
     FACILITATORS,
     LEADS,
     SUPERVISORS,
+    can_decide_sanction,
     is_facilitator,
     is_family_facilitator,
     is_supervisor,
@@ -64,18 +74,19 @@ def _month_from_url(value: str) -> datetime.date:
 
 def _month_form(request, *, facilitators=None):
     today = timezone.localdate()
-    data = {"bulan": month_key(due.current_month(today))}
+    defaults = {"bulan": month_key(due.current_month(today))}
     if facilitators:
-        data["pendamping"] = str(facilitators[0].pk)
+        defaults["pendamping"] = str(facilitators[0].pk)
+    data = {**defaults}
     data.update({k: v for k, v in request.GET.items() if k in ("bulan", "pendamping")})
     form = MonthForm(data, today=today, facilitators=facilitators)
-    if not form.is_valid():
-        data = {"bulan": month_key(due.current_month(today))}
-        if facilitators:
-            data["pendamping"] = str(facilitators[0].pk)
-        form = MonthForm(data, today=today, facilitators=facilitators)
-        form.is_valid()
-    return form, month_parse(form.cleaned_data["bulan"]), form.cleaned_data.get("pendamping")
+    if form.is_valid():
+        return form, month_parse(form.cleaned_data["bulan"]), form.cleaned_data.get("pendamping")
+    # An unknown month or facilitator: the page shows the field error over the default.
+    fallback = MonthForm(defaults, today=today, facilitators=facilitators)
+    fallback.is_valid()
+    cleaned = {**fallback.cleaned_data, **form.cleaned_data}
+    return form, month_parse(cleaned["bulan"]), cleaned.get("pendamping")
 
 
 @role_required(*FACILITATORS, *SUPERVISORS)
@@ -311,5 +322,89 @@ def team(request):
             "page": page,
             "query": f"bulan={month_key(month)}",
             "components": components,
+            "proposals": sanctions.sanctions_pending(user=request.user),
+        },
+    )
+
+
+@role_required(*FACILITATORS)
+def sanction_propose(request, pk: int):
+    """The family's facilitator proposes the suspension or cancellation that the judged
+    quarter calls for, with the reason."""
+    household = household_get(user=request.user, pk=pk)
+    if not is_family_facilitator(request.user, household):
+        raise PermissionDenied
+    today = timezone.localdate()
+    quarter = consequences.judged_quarter(today)
+    consequence = consequences.household_consequence(household=household, quarter=quarter)
+    kind = consequences.proposable_kind(consequence)
+    form = SanctionProposeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            proposal = sanction_propose_service(
+                household=household,
+                by=request.user,
+                quarter=quarter,
+                reason=form.cleaned_data["reason"],
+                today=today,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Usulan dikirim ke supervisor."))
+            return redirect("commitments:sanction_detail", pk=proposal.pk)
+    members = consequence.members if consequence else {}
+    names = dict(Member.objects.filter(pk__in=members).values_list("pk", "name"))
+    return render(
+        request,
+        "commitments/sanction_propose.html",
+        {
+            "form": form,
+            "household": household,
+            "quarter": quarter,
+            "quarter_label": consequences.quarter_label(quarter),
+            "consequence": consequence,
+            "kind": kind,
+            "kind_label": dict(SanctionKind.choices).get(kind, ""),
+            "failures": [
+                (names.get(mid, ""), m.last_component, sorted(m.months))
+                for mid, m in members.items()
+            ],
+        },
+    )
+
+
+@role_required(*FACILITATORS, *LEADS)
+def sanction_detail(request, pk: int):
+    """A proposal with its steps (who, when, why); its supervisor confirms or returns."""
+    proposal = sanctions.sanction_get(user=request.user, pk=pk)
+    can_decide = (
+        can_decide_sanction(request.user, proposal) and proposal.status == SanctionStatus.PENDING
+    )
+    if request.method == "POST" and not can_decide:
+        raise PermissionDenied
+    form = SanctionDecideForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sanction_decide(
+                proposal=proposal,
+                by=request.user,
+                confirm=form.cleaned_data["decision"] == "confirm",
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Keputusan disimpan."))
+            return redirect("commitments:team")
+    return render(
+        request,
+        "commitments/sanction_detail.html",
+        {
+            "proposal": proposal,
+            "quarter_label": consequences.quarter_label(proposal.quarter),
+            "steps": sanctions.sanction_history(proposal=proposal),
+            "form": form,
+            "can_decide": can_decide,
         },
     )

@@ -475,6 +475,22 @@ def household_benefit_estimate(
     return result, sum(line.amount for line in counted), cap
 
 
+def household_benefit_adjustments(
+    *, household: Household, lines: list[BenefitLine], year: int, today: datetime.date
+):
+    """The upper apps' adjustments of the estimate (``pkh.extensions.benefit_adjustments``:
+    the commitment sanctions' reduction) and the total after them, never below zero."""
+    from pkh import extensions
+
+    adjustments = [
+        a
+        for source in extensions.benefit_adjustments
+        for a in source(household=household, lines=lines, year=year, today=today)
+    ]
+    total = sum(line.amount for line in lines if line.counted)
+    return adjustments, max(0, total + sum(a.amount for a in adjustments))
+
+
 @dataclass(frozen=True)
 class AuditEntry:
     when: datetime.datetime

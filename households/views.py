@@ -123,6 +123,9 @@ def household_detail(request, pk: int):
     benefit_lines, benefit_total, benefit_cap = selectors.household_benefit_estimate(
         members=members, year=today.year, today=today
     )
+    benefit_adjustments, benefit_net = selectors.household_benefit_adjustments(
+        household=household, lines=benefit_lines, year=today.year, today=today
+    )
     panels = [
         panel
         for provider in extensions.family_panels
@@ -139,6 +142,8 @@ def household_detail(request, pk: int):
             "benefit_lines": benefit_lines,
             "benefit_total": benefit_total,
             "benefit_cap": benefit_cap,
+            "benefit_adjustments": benefit_adjustments,
+            "benefit_net": benefit_net,
             "panels": panels,
             "audit": selectors.household_audit(household=household) if can_see_audit else None,
             "can_log_visit": may_log_visit(request.user, household),

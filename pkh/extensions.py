@@ -20,6 +20,9 @@ each has a row in the README's table of points):
   apps' own data in step after families or members are written. Every write to
   ``Household`` or ``Member`` calls ``families_changed()`` after it, inside its
   transaction; no ORM signal runs business logic.
+* ``benefit_adjustments`` (``BenefitAdjustmentSource``): lines an upper app adds to the
+  family's yearly benefit estimate (``households.selectors.household_benefit_estimate``),
+  e.g. the commitment sanctions' reduction (``commitments``).
 * ``refresh_notices`` (``RefreshNoticeSource``): "these figures are still being
   refreshed" for a page of derived data (``"aid"``: coverage and gap, ``"fds"``: P2K2
   groups) while an upper app's follow-up work on it is open (a roster import's second
@@ -94,6 +97,24 @@ class DigestLine:
     label: str  # already translated, e.g. "Pengaduan lewat tenggat"; never personal data
     count: int
     url: str  # a path inside the site ("/pengaduan/?status=overdue"); made absolute in the email
+
+
+@dataclass(frozen=True)
+class BenefitAdjustment:
+    """A line added to a family's yearly benefit estimate (negative: a reduction)."""
+
+    label: str  # already translated, e.g. "Pengurangan 10% komponen SD, triwulan I 2026"
+    amount: int  # rupiah; negative for a reduction
+    member_id: int | None = None
+
+
+class BenefitAdjustmentSource(Protocol):
+    """Adjustments of the year's estimate of ``household``; ``lines`` are the estimate's
+    ``households.selectors.BenefitLine`` rows (which members' components count)."""
+
+    def __call__(
+        self, *, household: Household, lines: list, year: int, today: datetime.date
+    ) -> list[BenefitAdjustment]: ...
 
 
 class FamilyPanel(Protocol):
@@ -190,6 +211,7 @@ todo_sources: Point[TodoSource] = Point(
         "fds_sessions",
         "commitments_month",
         "commitments_visit",
+        "commitments_sanction",
         "graduation",
         "complaints",
         "corrections",
@@ -250,6 +272,9 @@ families_changed_reactions: Point[FamiliesChangedReaction] = Point(
 
 
 refresh_notices: Point[RefreshNoticeSource] = Point("refresh_notices", order=("imports",))
+benefit_adjustments: Point[BenefitAdjustmentSource] = Point(
+    "benefit_adjustments", order=("commitments",)
+)
 
 
 def refresh_notices_for(topic: str, *, user: User) -> list[RefreshNotice]:

@@ -290,6 +290,18 @@ def can_decide_graduation(user, proposal) -> bool:
     )
 
 
+def can_decide_sanction(user, proposal) -> bool:
+    """A commitment sanction proposal (suspension, cancellation) is confirmed or returned
+    by the supervisor of the family's facilitator, never by its proposer; as graduation."""
+    facilitator = proposal.household.facilitator
+    return (
+        is_supervisor(user)
+        and facilitator is not None
+        and facilitator.supervisor_id == user.pk
+        and proposal.proposed_by_id != user.pk
+    )
+
+
 # ---------------------------------------------------------------- complaints
 # Complaints (pengaduan, ``complaints``). The complaint reaches the user through a scoped
 # selector (its family in scope); these say what they may do with it.

@@ -438,6 +438,24 @@ PKH_COMMITMENT_ENTRY_DUE_DAY = env.int("PKH_COMMITMENT_ENTRY_DUE_DAY", default=1
 PKH_COMMITMENT_HOME_VISIT_AFTER_MONTHS = env.int(
     "PKH_COMMITMENT_HOME_VISIT_AFTER_MONTHS", default=2
 )
+# Consequences of non-compliance per family per calendar quarter (docs/commitments.md;
+# DOMAIN "Obligations": about 10 % off the benefit, suspension after a quarter of
+# non-compliance, cancellation after longer). A month is non-compliant for the family
+# when any member fails any component that month. First warning: the family failed at
+# least WARNING_MIN_MONTHS months of the quarter. Reduction: a member failed at least
+# REDUCTION_MIN_MONTHS months of the quarter; REDUCTION_PERCENT of the quarter's share
+# (a quarter of the yearly rate) of that member's component comes off the estimate.
+# Suspension proposed: the family failed SUSPENSION_MIN_MONTHS months of the quarter
+# (3: the whole quarter). Cancellation proposed: CANCELLATION_AFTER_QUARTERS quarters in
+# a row each reached the suspension threshold. The month counts are local defaults, to
+# be set by the district from the programme's current guideline.
+PKH_COMMITMENT_WARNING_MIN_MONTHS = env.int("PKH_COMMITMENT_WARNING_MIN_MONTHS", default=1)
+PKH_COMMITMENT_REDUCTION_MIN_MONTHS = env.int("PKH_COMMITMENT_REDUCTION_MIN_MONTHS", default=2)
+PKH_COMMITMENT_REDUCTION_PERCENT = env.int("PKH_COMMITMENT_REDUCTION_PERCENT", default=10)
+PKH_COMMITMENT_SUSPENSION_MIN_MONTHS = env.int("PKH_COMMITMENT_SUSPENSION_MIN_MONTHS", default=3)
+PKH_COMMITMENT_CANCELLATION_AFTER_QUARTERS = env.int(
+    "PKH_COMMITMENT_CANCELLATION_AFTER_QUARTERS", default=2
+)
 # Complaints (docs/complaints.md): the service-level deadline of a category without its
 # own (days from the day it was opened), and how many days after the deadline an open
 # complaint, already escalated to the supervisor, escalates to the admins. Local defaults.

@@ -116,6 +116,8 @@ def pages(role: str, w) -> list[tuple[str, dict | None, str]]:
             ("graduation:ready_list", None, ""),
             ("graduation:natural_list", None, ""),
             ("assistance:case_open", family, ""),
+            ("commitments:sanction_propose", family, ""),
+            ("commitments:sanction_detail", {"pk": w.sanction.pk}, ""),
         ]
     if role == "supervisor":
         return common + [
@@ -128,6 +130,8 @@ def pages(role: str, w) -> list[tuple[str, dict | None, str]]:
             ("reports:run_detail", {"pk": w.run.pk}, ""),
             ("assistance:coverage", None, ""),
             ("assistance:resource_create", None, ""),
+            ("commitments:team", None, ""),
+            ("commitments:sanction_detail", {"pk": w.sanction.pk}, ""),
         ]
     return common + [
         ("households:edit", family, ""),

@@ -92,6 +92,8 @@ OBJECTS = {
         "kind": SCHOOL,
         "pk": w.school.pk,
     },
+    "commitments:sanction_propose": lambda w: {"pk": w.household.pk},
+    "commitments:sanction_detail": lambda w: {"pk": w.sanction.pk},
     "complaints:create": lambda w: {"pk": w.household.pk},
     "complaints:detail": lambda w: {"pk": w.complaint.pk},
     "complaints:open_case": lambda w: {"pk": w.complaint.pk},
@@ -189,6 +191,8 @@ def test_the_map_builds_objects_the_owner_can_open(client, elsewhere, other_team
         "assistance:case_detail",
         "commitments:sheet",
         "commitments:enrolment",
+        "commitments:sanction_propose",
+        "commitments:sanction_detail",
         "complaints:detail",
         "complaints:photo",
     ):

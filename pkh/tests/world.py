@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from assistance.tests.factories import CaseFactory, ResourceFactory
+from commitments.models import SanctionKind, SanctionProposal
 from commitments.tests.factories import SchoolFactory, enrol
 from complaints.tests.factories import open_complaint
 from complaints.tests.factories import png_upload as complaint_photo_upload
@@ -29,7 +30,7 @@ from reports.services import report_run_create
 def build_world(*, facilitator, supervisor, admin, village, resource_area=None) -> SimpleNamespace:
     """Families, a visit, an advocacy case, a P2K2 group and held session, assessments, a
     pending and an approved proposal (with its monitoring visits), a progress report, a
-    report run, a resource, a roster import, a school with an enrolled member, a complaint
+    report run, a resource, a roster import, a school with an enrolled member, a commitment sanction proposal, a complaint
     (with a photo) and a notification, all belonging to ``facilitator``'s team
     (``supervisor``) and ``admin``."""
     ensure_default_form()
@@ -89,6 +90,14 @@ def build_world(*, facilitator, supervisor, admin, village, resource_area=None) 
     school = SchoolFactory(village=village)
     pupil = household.members.get(components__code="SD")  # due at school every month
     enrol(pupil, school, by=facilitator)
+    sanction = SanctionProposal.objects.create(
+        household=household,
+        kind=SanctionKind.SUSPENSION,
+        quarter=datetime.date(2025, 1, 1),
+        months_failed=3,
+        reason="Anak tidak sekolah tiga bulan.",
+        proposed_by=facilitator,
+    )
     complaint = open_complaint(household, by=facilitator, photo=complaint_photo_upload())
     notification = notify(facilitator, kind="complaint_assigned", title="Pengaduan #1", url="/")
     today = timezone.localdate()
@@ -97,6 +106,7 @@ def build_world(*, facilitator, supervisor, admin, village, resource_area=None) 
     )
     return SimpleNamespace(
         school=school,
+        sanction=sanction,
         pupil=pupil,
         complaint=complaint,
         notification=notification,
