@@ -323,6 +323,8 @@ def team(request):
             "query": f"bulan={month_key(month)}",
             "components": components,
             "proposals": sanctions.sanctions_pending(user=request.user),
+            # A supervisor opens a facilitator's month (read-only) from their row.
+            "can_open_month": is_supervisor(request.user),
         },
     )
 

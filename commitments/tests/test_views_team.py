@@ -52,6 +52,27 @@ def test_team_page_shows_completeness_and_compliance(
     assert f'data-facilitator="{facilitator.pk}"' in html
 
 
+def test_a_supervisor_opens_a_facilitators_month_from_the_team_page(
+    client, family, facilitator, supervisor, admin_user, month, school
+):
+    """The menu's "Komitmen" is a facilitator's entry; a supervisor reaches a
+    facilitator's month (read-only) through their row on the team page."""
+    enter_school(login(client, facilitator), family, month, school, unexcused=5)
+    html = login(client, supervisor).get(team_url(month)).content.decode()
+    link = (
+        f"{reverse('commitments:month')}?bulan={month_key(month)}&amp;pendamping={facilitator.pk}"
+    )
+    assert f'href="{link}"' in html
+    response = client.get(link.replace("&amp;", "&"))
+    assert response.status_code == 200
+    assert response.context["facilitator_id"] == facilitator.pk
+    assert response.context["entered_count"] == 1 and not response.context["can_enter"]
+    # An admin's team page has no such link: the month page is not theirs (403).
+    html = login(client, admin_user).get(team_url(month)).content.decode()
+    assert "data-open-month" not in html
+    assert client.get(link.replace("&amp;", "&")).status_code == 403
+
+
 def test_team_page_refuses_facilitators(client, facilitator, month):
     assert login(client, facilitator).get(team_url(month)).status_code == 403
 
