@@ -24,7 +24,7 @@ from commitments.models import (
 from commitments.selectors.due import NOT_ENROLLED, DueItem
 from commitments.services.enrolment import CHANGES
 from commitments.services.verification import Finding
-from pkh.forms import PAST_EVENT, BoundedDateField, FastSelect, model_max_length
+from pkh.forms import PAST_EVENT, BoundedDateField, FastSelect, TextAreaField, model_max_length
 
 # The items' labels on the sheet (``commitments.rules.HEALTH_ITEMS``).
 ITEM_LABELS = {
@@ -297,7 +297,7 @@ class FacilityForm(forms.Form):
 
 
 class SanctionProposeForm(forms.Form):
-    reason = forms.CharField(
+    reason = TextAreaField(
         label=_("Alasan dan upaya yang sudah dilakukan"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
@@ -310,7 +310,7 @@ class SanctionDecideForm(forms.Form):
         choices=[("confirm", _("Konfirmasi")), ("return", _("Kembalikan"))],
         widget=forms.RadioSelect,
     )
-    comment = forms.CharField(
+    comment = TextAreaField(
         label=_("Komentar"),
         max_length=1000,
         required=False,
