@@ -83,9 +83,7 @@ def enrolment_record(
         current.end_on = start_on - datetime.timedelta(days=1)
         current.save(update_fields=["end_on"])
     elif change in (EnrolmentChange.MOVED_SCHOOL, EnrolmentChange.TRANSFERRED):
-        raise ValidationError(
-            {"change": _("Belum ada catatan sebelumnya: pilih \u201cterdaftar\u201d.")}
-        )
+        raise ValidationError({"change": _("Belum ada catatan sebelumnya: pilih “terdaftar”.")})
     return Enrolment.objects.create(
         member=member,
         sector=sector,

@@ -3,6 +3,7 @@ import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from commitments.models import (
     Enrolment,
@@ -156,3 +157,17 @@ def test_school_with_a_taken_npsn_refused(facilitator, school):
         school_create(by=facilitator, name="SD Lain", level="SD", village=school.village,
                       npsn=school.npsn)  # fmt: skip
     assert "npsn" in exc.value.message_dict
+
+
+def test_moved_school_without_an_earlier_record_refused_in_english(family, facilitator, school):
+    # The curly quotes are literal in the source: written as \u escapes, xgettext kept the
+    # backslashes in the msgid and the English message never matched.
+    child = sd_child(family)
+    Enrolment.objects.filter(member=child).delete()
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as exc:
+            enrolment_record(by=facilitator, member=child, sector=Sector.EDUCATION,
+                             change=EnrolmentChange.MOVED_SCHOOL,
+                             start_on=datetime.date(2025, 1, 6), school=school)  # fmt: skip
+        assert exc.value.message_dict["change"] == ["No earlier record yet: choose “enrolled”."]
+    assert not Enrolment.objects.filter(member=child).exists()
