@@ -127,7 +127,16 @@ class Section:
 
 
 def _sections() -> list[Section]:
-    from reports.sections import aid, caseload, fds, graduation, roster, visits
+    from reports.sections import (
+        aid,
+        caseload,
+        commitments,
+        complaints,
+        fds,
+        graduation,
+        roster,
+        visits,
+    )
 
     return [
         Section(
@@ -184,6 +193,34 @@ def _sections() -> list[Section]:
             aid.compute,
             team_columns=(
                 TeamColumn("aid.coverage_pct", gettext_noop("Cakupan bantuan (%)"), unit="%"),
+            ),
+        ),
+        Section(
+            "commitments",
+            gettext_noop("Verifikasi komitmen"),
+            commitments.compute,
+            team_columns=(
+                TeamColumn(
+                    "commitments.completeness_pct",
+                    gettext_noop("Kelengkapan verifikasi (%)"),
+                    unit="%",
+                ),
+                TeamColumn(
+                    "commitments.compliance_pct", gettext_noop("Kepatuhan komitmen (%)"), unit="%"
+                ),
+            ),
+        ),
+        Section(
+            "complaints",
+            gettext_noop("Pengaduan"),
+            complaints.compute,
+            team_columns=(
+                TeamColumn(
+                    "complaints.overdue_end",
+                    gettext_noop("Pengaduan lewat tenggat"),
+                    higher_is_better=False,
+                    unit="pengaduan",
+                ),
             ),
         ),
         Section(
