@@ -85,22 +85,23 @@ def caseloads_as_of(
     return out, created
 
 
-def components_as_of(*, households: list[tuple[list[int], datetime.datetime]]) -> list[Counter]:
-    """For each ``(household ids, instant)``: how many members of these families counted
-    as each component at that instant.
+def month_end_instant(month: datetime.date) -> datetime.datetime:
+    """The first instant after the month that starts on ``month``, in the report time
+    zone (the end of the last month of a quarter is the quarter's ``end``)."""
+    from reports.quarters import report_tz
 
-    Members who had left the family by then (``left_on`` before the instant's date) do not
-    count. Two queries whatever the number of instants (:func:`members_as_of`).
-    """
-    out = []
-    for members, (_, at) in zip(members_as_of(households=households), households, strict=True):
-        day = at.date()
-        counts = Counter()
-        for member in members.values():
-            if member.left_on is None or member.left_on >= day:
-                counts.update(member.components)
-        out.append(counts)
-    return out
+    following = datetime.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return datetime.datetime.combine(following, datetime.time(), tzinfo=report_tz())
+
+
+def count_components(members: dict, *, at: datetime.datetime) -> Counter:
+    """How many of ``members`` (``{id: MemberAsOf}``) counted as each component at ``at``:
+    members who had left the family by then (``left_on`` before ``at``'s date) do not."""
+    day, counts = at.date(), Counter()
+    for member in members.values():
+        if member.left_on is None or member.left_on >= day:
+            counts.update(member.components)
+    return counts
 
 
 @dataclass(frozen=True)

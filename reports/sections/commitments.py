@@ -27,26 +27,16 @@ from collections import Counter, defaultdict
 
 from django.utils.translation import gettext_noop
 
-from commitments import rules as r
 from commitments.rules import Rules, Verdict
 from commitments.selectors.compliance import entries_with_verdict
 from households.models import Component
-from reports.history import IN_PROGRAMME, members_as_of
-from reports.quarters import Quarter, report_tz
+from reports.history import IN_PROGRAMME
+from reports.quarters import Quarter
 from reports.sections import Figure, ReportContext, SectionResult, Table
 
 
 def _pct(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
-
-
-def quarter_months(quarter: Quarter) -> list[datetime.date]:
-    return [r.month_add(quarter.first_day, i) for i in range(3)]
-
-
-def month_end_instant(month: datetime.date) -> datetime.datetime:
-    """The first instant after ``month`` in the report time zone."""
-    return datetime.datetime.combine(r.month_add(month, 1), datetime.time(), tzinfo=report_tz())
 
 
 def _last_day(month: datetime.date) -> datetime.date:
@@ -92,20 +82,18 @@ class _Quarter:
 
 
 def compute(ctx: ReportContext) -> SectionResult:
-    """Four queries: the members as they were at the end of each month of both quarters
-    (two), the entries of those months with their verdict (one), the component names
-    (one)."""
+    """Two queries of its own: the entries of both quarters' months with their verdict,
+    the component names; the members as they were at the end of each month
+    (``ctx.month_members``: two queries shared with the caseload section)."""
     rules = Rules.from_settings()
     q, prev = ctx.quarter, ctx.previous
     families = {
         "cur": sorted(pk for pk, s in ctx.caseload_end.items() if s in IN_PROGRAMME),
         "prev": sorted(pk for pk, s in ctx.caseload_start.items() if s in IN_PROGRAMME),
     }
-    months = {"cur": quarter_months(q), "prev": quarter_months(prev)}
+    months = {"cur": q.months, "prev": prev.months}
     slots = [(period, m) for period in ("cur", "prev") for m in months[period]]
-    states = members_as_of(
-        households=[(families[period], month_end_instant(m)) for period, m in slots]
-    )
+    states = [ctx.month_members[m] for _, m in slots]
     data = {"cur": _Quarter(), "prev": _Quarter()}
     for (period, month), members in zip(slots, states, strict=True):
         due = data[period].due[month]
