@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from dataclasses import dataclass
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 
@@ -84,17 +85,47 @@ def caseloads_as_of(
     return out, created
 
 
-def components_as_of(*, households: list[tuple[list[int], datetime.datetime]]) -> list[Counter]:
-    """For each ``(household ids, instant)``: how many members of these families counted
-    as each component at that instant.
+def month_end_instant(month: datetime.date) -> datetime.datetime:
+    """The first instant after the month that starts on ``month``, in the report time
+    zone (the end of the last month of a quarter is the quarter's ``end``)."""
+    from reports.quarters import report_tz
 
-    Members who had left the family by then (``left_on`` before the instant's date) do not
-    count. Two queries whatever the number of instants: the members' history up to the
-    last instant with each record's components, read once (the latest record before each
+    following = datetime.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return datetime.datetime.combine(following, datetime.time(), tzinfo=report_tz())
+
+
+def count_components(members: dict, *, at: datetime.datetime) -> Counter:
+    """How many of ``members`` (``{id: MemberAsOf}``) counted as each component at ``at``:
+    members who had left the family by then (``left_on`` before ``at``'s date) do not."""
+    day, counts = at.date(), Counter()
+    for member in members.values():
+        if member.left_on is None or member.left_on >= day:
+            counts.update(member.components)
+    return counts
+
+
+@dataclass(frozen=True)
+class MemberAsOf:
+    """A member as the audit trail had them at an instant."""
+
+    household_id: int
+    left_on: datetime.date | None
+    birth_date: datetime.date
+    components: tuple[str, ...]
+
+
+def members_as_of(
+    *, households: list[tuple[list[int], datetime.datetime]]
+) -> list[dict[int, MemberAsOf]]:
+    """For each ``(household ids, instant)``: ``{member id: MemberAsOf}`` of the members of
+    these families at that instant (also those who had left: ``left_on`` says when).
+
+    Two queries whatever the number of instants: the members' history up to the last
+    instant with each record's components, read once (the latest record before each
     instant is picked here, as :func:`latest_as_of` would), and the members without any
-    history record.
+    history record (their current values count from their ``created_at`` on).
     """
-    out = [Counter() for _ in households]
+    out: list[dict[int, MemberAsOf]] = [{} for _ in households]
     every_household = {pk for ids, _ in households for pk in ids}
     if not every_household:
         return out
@@ -115,14 +146,15 @@ def components_as_of(*, households: list[tuple[list[int], datetime.datetime]]) -
             "history_type",
             "household_id",
             "left_on",
+            "birth_date",
             "historicalmember_components__m2m_history_id",
             "historicalmember_components__component_id",
             *flags,
         )
     )
     # Per instant, each member's latest record before it: [history id, type, family,
-    # left on, components]. The rows come in order (a record's components together), so
-    # the last record written wins.
+    # left on, birth date, components]. The rows come in order (a record's components
+    # together), so the last record written wins.
     latest_records: list[dict[int, list]] = [{} for _ in households]
     for (
         member_id,
@@ -130,6 +162,7 @@ def components_as_of(*, households: list[tuple[list[int], datetime.datetime]]) -
         history_type,
         household_id,
         left_on,
+        birth_date,
         link,
         component,
         *before,
@@ -139,28 +172,35 @@ def components_as_of(*, households: list[tuple[list[int], datetime.datetime]]) -
                 continue
             record = records.get(member_id)
             if record is None or record[0] != history_id:
-                record = records[member_id] = [history_id, history_type, household_id, left_on, []]
+                record = records[member_id] = [
+                    history_id,
+                    history_type,
+                    household_id,
+                    left_on,
+                    birth_date,
+                    [],
+                ]
             if link is not None:  # a component row (not the outer join's empty match)
-                record[4].append(component)
-    for counts, records, (ids, at) in zip(out, latest_records, households, strict=True):
-        wanted, day = set(ids), at.date()
-        for _, history_type, household_id, left_on, components in records.values():
+                record[5].append(component)
+    for members, records, (ids, _at) in zip(out, latest_records, households, strict=True):
+        wanted = set(ids)
+        for member_id, (_, history_type, household_id, left_on, birth, comps) in records.items():
             if history_type == "-" or household_id not in wanted:
                 continue
-            if left_on is not None and left_on < day:
-                continue
-            counts.update(components)
-    without_history = Member.components.through.objects.filter(
-        member_id__in=Member.objects.filter(household_id__in=every_household, created_at__lt=latest)
+            members[member_id] = MemberAsOf(household_id, left_on, birth, tuple(comps))
+    without_history: dict[int, list] = {}
+    for member_id, component, household_id, created, left_on, birth in (
+        Member.objects.filter(household_id__in=every_household, created_at__lt=latest)
         .exclude(Exists(HistoricalMember.objects.filter(id=OuterRef("pk"))))
-        .values("pk")
-    ).values_list("component_id", "member__household_id", "member__created_at", "member__left_on")
-    rows = list(without_history.order_by())
-    for counts, (household_ids, at) in zip(out, households, strict=True):
-        ids, day = set(household_ids), at.date()
-        counts.update(
-            component
-            for component, household_id, created, left_on in rows
-            if household_id in ids and created < at and (left_on is None or left_on >= day)
-        )
+        .order_by()
+        .values_list("pk", "components", "household_id", "created_at", "left_on", "birth_date")
+    ):
+        record = without_history.setdefault(member_id, [household_id, created, left_on, birth, []])
+        if component is not None:
+            record[4].append(component)
+    for members, (household_ids, at) in zip(out, households, strict=True):
+        ids = set(household_ids)
+        for member_id, (household_id, created, left_on, birth, comps) in without_history.items():
+            if household_id in ids and created < at:
+                members[member_id] = MemberAsOf(household_id, left_on, birth, tuple(comps))
     return out

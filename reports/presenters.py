@@ -54,6 +54,10 @@ def unit_label(unit: str) -> str:
         "kehadiran": _("kehadiran"),
         "sasaran": _("sasaran"),
         "kasus": _("kasus"),
+        "komitmen": _("komitmen"),
+        "anggota": _("anggota"),
+        "pengaduan": _("pengaduan"),
+        "hari": _("hari"),
         "%": "%",
     }
     return labels.get(unit, unit)

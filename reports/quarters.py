@@ -86,6 +86,17 @@ class Quarter:
         return self.next.first_day - datetime.timedelta(days=1)
 
     @property
+    def months(self) -> list[datetime.date]:
+        """The first days of the quarter's three months."""
+        first = self.first_day
+        return [
+            datetime.date(
+                first.year + (first.month + i - 1) // 12, (first.month + i - 1) % 12 + 1, 1
+            )
+            for i in range(3)
+        ]
+
+    @property
     def start(self) -> datetime.datetime:
         """First instant of the quarter (aware)."""
         return datetime.datetime.combine(self.first_day, datetime.time(), tzinfo=report_tz())

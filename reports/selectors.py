@@ -143,6 +143,8 @@ PERCENT_PARTS = {
     "visits.not_visited_pct": ("visits.not_visited", "caseload.active_end"),
     "fds.attendance_pct": ("fds.attendance_present", "fds.attendance_expected"),
     "aid.coverage_pct": ("aid.receiving", "aid.eligible"),
+    "commitments.completeness_pct": ("commitments.entered", "commitments.due"),
+    "commitments.compliance_pct": ("commitments.complies", "commitments.judged"),
 }
 
 

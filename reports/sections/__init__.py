@@ -52,6 +52,29 @@ class ReportContext:
         """``{household id: status}`` at the end of the quarter (= start of the next)."""
         return self._caseloads[0][1]
 
+    @cached_property
+    def month_members(self) -> dict[datetime.date, dict]:
+        """``{first day of month: {member id: reports.history.MemberAsOf}}`` at the end of
+        each month of the previous quarter and of this one, for the families active or
+        suspended at the end of the quarter the month belongs to (``caseload_start`` for
+        the previous quarter's months). One read of the members' history for the six
+        instants (two queries); the caseload section's components at the start and end of
+        the quarter are the last month of each quarter, the commitment section's due
+        list every month."""
+        from reports.history import IN_PROGRAMME, members_as_of, month_end_instant
+
+        slots = []
+        for quarter, caseload in (
+            (self.previous, self.caseload_start),
+            (self.quarter, self.caseload_end),
+        ):
+            families = sorted(pk for pk, status in caseload.items() if status in IN_PROGRAMME)
+            slots += [(month, families) for month in quarter.months]
+        states = members_as_of(
+            households=[(families, month_end_instant(month)) for month, families in slots]
+        )
+        return {month: members for (month, _), members in zip(slots, states, strict=True)}
+
     @property
     def created_at(self) -> dict[int, datetime.datetime]:
         """When each family of either caseload was first recorded."""
@@ -127,7 +150,16 @@ class Section:
 
 
 def _sections() -> list[Section]:
-    from reports.sections import aid, caseload, fds, graduation, roster, visits
+    from reports.sections import (
+        aid,
+        caseload,
+        commitments,
+        complaints,
+        fds,
+        graduation,
+        roster,
+        visits,
+    )
 
     return [
         Section(
@@ -184,6 +216,34 @@ def _sections() -> list[Section]:
             aid.compute,
             team_columns=(
                 TeamColumn("aid.coverage_pct", gettext_noop("Cakupan bantuan (%)"), unit="%"),
+            ),
+        ),
+        Section(
+            "commitments",
+            gettext_noop("Verifikasi komitmen"),
+            commitments.compute,
+            team_columns=(
+                TeamColumn(
+                    "commitments.completeness_pct",
+                    gettext_noop("Kelengkapan verifikasi (%)"),
+                    unit="%",
+                ),
+                TeamColumn(
+                    "commitments.compliance_pct", gettext_noop("Kepatuhan komitmen (%)"), unit="%"
+                ),
+            ),
+        ),
+        Section(
+            "complaints",
+            gettext_noop("Pengaduan"),
+            complaints.compute,
+            team_columns=(
+                TeamColumn(
+                    "complaints.overdue_end",
+                    gettext_noop("Pengaduan lewat tenggat"),
+                    higher_is_better=False,
+                    unit="pengaduan",
+                ),
             ),
         ),
         Section(

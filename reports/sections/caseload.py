@@ -7,7 +7,7 @@ from collections import Counter
 from django.utils.translation import gettext_noop
 
 from households.models import Component, HouseholdStatus
-from reports.history import IN_PROGRAMME, components_as_of
+from reports.history import count_components
 from reports.sections import Figure, ReportContext, SectionResult, Table
 
 STATUS_LABELS = {
@@ -20,15 +20,15 @@ STATUS_LABELS = {
 
 def compute(ctx: ReportContext) -> SectionResult:
     """Six queries: the caseloads at both instants (three, shared with the other sections
-    through ``ctx``), the component counts at both instants (two: the members' history
-    read once, the members without history) and the component names (one)."""
+    through ``ctx``), the members as they were (two: the members' history read once, the
+    members without history; ``ctx.month_members``, shared with the commitment section)
+    and the component names (one)."""
     start, end = ctx.caseload_start, ctx.caseload_end
     status_start, status_end = Counter(start.values()), Counter(end.values())
-    in_start = [pk for pk, status in start.items() if status in IN_PROGRAMME]
-    in_end = [pk for pk, status in end.items() if status in IN_PROGRAMME]
-    comp_start, comp_end = components_as_of(
-        households=[(in_start, ctx.quarter.start), (in_end, ctx.quarter.end)]
-    )
+    # The members at the end of the previous quarter's last month (= the start of this
+    # quarter) and of this quarter's last month, of the families then in the programme.
+    comp_start = count_components(ctx.month_members[ctx.previous.months[-1]], at=ctx.quarter.start)
+    comp_end = count_components(ctx.month_members[ctx.quarter.months[-1]], at=ctx.quarter.end)
     components = list(Component.objects.order_by("order", "code").values_list("code", "name"))
     active = HouseholdStatus.ACTIVE
     figures = [

@@ -84,10 +84,12 @@ def test_every_section_is_computed(team):
         "visits",
         "fds",
         "aid",
+        "commitments",
+        "complaints",
         "roster",
     ]
     assert all(set(s) == {"key", "title", "figures", "tables"} for s in snapshot["sections"])
-    for prefix in ("graduation.", "fds.", "aid."):
+    for prefix in ("graduation.", "fds.", "aid.", "commitments.", "complaints."):
         assert any(k.startswith(prefix) for k in summary)
 
 
@@ -124,5 +126,7 @@ def test_query_count_is_fixed_whatever_the_caseload(team):
             )
             visit_on(h, day=Q.first_day + datetime.timedelta(days=i % 80))
     # Caseload 7 (3 shared), graduation 5, visits 1, FDS 8 (7 without a group), aid 4
-    # (2 without an active family), roster 1, the supervisor 1 (fewer when sets are empty).
-    assert _queries_for(small) == _queries_for(large) <= 27
+    # (2 without an active family), commitments 2 (the members' history shared with caseload),
+    # complaints 2, roster 1, the supervisor 1
+    # (fewer when sets are empty).
+    assert _queries_for(small) == _queries_for(large) <= 31

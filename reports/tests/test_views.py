@@ -269,6 +269,8 @@ def test_report_xlsx_has_a_sheet_per_section_real_numbers_and_no_formulas(
         "Kunjungan rumah",
         "Pertemuan P2K2 (FDS)",
         "Bantuan komplementer",
+        "Verifikasi komitmen",
+        "Pengaduan",
         "Perubahan daftar dampingan",
     ]
     caseload = wb["Jumlah dampingan"]
