@@ -434,16 +434,10 @@ def household_benefit_estimate(
     highest-value members count. Two queries (``members`` come with their components).
     """
     from households.components import component_end_reason
-    from households.models import BenefitCap, BenefitRate
+    from households.models import BenefitCap
 
     today = today or timezone.localdate()
-    rate_year = (
-        BenefitRate.objects.filter(year__lte=year)
-        .order_by("-year")
-        .values_list("year", flat=True)
-        .first()
-    )
-    rates = dict(BenefitRate.objects.filter(year=rate_year).values_list("component_id", "amount"))
+    rates = benefit_rates(year=year)
     cap_row = BenefitCap.objects.filter(year__lte=year).order_by("-year").first()
     cap = cap_row.max_components if cap_row else 4
     ended, second, best = [], [], []
@@ -473,6 +467,20 @@ def household_benefit_estimate(
     ]
     result = counted + over + second + ended
     return result, sum(line.amount for line in counted), cap
+
+
+def benefit_rates(*, year: int) -> dict[str, int]:
+    """The yearly rate of each component code: the latest rates at or before ``year``
+    (two queries)."""
+    from households.models import BenefitRate
+
+    rate_year = (
+        BenefitRate.objects.filter(year__lte=year)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
+    return dict(BenefitRate.objects.filter(year=rate_year).values_list("component_id", "amount"))
 
 
 def household_benefit_adjustments(

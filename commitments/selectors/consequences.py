@@ -273,7 +273,7 @@ def benefit_reductions(
     """The reductions of ``year``'s judged quarters for the members whose benefit counts
     in the estimate: ``PKH_COMMITMENT_REDUCTION_PERCENT`` of a quarter of the yearly rate
     of the member's failed component, per quarter reduced."""
-    from households.models import BenefitRate
+    from households.selectors import benefit_rates
 
     t = Thresholds.from_settings()
     last = judged_quarter(today)
@@ -281,13 +281,7 @@ def benefit_reductions(
     quarters = [q for q in quarters if q <= last]
     if not quarters or not counted_member_ids:
         return []
-    rate_year = (
-        BenefitRate.objects.filter(year__lte=year)
-        .order_by("-year")
-        .values_list("year", flat=True)
-        .first()
-    )
-    rates = dict(BenefitRate.objects.filter(year=rate_year).values_list("component_id", "amount"))
+    rates = benefit_rates(year=year)
     out = []
     for quarter in quarters:
         c = quarter_consequences(households=[household.pk], quarter=quarter, thresholds=t).get(
