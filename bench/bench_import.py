@@ -17,18 +17,21 @@ its floor, and the peer.
    ``--out``), PostgreSQL's own COPY of the file into a plain text table is timed, then
    ``manage.py import_roster --skip-invalid --json`` runs in its own process with
    ``IMPORTS_SQL_TIMING=1``: wall time, that process's peak RSS (wait4), each step. The
-   **registry part** is the wall time without the derived steps (``roster_aid_apply``,
-   ``families_changed``: aid rows and FDS periods, which the fix-derived branch moves
-   to a follow-up task): read, check, dedupe, write, commit.
+   **registry part** is the wall time without the follow-up stage (the ``derived`` step:
+   the file's aid statuses, aid eligibility rows and FDS periods, computed after the
+   commit): process start, read, check, dedupe, write, commit. The follow-up stage is
+   printed on its own.
 3. The **floor** in the same run: the families and members that import wrote, copied
    with new keys by COPY straight into the registry tables (indexes, triggers, the
    trigram merge, the deferred foreign-key checks), rolled back: what
    ``bench/floor_registry.sql`` does, for this import's rows.
 4. The **peer** (``--peer-sizes``): the same file with django-import-export
-   (``bench/peer_import_export.py``, in ``bench/.peer-venv``, created here if missing)
-   into a fresh copy of the same registry.
-5. A table: time per 1,000 rows for each size, the largest size's per-row cost over
-   the smallest's (goal <= 1.3), rows/s, and the ratios to the COPY and the floor.
+   (``bench/peer_import_export.py``, in ``bench/.peer-venv``; ``--make-peer-venv``
+   creates it, else the peer is skipped and the output says so) into a fresh copy of
+   the same registry.
+5. A table: time per 1,000 rows for each size (registry part, follow-up stage, COPY,
+   floor, peer), the largest size's per-row cost over the smallest's (goal <= 1.3),
+   rows/s, and the ratios of the registry part to the COPY, the floor and the peer.
 """
 
 from __future__ import annotations
@@ -417,6 +420,15 @@ def _floor(connection, like: str, households, members) -> tuple[float, int, int]
     return elapsed, n_households, n_members
 
 
+def derived_seconds(steps: dict[str, float]) -> float:
+    """The follow-up stage's time: its whole step (``derived``: the file's aid statuses
+    and every ``families_changed`` reaction, with the Python between them), else (a log
+    without it) the sum of its parts."""
+    if "derived" in steps:
+        return steps["derived"]
+    return sum(sec for name, sec in steps.items() if name.startswith(DERIVED_STEPS))
+
+
 def top_steps(log: str) -> dict[str, float]:
     """The top-level steps of an IMPORTS_SQL_TIMING log (stage, check_file, ...)."""
     steps: dict[str, float] = {}
@@ -431,8 +443,16 @@ def top_steps(log: str) -> dict[str, float]:
     return steps
 
 
+PEER_PYTHON = ROOT / "bench" / ".peer-venv" / "bin" / "python"
+
+
+def peer_available() -> bool:
+    """The peer runs only if its environment exists (``--make-peer-venv`` makes it)."""
+    return PEER_PYTHON.exists()
+
+
 def run_peer(path: Path) -> dict:
-    python = ROOT / "bench" / ".peer-venv" / "bin" / "python"
+    python = PEER_PYTHON
     ensure_peer_venv(python)
     env = {**os.environ, "DJANGO_DEBUG": "false", "DJANGO_LOG_LEVEL": "WARNING"}
     started = time.perf_counter()
@@ -484,6 +504,12 @@ def main() -> None:
     parser.add_argument("--generators", default="tidy,field")
     parser.add_argument("--seed-families", type=int, default=200_000)
     parser.add_argument("--peer-sizes", default="100000", help="'' for no peer run")
+    parser.add_argument(
+        "--make-peer-venv",
+        action="store_true",
+        help="install django-import-export into bench/.peer-venv first (else no peer run "
+        "without it)",
+    )
     parser.add_argument("--template", default="bench_import_tpl200k")
     parser.add_argument("--out", default=str(ROOT / "bench" / "out" / "import"))
     args = parser.parse_args()
@@ -493,6 +519,8 @@ def main() -> None:
     peer_sizes = {int(x) for x in args.peer_sizes.split(",") if x}
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    if args.make_peer_venv and peer_sizes:
+        ensure_peer_venv(PEER_PYTHON)
     connection = django_setup()
     ensure_template(connection, args.template, args.seed_families)
     restore(connection, args.template)
@@ -514,7 +542,7 @@ def main() -> None:
             connection.close()
             result = run_import(str(path))
             steps = top_steps(result["stderr"])
-            derived = sum(steps.get(name, 0.0) for name in DERIVED_STEPS)
+            derived = derived_seconds(steps)
             registry = result["wall_seconds"] - derived
             floor, fh, fm = floor_seconds(connection, PREFIXES[generator])
             check = ""
@@ -539,7 +567,8 @@ def main() -> None:
             print(
                 f"{generator} {families} families / {rows} rows: wall {row['wall']:.1f} s, "
                 f"registry part {registry:.1f} s ({rows / registry:,.0f} rows/s, "
-                f"{1000 * registry / rows:.3f} s per 1,000 rows), derived {derived:.1f} s; "
+                f"{1000 * registry / rows:.3f} s per 1,000 rows), follow-up (derived) stage "
+                f"{derived:.1f} s ({1000 * derived / rows:.3f} s per 1,000 rows); "
                 f"COPY {copy:.2f} s (registry part {registry / copy:.0f}x); floor {floor:.1f} s "
                 f"for {fh} households + {fm} members (registry part {registry / floor:.2f}x); "
                 f"peak RSS {row['rss']:.0f} MB; {check}; load average "
@@ -547,7 +576,13 @@ def main() -> None:
                 flush=True,
             )
             print("  steps: " + ", ".join(f"{k} {v:.1f} s" for k, v in steps.items()), flush=True)
-            if families in peer_sizes:
+            if families in peer_sizes and not peer_available():
+                print(
+                    "  peer django-import-export: skipped (no bench/.peer-venv; create it "
+                    "with --make-peer-venv)",
+                    flush=True,
+                )
+            elif families in peer_sizes:
                 restore(connection, args.template)
                 connection.close()
                 peer = run_peer(path)
@@ -557,19 +592,31 @@ def main() -> None:
                     f"+ members {peer['members_seconds']:.1f} s = {peer['seconds']:.1f} s "
                     f"({rows / peer['seconds']:,.0f} rows/s; errors {peer['households_errors']} + "
                     f"{peer['members_errors']}), peak RSS {peer['peak_rss_mb']:.0f} MB; the "
-                    f"registry part is {registry / peer['seconds']:.2f}x the peer's time",
+                    f"registry part is {registry / peer['seconds']:.2f}x the peer's time "
+                    f"(peer {1000 * peer['seconds'] / rows:.3f} s per 1,000 rows)",
                     flush=True,
                 )
             table.append(row)
     print(
-        "\ngenerator  families      rows  s/1000 rows (registry part)  s/1000 rows (wall)  rows/s  xCOPY  xfloor  RSS MB"
+        "\nper 1,000 rows (s): registry part / follow-up stage / COPY / floor / peer; "
+        "ratios of the registry part to COPY, floor and peer"
+    )
+    print(
+        "generator  families      rows  registry  follow-up    COPY   floor    peer  "
+        "rows/s   xCOPY  xfloor  xpeer  RSS MB"
     )
     for row in table:
+        per = 1000 / row["rows"]
+        peer = row["peer"]["seconds"] if row["peer"] else None
         print(
             f"{row['generator']:9} {row['families']:9} {row['rows']:9} "
-            f"{1000 * row['registry'] / row['rows']:27.3f} {1000 * row['wall'] / row['rows']:19.3f} "
-            f"{row['rows'] / row['registry']:7,.0f} {row['registry'] / row['copy']:6.0f} "
-            f"{row['registry'] / row['floor']:7.2f} {row['rss']:7.0f}"
+            f"{per * row['registry']:9.3f} {per * row['derived']:10.3f} "
+            f"{per * row['copy']:7.3f} {per * row['floor']:7.3f} "
+            + (f"{per * peer:7.3f}" if peer else "      -")
+            + f" {row['rows'] / row['registry']:7,.0f} {row['registry'] / row['copy']:7.0f} "
+            f"{row['registry'] / row['floor']:7.2f} "
+            + (f"{row['registry'] / peer:6.2f}" if peer else "     -")
+            + f" {row['rss']:7.0f}"
         )
     for generator in args.generators.split(","):
         runs = [r for r in table if r["generator"] == generator]

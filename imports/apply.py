@@ -41,7 +41,17 @@ from pkh.sql import (
 
 # The joins from a plan row to its staging family and from a member plan to its row.
 PLAN_FAMILY = "JOIN {families} f ON f.import_id = sh.import_id AND f.id_keluarga = sh.id_keluarga"
-PLAN_ROW = "JOIN {rows} r ON r.import_id = sm.import_id AND r.nik = sm.nik AND r.line = sm.line"
+# A member plan points at its row by line alone (a file line is one row of one import,
+# and the plan copied that row's NIK; the pengurus-flag removals have line 0, which no
+# row has). Not also on the NIK: the planner multiplies the selectivities of the two
+# equal keys as if independent and expects one row where there are hundreds of
+# thousands, and then picks nested loops for everything joined after it.
+PLAN_ROW = "JOIN {rows} {r} ON {r}.import_id = {sm}.import_id AND {r}.line = {sm}.line"
+
+
+def plan_row(r: str = "r", sm: str = "sm") -> str:
+    """The join from the member plans (alias ``sm``) to their staging rows (``r``)."""
+    return PLAN_ROW.format(rows=T.rows, r=r, sm=sm)
 
 
 @dataclass
@@ -74,7 +84,7 @@ class WriteContext:
 
     @property
     def member_row(self) -> str:
-        return PLAN_ROW.format(rows=T.rows)
+        return plan_row()
 
 
 def write_settings(ctx: WriteContext | None = None) -> None:
@@ -122,9 +132,7 @@ def insert_new_households(ctx: WriteContext) -> None:
     materialise(
         "imp_new_household_masks",
         f"""SELECT mr.id_keluarga, SUM(DISTINCT hc.flag) AS mask
-        FROM {T.member_plans} msm
-            JOIN {T.rows} mr ON mr.import_id = msm.import_id AND mr.nik = msm.nik
-                AND mr.line = msm.line
+        FROM {T.member_plans} msm {plan_row("mr", "msm")}
             JOIN ({bits}) c ON (mr.components & c.bit) <> 0
             JOIN {T.components} hc ON hc.code = c.code
         WHERE msm.import_id = %s AND msm.action = 1 AND mr.components IS NOT NULL

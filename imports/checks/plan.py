@@ -54,7 +54,7 @@ def plan_households(ctx: CheckContext) -> None:
         ) x""",
         [not ctx.has_pengurus, ctx.imp],
     )
-    analyze(f"{T.household_plans} (import_id, id_keluarga, household_id, action)")
+    analyze(T.household_plans)  # every column: later steps filter on most of them
 
 
 def plan_members(ctx: CheckContext) -> None:
@@ -104,4 +104,4 @@ def plan_pengurus_flag_removals(ctx: CheckContext) -> None:
                     AND r.line > 0)""",
         [ctx.imp],
     )
-    analyze(f"{T.member_plans} (import_id, line, nik, id_keluarga, action)")
+    analyze(T.member_plans)

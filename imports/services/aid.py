@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from assistance import eligibility
+from imports.apply import plan_row
 from imports.checks import pipeline as checks
 from imports.checks.pipeline import fetch
 from imports.models import RosterImport
@@ -32,7 +33,7 @@ def roster_import_aid_flags(
     member_flags: dict[int, dict[str, bool]] = {}
     for member_id, kip, kis in fetch(
         f"""SELECT m.id, r.kip, r.kis FROM {T.member_plans} sm
-            JOIN {T.rows} r ON r.import_id = sm.import_id AND r.nik = sm.nik AND r.line = sm.line
+            {plan_row()}
             JOIN {T.members} m ON m.nik = sm.nik
         WHERE sm.import_id = %s AND sm.line > 0 AND (r.kip IS NOT NULL OR r.kis IS NOT NULL)""",
         [roster_import.pk],
@@ -74,8 +75,7 @@ def roster_import_aid_stage(*, roster_import: RosterImport) -> int:
                 m.household_id, m.id AS member_id, m.id AS member_key,
                 CASE WHEN k.n = 1 THEN r.kip ELSE r.kis END AS receiving
             FROM {T.member_plans} sm
-                JOIN {T.rows} r ON r.import_id = sm.import_id AND r.nik = sm.nik
-                    AND r.line = sm.line
+                {plan_row()}
                 JOIN {T.members} m ON m.nik = sm.nik
                 CROSS JOIN (SELECT 1 AS n UNION ALL SELECT 2) k
             WHERE sm.import_id = %s AND sm.line > 0
