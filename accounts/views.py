@@ -1,31 +1,25 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts import selectors, services
 from accounts.forms import UserForm
-from accounts.models import Role
+from accounts.models import Role, User
 from pkh.forms import add_service_errors
 from pkh.permissions import ADMINS, role_required
-from pkh.scoping import area_q
-from regions.models import Region, RegionLevel
 
 
-def _form_kwargs(request):
-    regions = Region.objects.filter(
-        area_q(request.user.area_codes, village="code"),
-        level__in=[RegionLevel.DISTRICT, RegionLevel.VILLAGE],
-    )
-    return {"supervisors": selectors.supervisor_list(user=request.user), "regions": regions}
+def _form_kwargs(request, *, editing: User | None = None):
+    return {
+        "supervisors": selectors.supervisor_list(user=request.user, excluding=editing),
+        "regions": selectors.area_choices(user=request.user),
+    }
 
 
 @role_required(*ADMINS)
 def user_list(request):
-    users = selectors.user_list(user=request.user)
-    if q := request.GET.get("peran"):
-        users = users.filter(role=q)
+    users = selectors.user_list(user=request.user, role=request.GET.get("peran") or None)
     return render(request, "accounts/user_list.html", {"users": users, "roles": Role.choices})
 
 
@@ -57,8 +51,7 @@ def user_edit(request, pk: int):
         "areas": list(target.areas.all()),
         "is_active": target.is_active,
     }
-    kwargs = _form_kwargs(request)
-    kwargs["supervisors"] = kwargs["supervisors"].filter(~Q(pk=target.pk))
+    kwargs = _form_kwargs(request, editing=target)
     form = UserForm(request.POST or None, initial=initial, editing=True, **kwargs)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "username"}

@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assistance.models import Aid, CaseKind
+from assistance.models import CaseKind
 from assistance.selectors.cases import household_member_choices
+from assistance.selectors.catalogue import aid_choices
 from assistance.selectors.resources import resource_choices
 from complaints import selectors, services
 from complaints.forms import (
@@ -214,7 +215,7 @@ def complaint_open_case(request, pk: int):
     form = OpenCaseForm(
         request.POST if request.method == "POST" else None,
         initial={"kind": suggested},
-        aids=Aid.objects.filter(is_active=True).order_by("order", "code"),
+        aids=aid_choices(),
     )
     if request.method == "POST" and form.is_valid():
         try:

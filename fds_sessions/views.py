@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,7 +18,7 @@ from fds_sessions.forms import (
     PeriodForm,
     SessionPlanForm,
 )
-from fds_sessions.models import AttendanceStatus, FdsModule, FdsModuleSession, SessionStatus
+from fds_sessions.models import AttendanceStatus, SessionStatus
 from fds_sessions.selectors import figures as figure_selectors
 from fds_sessions.selectors import groups as group_selectors
 from fds_sessions.selectors import modules as module_selectors
@@ -400,7 +400,7 @@ def module_create(request):
 
 @national_catalogue_keeper_required
 def module_edit(request, pk: int):
-    module = get_object_or_404(FdsModule, pk=pk)
+    module = module_selectors.module_get(pk=pk)
     initial = {
         "number": module.number,
         "title": module.title,
@@ -425,7 +425,7 @@ def module_edit(request, pk: int):
 
 @national_catalogue_keeper_required
 def module_session_create(request, pk: int):
-    module = get_object_or_404(FdsModule, pk=pk)
+    module = module_selectors.module_get(pk=pk)
     form = ModuleSessionForm(request.POST or None, initial={"is_active": True})
     if request.method == "POST" and form.is_valid():
         try:
@@ -449,7 +449,7 @@ def module_session_create(request, pk: int):
 
 @national_catalogue_keeper_required
 def module_session_edit(request, pk: int):
-    item = get_object_or_404(FdsModuleSession.objects.select_related("module"), pk=pk)
+    item = module_selectors.module_session_get(pk=pk)
     initial = {"title": item.title, "order": item.order, "is_active": item.is_active}
     form = ModuleSessionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -19,6 +19,11 @@ def aid_list(*, active_only: bool = False) -> QuerySet[Aid]:
     return qs.filter(is_active=True) if active_only else qs
 
 
+def aid_choices() -> QuerySet[Aid]:
+    """Active aids in catalogue order, as offered in a form's aid choice."""
+    return Aid.objects.filter(is_active=True).order_by("order", "code")
+
+
 def aid_get(*, code: str) -> Aid:
     return get_object_or_404(Aid.objects.prefetch_related("components"), code=code)
 

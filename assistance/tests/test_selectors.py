@@ -4,6 +4,7 @@ import pytest
 
 from accounts.tests.factories import FacilitatorFactory
 from assistance.models import Aid, AidEnrolment, AidStatus
+from assistance.selectors.catalogue import aid_choices
 from assistance.selectors.coverage import (
     aid_coverage_by_facilitator,
     aid_coverage_by_village,
@@ -172,3 +173,12 @@ def test_coverage_rollup_stays_equal_to_a_full_recount(facilitator, other_facili
     assert incremental
     coverage_counts_rebuild()
     assert _rollup() == incremental
+
+
+def test_aid_choices_are_the_active_aids_in_catalogue_order(regions):
+    retired = Aid.objects.order_by("code").first()
+    Aid.objects.filter(pk=retired.pk).update(is_active=False)
+    choices = list(aid_choices())
+    assert retired not in choices
+    assert choices == sorted(choices, key=lambda a: (a.order, a.code))
+    assert len(choices) == Aid.objects.filter(is_active=True).count() > 0

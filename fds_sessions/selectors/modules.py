@@ -4,6 +4,7 @@ sessions, and which session a group plans next."""
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
 
 from fds_sessions.models import FdsGroup, FdsModule, FdsModuleSession, FdsSession, SessionStatus
 
@@ -15,6 +16,15 @@ def module_catalogue(*, include_retired: bool = True) -> QuerySet[FdsModule]:
         qs = qs.filter(is_active=True)
         sessions = sessions.filter(is_active=True)
     return qs.prefetch_related(Prefetch("sessions", queryset=sessions)).order_by("number")
+
+
+def module_get(*, pk: int) -> FdsModule:
+    return get_object_or_404(FdsModule, pk=pk)
+
+
+def module_session_get(*, pk: int) -> FdsModuleSession:
+    """One session of the curriculum with its module (the catalogue is national)."""
+    return get_object_or_404(FdsModuleSession.objects.select_related("module"), pk=pk)
 
 
 def module_session_choices() -> QuerySet[FdsModuleSession]:

@@ -196,3 +196,21 @@ def test_family_summary(two_groups, facilitator):
     assert summary.group == melati and summary.group_visible
     assert summary.rate == AttendanceRate(present=1, held=2)
     assert [a.status for a in summary.recent] == [S, P]
+
+
+def test_module_session_get_brings_its_module_in_one_query(regions, django_assert_num_queries):
+    first = curriculum(1)[0]
+    number = first.module.number
+    with django_assert_num_queries(1):
+        item = module_selectors.module_session_get(pk=first.pk)
+        assert item.module.number == number
+    assert module_selectors.module_get(pk=first.module_id) == first.module
+
+
+def test_module_gets_answer_404_for_an_unknown_id(regions):
+    from django.http import Http404
+
+    with pytest.raises(Http404):
+        module_selectors.module_get(pk=999999)
+    with pytest.raises(Http404):
+        module_selectors.module_session_get(pk=999999)

@@ -9,7 +9,8 @@ from collections import Counter, defaultdict
 from django.db.models import Q
 from django.utils.translation import gettext_noop
 
-from assistance.models import AdvocacyCase, Aid, AidEnrolment, AidStatus, CaseStatus
+from assistance.models import AdvocacyCase, AidEnrolment, AidStatus, CaseStatus
+from assistance.selectors.catalogue import aid_choices
 from assistance.selectors.coverage import AidCoverage
 from households.models import HouseholdStatus, Member
 from reports.history import before_flags
@@ -84,7 +85,7 @@ def compute(ctx: ReportContext) -> SectionResult:
     the members who left), the cases of both quarters (one)."""
     q, prev = ctx.quarter, ctx.previous
     active = HouseholdStatus.ACTIVE
-    aids = list(Aid.objects.filter(is_active=True).order_by("order", "code"))
+    aids = list(aid_choices())
     coverage, coverage_prev = coverage_as_of(
         [
             ([pk for pk, status in ctx.caseload_end.items() if status == active], q.end),
