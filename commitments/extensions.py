@@ -46,7 +46,9 @@ def month_todo(*, user, today: datetime.date) -> list[TodoItem]:
         return []
     due_on = today.replace(day=min(settings.PKH_COMMITMENT_ENTRY_DUE_DAY, 28))
     label = _("Verifikasi komitmen %(month)s: %(left)s dari %(due)s belum diisi") % {
-        "month": formats.date_format(month, "F Y"),
+        # The project's one month notation (``YEAR_MONTH_FORMAT``, pkh/formats/<lang>/),
+        # as the month pages and the family panel show it.
+        "month": formats.date_format(month, "YEAR_MONTH_FORMAT"),
         "left": done.due - done.entered,
         "due": done.due,
     }

@@ -33,16 +33,17 @@ def test_module_list_query_count_constant(
 def test_keeper_edits_catalogue_through_pages(client, catalogue_keeper):
     login(client, catalogue_keeper)
     stunting = FdsModule.objects.get(number=6)
+    seeded = stunting.sessions.count()  # the sessions the data migration seeded
     response = client.post(
         reverse("fds_sessions:module_session_create", args=[stunting.pk]),
-        {"title": "Mengenal Stunting", "is_active": "on"},
+        {"title": "Gizi Remaja Putri", "is_active": "on"},
     )
     assert response.status_code == 302
-    item = FdsModuleSession.objects.get(module=stunting)
-    assert item.order == 1
+    item = FdsModuleSession.objects.get(module=stunting, title="Gizi Remaja Putri")
+    assert item.order == seeded + 1
     response = client.post(
         reverse("fds_sessions:module_session_edit", args=[item.pk]),
-        {"title": "Mengenal Stunting", "order": 1},
+        {"title": "Gizi Remaja Putri", "order": seeded + 1},
     )
     assert response.status_code == 302
     item.refresh_from_db()
