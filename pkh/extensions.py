@@ -218,6 +218,7 @@ menu_items: Point[NavItem] = Point(
         "households:transfer",
         "corrections:list",
         "corrections:export",
+        "field:devices",
         "accounts:user_list",
         "imports:list",
     ),
