@@ -17,10 +17,11 @@ from commitments import rules as r
 from commitments.forms import month_key
 from commitments.selectors import compliance, due
 from commitments.selectors.panel import household_commitments
+from commitments.services import offline
 from households.models import Household, Member
 from households.selectors import household_members
 from pkh import extensions
-from pkh.extensions import NavItem, Panel, TodoItem
+from pkh.extensions import NavItem, OfflineRecordKind, Panel, TodoItem
 from pkh.permissions import (
     FACILITATORS,
     LEADS,
@@ -123,6 +124,11 @@ def family_panel(*, request, household) -> Panel | None:
 
 
 def register() -> None:
+    # Commitment checks offline: the phone's lists and the sync of a queued one.
+    extensions.offline_record_kinds.register(
+        "commitment",
+        OfflineRecordKind(snapshot=offline.offline_sheets, apply=offline.offline_sheet_apply),
+    )
     for item in (
         NavItem(gettext_lazy("Komitmen"), "commitments:month", (*FACILITATORS, *SUPERVISORS)),
         NavItem(gettext_lazy("Komitmen tim"), "commitments:team", LEADS, more=True),

@@ -20,6 +20,7 @@ from fds_sessions.selectors.groups import group_families_on, group_scope
 from fds_sessions.selectors.sessions import session_scope
 from households.models import Component, Member, VisitPurpose
 from households.selectors import household_scope
+from pkh import extensions
 from pkh.permissions import is_admin, is_facilitator, is_supervisor
 
 
@@ -130,6 +131,11 @@ def caseload_snapshot(*, user: User) -> dict:
         "components": dict(Component.objects.values_list("code", "name")),
         "purposes": [[code, str(label)] for code, label in VisitPurpose.choices],
         "statuses": [[code, str(label)] for code, label in AttendanceStatus.choices],
+        # What the apps above the seam add (pkh.extensions.offline_record_kinds).
+        "kinds": {
+            name: part.snapshot(user=user)
+            for name, part in extensions.offline_record_kinds.contributions.items()
+        },
         "limits": {
             "batch": settings.PKH_FIELD_SYNC_BATCH_MAX,
             "photo_bytes": settings.PKH_FIELD_PHOTO_MAX_BYTES,

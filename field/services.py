@@ -45,6 +45,7 @@ from households import services as household_services
 from households.forms import VisitForm
 from households.models import Visit
 from households.selectors import household_scope
+from pkh import extensions
 
 
 class BatchTooLarge(Exception):
@@ -74,6 +75,24 @@ HANDLERS: dict[str, Handler] = {}
 
 def record_kind_register(kind: str, handler: Handler) -> None:
     HANDLERS[kind] = handler
+
+
+def _handler(kind) -> Handler | None:
+    """This app's own kinds, then those the apps above the seam add
+    (``pkh.extensions.offline_record_kinds``: commitment checks)."""
+    if not isinstance(kind, str):
+        return None
+    if kind in HANDLERS:
+        return HANDLERS[kind]
+    contribution = extensions.offline_record_kinds.contributions.get(kind)
+    if contribution is None:
+        return None
+
+    def handler(*, user: User, token: uuid.UUID, data: dict) -> Applied:
+        object_id, created = contribution.apply(user=user, token=token, data=data)
+        return Applied(object_id, created=created)
+
+    return handler
 
 
 def _errors(exc: ValidationError) -> dict[str, list[str]]:
@@ -251,7 +270,7 @@ def _apply(*, user: User, record) -> dict:
     except ValueError:
         return _outcome(raw, "refused", reason=_("Catatan tanpa token yang sah."))
     kind = record.get("kind")
-    handler = HANDLERS.get(kind)
+    handler = _handler(kind)
     if handler is None:
         return _outcome(token, "refused", reason=_("Jenis catatan tidak dikenal."))
     data = record.get("data")
