@@ -19,10 +19,11 @@ from commitments.models import SanctionStatus
 from commitments.selectors import compliance, consequences, due
 from commitments.selectors.panel import household_commitments
 from commitments.selectors.sanctions import household_sanctions
+from commitments.services import offline
 from households.models import Household, Member
 from households.selectors import household_members
 from pkh import extensions
-from pkh.extensions import BenefitAdjustment, NavItem, Panel, TodoItem
+from pkh.extensions import BenefitAdjustment, NavItem, OfflineRecordKind, Panel, TodoItem
 from pkh.permissions import (
     FACILITATORS,
     LEADS,
@@ -210,6 +211,11 @@ def family_panel(*, request, household) -> Panel | None:
 
 
 def register() -> None:
+    # Commitment checks offline: the phone's lists and the sync of a queued one.
+    extensions.offline_record_kinds.register(
+        "commitment",
+        OfflineRecordKind(snapshot=offline.offline_sheets, apply=offline.offline_sheet_apply),
+    )
     for item in (
         # A supervisor reads a facilitator's month from the team page ("Komitmen tim"):
         # one more inline entry would wrap the supervisor's menu at 1280 px.

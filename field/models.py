@@ -32,3 +32,40 @@ class SyncReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.client_token}"
+
+
+class FieldDevice(models.Model):
+    """A phone (a browser profile) that holds an offline copy: registered when it first
+    prepares, named by its key in every offline request (``X-PKH-Device``). A revoked
+    device is refused and told to wipe what it holds (docs/offline.md)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="field_devices"
+    )
+    key = models.UUIDField(unique=True)
+    # The browser and system it reported, e.g. "Chrome · Android": no personal data.
+    label = models.CharField(max_length=80, blank=True)
+    # The session it was registered in: revoking ends it, so the phone is signed out.
+    session_key = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("perangkat offline")
+        verbose_name_plural = _("perangkat offline")
+        indexes = [models.Index(fields=["user", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.label or 'device'} #{self.pk}"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

@@ -11,6 +11,7 @@ import datetime
 from collections import defaultdict
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -19,6 +20,8 @@ from fds_sessions.selectors.groups import group_families_on, group_scope
 from fds_sessions.selectors.sessions import session_scope
 from households.models import Component, Member, VisitPurpose
 from households.selectors import household_scope
+from pkh import extensions
+from pkh.permissions import is_admin, is_facilitator, is_supervisor
 
 
 def _members(households) -> dict[int, list[dict]]:
@@ -128,9 +131,32 @@ def caseload_snapshot(*, user: User) -> dict:
         "components": dict(Component.objects.values_list("code", "name")),
         "purposes": [[code, str(label)] for code, label in VisitPurpose.choices],
         "statuses": [[code, str(label)] for code, label in AttendanceStatus.choices],
+        # What the apps above the seam add (pkh.extensions.offline_record_kinds).
+        "kinds": {
+            name: part.snapshot(user=user)
+            for name, part in extensions.offline_record_kinds.contributions.items()
+        },
         "limits": {
             "batch": settings.PKH_FIELD_SYNC_BATCH_MAX,
             "photo_bytes": settings.PKH_FIELD_PHOTO_MAX_BYTES,
             "photo_side": settings.PKH_FIELD_PHOTO_SIDE,
         },
     }
+
+
+def device_scope(*, user: User):
+    """The offline devices ``user`` may see and revoke: a facilitator their own, a
+    supervisor their team's, an admin those of the users of their region."""
+    from accounts.selectors import user_list
+    from field.models import FieldDevice
+
+    devices = FieldDevice.objects.select_related("user", "revoked_by").order_by(
+        "-created_at", "-id"
+    )
+    if is_facilitator(user):
+        return devices.filter(user=user)
+    if is_supervisor(user):
+        return devices.filter(Q(user=user) | Q(user__supervisor=user))
+    if is_admin(user):
+        return devices.filter(Q(user=user) | Q(user__in=user_list(user=user)))
+    return devices.none()

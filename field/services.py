@@ -25,11 +25,13 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
+from importlib import import_module
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -38,11 +40,12 @@ from fds_sessions import services as fds_services
 from fds_sessions.forms import AttendanceForm
 from fds_sessions.selectors.groups import group_families_on
 from fds_sessions.selectors.sessions import session_scope
-from field.models import RecordKind, SyncReceipt
+from field.models import FieldDevice, RecordKind, SyncReceipt
 from households import services as household_services
 from households.forms import VisitForm
 from households.models import Visit
 from households.selectors import household_scope
+from pkh import extensions
 
 
 class BatchTooLarge(Exception):
@@ -72,6 +75,24 @@ HANDLERS: dict[str, Handler] = {}
 
 def record_kind_register(kind: str, handler: Handler) -> None:
     HANDLERS[kind] = handler
+
+
+def _handler(kind) -> Handler | None:
+    """This app's own kinds, then those the apps above the seam add
+    (``pkh.extensions.offline_record_kinds``: commitment checks)."""
+    if not isinstance(kind, str):
+        return None
+    if kind in HANDLERS:
+        return HANDLERS[kind]
+    contribution = extensions.offline_record_kinds.contributions.get(kind)
+    if contribution is None:
+        return None
+
+    def handler(*, user: User, token: uuid.UUID, data: dict) -> Applied:
+        object_id, created = contribution.apply(user=user, token=token, data=data)
+        return Applied(object_id, created=created)
+
+    return handler
 
 
 def _errors(exc: ValidationError) -> dict[str, list[str]]:
@@ -249,7 +270,7 @@ def _apply(*, user: User, record) -> dict:
     except ValueError:
         return _outcome(raw, "refused", reason=_("Catatan tanpa token yang sah."))
     kind = record.get("kind")
-    handler = HANDLERS.get(kind)
+    handler = _handler(kind)
     if handler is None:
         return _outcome(token, "refused", reason=_("Jenis catatan tidak dikenal."))
     data = record.get("data")
@@ -290,3 +311,104 @@ def sync_records(*, user: User, records: list) -> list[dict]:
     if len(records) > settings.PKH_FIELD_SYNC_BATCH_MAX:
         raise BatchTooLarge
     return [_apply(user=user, record=record) for record in records]
+
+
+# --- devices --------------------------------------------------------------------------
+
+
+class DeviceRevoked(Exception):
+    """The device was revoked: the phone must wipe what it holds."""
+
+
+class DeviceUnknown(Exception):
+    """No device key, or a key that is not this user's device."""
+
+
+def _device_label(user_agent: str) -> str:
+    browser = next(
+        (
+            name
+            for name in ("Edg", "Firefox", "SamsungBrowser", "Chrome", "Safari")
+            if name in user_agent
+        ),
+        "",
+    )
+    system = next(
+        (
+            name
+            for name in ("Android", "iPhone", "iPad", "Windows", "Mac OS", "Linux")
+            if name in user_agent
+        ),
+        "",
+    )
+    return " · ".join(part for part in ({"Edg": "Edge"}.get(browser, browser), system) if part)
+
+
+def _key(raw) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(raw)) if raw else None
+    except ValueError:
+        return None
+
+
+def device_revoked(*, key) -> bool:
+    """Whether ``key`` names a revoked device (checked before sign-in: the phone holding
+    the key learns only that it must wipe itself)."""
+    key = _key(key)
+    return (
+        key is not None and FieldDevice.objects.filter(key=key, revoked_at__isnull=False).exists()
+    )
+
+
+def device_for_prepare(*, user: User, key, session_key: str, user_agent: str) -> uuid.UUID:
+    """The key of the phone's device for a fresh caseload copy: its own if ``key`` names
+    one of this user's live devices, else a new device's (a wiped phone, another user's
+    key). ``DeviceRevoked`` if ``key`` names a revoked one."""
+    key = _key(key)
+    now = timezone.now()
+    if key is not None:
+        live = FieldDevice.objects.filter(key=key, user=user, revoked_at__isnull=True)
+        if live.update(last_seen_at=now, session_key=session_key or ""):
+            return key
+        if FieldDevice.objects.filter(key=key, user=user).exists():
+            raise DeviceRevoked
+    device = FieldDevice.objects.create(
+        user=user,
+        key=uuid.uuid4(),
+        label=_device_label(user_agent or "")[:80],
+        session_key=session_key or "",
+        last_seen_at=now,
+    )
+    return device.key
+
+
+def device_check(*, user: User, key, session_key: str = "") -> None:
+    """Nothing if ``key`` names a live device of ``user`` (noting when it was last seen,
+    and in which session: the one a revocation ends); ``DeviceRevoked`` or
+    ``DeviceUnknown`` otherwise."""
+    key = _key(key)
+    if key is None:
+        raise DeviceUnknown
+    changes = {"last_seen_at": timezone.now()}
+    if session_key:
+        changes["session_key"] = session_key
+    live = FieldDevice.objects.filter(key=key, user=user, revoked_at__isnull=True)
+    if live.update(**changes):
+        return
+    if FieldDevice.objects.filter(key=key, user=user).exists():
+        raise DeviceRevoked
+    raise DeviceUnknown
+
+
+def device_revoke(*, device: FieldDevice, by: User) -> FieldDevice:
+    """Revoke a phone: its sync is refused from now on, it wipes its copy and queue at
+    its next contact, and the session it was registered in ends. The caller has checked
+    ``pkh.permissions.may_revoke_device``."""
+    if device.is_revoked:
+        return device
+    device.revoked_at, device.revoked_by = timezone.now(), by
+    device.save(update_fields=["revoked_at", "revoked_by"])
+    if device.session_key:
+        engine = import_module(settings.SESSION_ENGINE)
+        engine.SessionStore(session_key=device.session_key).delete()
+    return device

@@ -3,14 +3,17 @@ endpoint, the service worker and the web app manifest (docs/offline.md)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,7 +22,13 @@ from django.views.decorators.http import require_GET, require_POST
 from field import selectors, services
 from field.sw import service_worker_source
 from households.models import Relationship, Sex
-from pkh.permissions import FACILITATORS, is_facilitator, role_required
+from pkh.permissions import (
+    EVERY_ROLE,
+    FACILITATORS,
+    is_facilitator,
+    may_revoke_device,
+    role_required,
+)
 
 
 def _json_facilitator(view):
@@ -28,6 +37,10 @@ def _json_facilitator(view):
 
     @login_not_required
     def wrapped(request, *args, **kwargs):
+        # Before sign-in: revoking a phone also ends its session, and it must still
+        # learn that it has to wipe what it holds.
+        if services.device_revoked(key=request.headers.get(DEVICE_HEADER)):
+            return _revoked()
         if not request.user.is_authenticated:
             return JsonResponse({"error": "signed_out"}, status=401)
         if not is_facilitator(request.user):
@@ -36,6 +49,17 @@ def _json_facilitator(view):
 
     wrapped.__name__ = view.__name__
     return wrapped
+
+
+DEVICE_HEADER = "X-PKH-Device"
+DEVICES_PAGE_SIZE = 25
+
+
+def _revoked() -> JsonResponse:
+    return JsonResponse(
+        {"error": "revoked", "reason": _("Perangkat ini sudah dicabut; data offline dihapus.")},
+        status=410,
+    )
 
 
 def _strings() -> dict:
@@ -79,6 +103,7 @@ def _strings() -> dict:
         "never": _("belum pernah"),
         "group": _("Kelompok P2K2"),
         "missing": _("Data ini tidak ada di HP. Siapkan offline lagi saat ada sinyal."),
+        "revoked": _("HP ini sudah dicabut: data offline dan antreannya dihapus."),
         "other_user": _("%(n)s catatan milik pengguna lain menunggu di HP ini."),
         "relationships": dict(Relationship.choices),
         "sexes": dict(Sex.choices),
@@ -95,19 +120,51 @@ def app(request):
 @require_GET
 @_json_facilitator
 def status(request):
-    """Who is signed in, and a fresh CSRF token for the sync requests."""
+    """Who is signed in, and a fresh CSRF token for the sync requests (a revoked device
+    is answered 410 before this, by ``_json_facilitator``)."""
+    key = request.headers.get(DEVICE_HEADER)
+    if key:
+        # An unknown key (e.g. another user's phone): the next copy registers theirs.
+        with contextlib.suppress(services.DeviceUnknown):
+            services.device_check(
+                user=request.user, key=key, session_key=request.session.session_key or ""
+            )
     return JsonResponse({"username": request.user.get_username(), "csrf": get_token(request)})
 
 
 @require_GET
 @_json_facilitator
 def data(request):
-    return JsonResponse(selectors.caseload_snapshot(user=request.user))
+    """The caseload copy, and the key of the phone's device (registered on its first
+    copy; the phone names it in every later offline request)."""
+    try:
+        key = services.device_for_prepare(
+            user=request.user,
+            key=request.headers.get(DEVICE_HEADER),
+            session_key=request.session.session_key or "",
+            user_agent=request.headers.get("User-Agent", ""),
+        )
+    except services.DeviceRevoked:
+        return _revoked()
+    snapshot = selectors.caseload_snapshot(user=request.user)
+    snapshot["device"] = str(key)
+    return JsonResponse(snapshot)
 
 
 @require_POST
 @_json_facilitator
 def sync(request):
+    try:
+        services.device_check(
+            user=request.user,
+            key=request.headers.get(DEVICE_HEADER),
+            session_key=request.session.session_key or "",
+        )
+    except services.DeviceRevoked:
+        return _revoked()
+    except services.DeviceUnknown:
+        message = _("Perangkat ini belum disiapkan; siapkan offline lagi saat ada sinyal.")
+        return JsonResponse({"error": "device", "reason": message}, status=403)
     try:
         body = request.body
     except RequestDataTooBig:
@@ -166,3 +223,30 @@ def manifest(request):
     response = JsonResponse(body, content_type="application/manifest+json")
     response["Cache-Control"] = "public, max-age=3600"
     return response
+
+
+@role_required(*EVERY_ROLE)
+def devices(request):
+    """The offline phones the user may see: their own, or (supervisors, admins) those
+    of the facilitators they oversee."""
+    page = Paginator(selectors.device_scope(user=request.user), DEVICES_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "field/devices.html", {"page": page})
+
+
+@require_POST
+@role_required(*EVERY_ROLE)
+def device_revoke(request, pk: int):
+    device = get_object_or_404(selectors.device_scope(user=request.user), pk=pk)
+    if not may_revoke_device(request.user, device):
+        raise PermissionDenied
+    own = device.user_id == request.user.pk and device.session_key == request.session.session_key
+    services.device_revoke(device=device, by=request.user)
+    messages.success(
+        request, _("Perangkat dicabut: HP itu menghapus data offline saat tersambung lagi.")
+    )
+    if own:
+        # This very browser's session has just ended.
+        return redirect("login")
+    return redirect("field:devices")

@@ -28,6 +28,10 @@ each has a row in the README's table of points):
   groups) while an upper app's follow-up work on it is open (a roster import's second
   stage). Read with ``refresh_notices_for(topic)``.
 
+* ``offline_record_kinds`` (``OfflineRecordKind``, named by its record kind): more kinds
+  of record a phone queues offline (``field``, docs/offline.md): the part of the
+  caseload copy they need and how the sync applies one record.
+
 Contributions run in the order their point names them (``order``); a contribution whose
 name is missing from it is refused at start-up, so a new one is placed here on purpose.
 """
@@ -35,6 +39,7 @@ name is missing from it is refused at start-up, so a new one is placed here on p
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
@@ -173,6 +178,29 @@ class RefreshNoticeSource(Protocol):
     def __call__(self, *, topic: str, user: User) -> RefreshNotice | None: ...
 
 
+class OfflineSnapshotPart(Protocol):
+    """The kind's part of a facilitator's caseload copy: plain JSON-ready data, in the
+    user's own scope, with no NIK or No. KK."""
+
+    def __call__(self, *, user: User) -> dict: ...
+
+
+class OfflineApply(Protocol):
+    """Apply one queued record (``data`` as the phone sent it) in the sync's
+    transaction, with the same form and service as the online page. Returns
+    ``(object_id, created)``; ``created`` is False when ``token`` had been applied
+    already. Raises ``ValidationError`` to refuse (field errors in its ``error_dict``),
+    with a message that leaks nothing of other facilitators' data."""
+
+    def __call__(self, *, user: User, token: uuid.UUID, data: dict) -> tuple[int, bool]: ...
+
+
+@dataclass(frozen=True)
+class OfflineRecordKind:
+    snapshot: OfflineSnapshotPart
+    apply: OfflineApply
+
+
 T = TypeVar("T")
 
 
@@ -242,6 +270,7 @@ menu_items: Point[NavItem] = Point(
         "households:transfer",
         "corrections:list",
         "corrections:export",
+        "field:devices",
         "accounts:user_list",
         "imports:list",
     ),
@@ -274,6 +303,9 @@ families_changed_reactions: Point[FamiliesChangedReaction] = Point(
 refresh_notices: Point[RefreshNoticeSource] = Point("refresh_notices", order=("imports",))
 benefit_adjustments: Point[BenefitAdjustmentSource] = Point(
     "benefit_adjustments", order=("commitments",)
+)
+offline_record_kinds: Point[OfflineRecordKind] = Point(
+    "offline_record_kinds", order=("commitment",)
 )
 
 

@@ -267,6 +267,15 @@ def may_manage_users(user) -> bool:
     return is_admin(user)
 
 
+# ---------------------------------------------------------------- field (offline)
+
+
+def may_revoke_device(user, device) -> bool:
+    """Revoking an offline phone: its owner, or a supervisor or admin (which devices
+    they reach at all is ``field.selectors.device_scope``)."""
+    return device.user_id == user.pk or is_lead(user)
+
+
 # --- who may act on a family ----------------------------------------------------------
 # The action rules of the graduation app (views show or hide the action, services refuse
 # it). Which rows a user may see at all is ``pkh/scoping.py``.

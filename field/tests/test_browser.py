@@ -15,7 +15,8 @@ from playwright.sync_api import Error as PlaywrightError
 from fds_sessions import services as fds_services
 from fds_sessions.models import Attendance, FdsModule, FdsModuleSession, FdsSession
 from fds_sessions.tests.factories import GroupFactory, add_families
-from field.models import SyncReceipt
+from field.models import FieldDevice, SyncReceipt
+from field.services import device_revoke
 from households.models import Household, Visit
 from households.services import households_transfer
 from households.tests.factories import household_with_members
@@ -329,9 +330,47 @@ def test_signing_out_empties_the_phone(browser, live_server, facilitator, field_
     context, page = phone(browser, live_server, 360)
     open_app(page, live_server)
     prepare(page)
-    assert page.evaluate(EMPTY_DB)["kv"] == 1
+    assert page.evaluate(EMPTY_DB)["kv"] == 2  # the copy and the device key
     page.locator(".navbar-toggler").tap()
     page.locator("[data-logout] button").tap()
     page.wait_for_url(live_server.url + reverse("login"))
     stored = page.evaluate(EMPTY_DB)
     assert stored == {"kv": 0, "queue": 0, "caches": 0}
+
+
+def test_a_revoked_phone_is_refused_and_wiped_at_next_contact(
+    browser, live_server, facilitator, supervisor, field_data
+):
+    context, page = phone(browser, live_server, 360)
+    open_app(page, live_server)
+    prepare(page)
+    device = FieldDevice.objects.get(user=facilitator)
+    assert page.evaluate("window.PkhField.db.get('device')") == str(device.key)
+    context.set_offline(True)
+    log_visit(page, Household.objects.get(pk=field_data["others"][0].pk), "Sebelum HP hilang")
+    home(page)
+    wait_states(page, "pending", 1)
+    # The phone is reported lost; the supervisor revokes it while it has no signal.
+    device_revoke(device=device, by=supervisor)
+    context.set_offline(False)
+    wait_until(page, "document.getElementById('sync-status').textContent.includes('dicabut')")
+    assert page.evaluate(EMPTY_DB) == {"kv": 0, "queue": 0, "caches": 0}
+    assert page.evaluate("navigator.serviceWorker.getRegistrations().then(r => r.length)") == 0
+    assert not Visit.objects.exists() and not SyncReceipt.objects.exists()
+    page.reload()  # its session ended with the revocation
+    page.wait_for_url(re.compile(re.escape(live_server.url + reverse("login")) + ".*"))
+    forget_expected(browser, r"ERR_INTERNET_DISCONNECTED", r"status of 410")
+
+
+def test_a_revoked_phone_that_was_signed_out_wipes_itself_on_the_login_page(
+    browser, live_server, facilitator, field_data
+):
+    context, page = phone(browser, live_server, 412)
+    open_app(page, live_server)
+    prepare(page)
+    device_revoke(device=FieldDevice.objects.get(user=facilitator), by=facilitator)
+    page.goto(live_server.url + reverse("home"))
+    page.wait_for_url(re.compile(re.escape(live_server.url + reverse("login")) + ".*"))
+    wait_until(page, "document.documentElement.dataset.deviceWiped === '1'")
+    assert page.evaluate(EMPTY_DB) == {"kv": 0, "queue": 0, "caches": 0}
+    forget_expected(browser, r"status of 410")

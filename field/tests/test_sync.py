@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from conftest import login
 from fds_sessions import services as fds_services
 from fds_sessions.models import Attendance, FdsSession, SessionStatus
 from fds_sessions.tests.factories import GroupFactory, add_families, curriculum
@@ -56,10 +57,17 @@ def jpeg(side=200) -> str:
     return "data:image/jpeg;base64," + base64.b64encode(out.getvalue()).decode()
 
 
+def with_device(client):
+    """The phone's first caseload copy registers its device; later requests name it."""
+    client.defaults.pop("HTTP_X_PKH_DEVICE", None)
+    client.defaults["HTTP_X_PKH_DEVICE"] = client.get(reverse("field:data")).json()["device"]
+    return client
+
+
 @pytest.fixture
 def signed_in(client, facilitator):
     client.force_login(facilitator)
-    return client
+    return with_device(client)
 
 
 @pytest.fixture
@@ -133,6 +141,7 @@ def test_endpoints_refuse_the_signed_out_and_other_roles(client, supervisor):
 def test_sync_needs_the_csrf_token(facilitator):
     client = Client(enforce_csrf_checks=True)
     client.force_login(facilitator)
+    with_device(client)
     household = HouseholdFactory(facilitator=facilitator)
     assert post(client, [visit_record(household)]).status_code == 403
     token = client.get(reverse("field:status")).json()["csrf"]
@@ -208,9 +217,9 @@ def test_a_token_of_another_user_is_refused(client, facilitator, other_facilitat
     mine = HouseholdFactory(facilitator=facilitator)
     theirs = HouseholdFactory(facilitator=other_facilitator)
     token = uuid.uuid4()
-    client.force_login(other_facilitator)
+    with_device(login(client, other_facilitator))
     assert post(client, [visit_record(theirs, token)]).json()["results"][0]["status"] == "applied"
-    client.force_login(facilitator)
+    with_device(login(client, facilitator))
     result = post(client, [visit_record(mine, token)]).json()["results"][0]
     assert result["status"] == "refused"
     assert "pengguna lain" in result["reason"]
@@ -228,7 +237,7 @@ def test_a_visit_token_used_by_the_online_form_of_another_user_is_refused(
         {"date": TODAY().isoformat(), "purpose": "verifikasi", "client_token": str(token)},
     )
     assert Visit.objects.count() == 1
-    client.force_login(facilitator)
+    with_device(login(client, facilitator))
     mine = HouseholdFactory(facilitator=facilitator)
     result = post(client, [visit_record(mine, token)]).json()["results"][0]
     assert result["status"] == "refused"
@@ -345,7 +354,7 @@ def test_attendance_notes_changed_on_both_sides_is_a_conflict(signed_in, facilit
 
 def test_attendance_of_another_facilitators_session_is_refused(client, other_facilitator, planned):
     session, families = planned
-    client.force_login(other_facilitator)
+    with_device(login(client, other_facilitator))
     result = post(client, [attendance_record(session, families)]).json()["results"][0]
     assert result["status"] == "refused"
     assert "tidak lagi dalam kelompok Anda" in result["reason"]

@@ -24,6 +24,7 @@ def test_supervisor_and_admin_menus_put_the_less_used_entries_under_lainnya(
         "Komitmen tim",
         "Status laporan",
         "Koreksi data",
+        "Perangkat offline",
     ]
     assert [i["label"] for i in items if not i["more"]] == [
         "Keluarga",
@@ -46,6 +47,7 @@ def test_supervisor_and_admin_menus_put_the_less_used_entries_under_lainnya(
         "Pindah pendamping",
         "Koreksi data",
         "Ekspor koreksi",
+        "Perangkat offline",
     ]
 
 

@@ -43,6 +43,7 @@ OBJECTS = {
     "assistance:case_open": lambda w: {"pk": w.household.pk},
     "assistance:case_detail": lambda w: {"pk": w.case.pk},
     "assistance:resource_edit": lambda w: {"pk": w.resource.pk},
+    "field:device_revoke": lambda w: {"pk": w.device.pk},
     "fds_sessions:group_detail": lambda w: {"pk": w.group.pk},
     "fds_sessions:group_edit": lambda w: {"pk": w.group.pk},
     "fds_sessions:group_families": lambda w: {"pk": w.group.pk},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from types import SimpleNamespace
 
 from django.core.files.base import ContentFile
@@ -16,6 +17,7 @@ from complaints.tests.factories import png_upload as complaint_photo_upload
 from corrections import services as correction_services
 from corrections.tests.factories import png_upload
 from fds_sessions.tests.factories import GroupFactory, add_families, held_session
+from field.models import FieldDevice
 from graduation.models import Graduation
 from graduation.services import proposals as proposal_services
 from graduation.tests.factories import assess, ensure_default_form, objection, pdf_upload
@@ -105,6 +107,7 @@ def build_world(*, facilitator, supervisor, admin, village, resource_area=None) 
         by=admin, period_start=today, period_end=today
     )
     return SimpleNamespace(
+        device=FieldDevice.objects.create(user=facilitator, key=uuid.uuid4()),
         school=school,
         sanction=sanction,
         pupil=pupil,

@@ -399,13 +399,20 @@
         return { token: r.token, kind: r.kind, data: data };
       });
     })).then(function (records) {
-      return fetch(root.dataset.syncUrl, {
-        method: "POST", credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
-        body: JSON.stringify({ records: records }),
+      return window.PkhField.withDevice({ "Content-Type": "application/json", "X-CSRFToken": csrf }).then(function (headers) {
+        return fetch(root.dataset.syncUrl, {
+          method: "POST", credentials: "same-origin", headers: headers,
+          body: JSON.stringify({ records: records }),
+        });
       });
     }).then(function (response) {
-      if (response.status === 401 || response.status === 403) throw { signedOut: true };
+      if (response.status === 410) throw { revoked: true };
+      if (response.status === 403) {
+        return response.json().catch(function () { return {}; }).then(function (body) {
+          throw body.error === "device" ? { device: body.reason } : { signedOut: true };
+        });
+      }
+      if (response.status === 401) throw { signedOut: true };
       if (response.status === 413 || response.status === 400) {
         return response.json().then(function (body) {
           return batch.map(function (r) { return { token: r.token, status: "refused", reason: body.error }; });
@@ -430,13 +437,25 @@
   }
 
   function checkSession() {
-    return fetch(root.dataset.statusUrl, { credentials: "same-origin" }).then(function (response) {
+    return window.PkhField.withDevice({}).then(function (headers) {
+      return fetch(root.dataset.statusUrl, { credentials: "same-origin", headers: headers });
+    }).then(function (response) {
+      if (response.status === 410) throw { revoked: true };
       if (response.status === 401 || response.status === 403) throw { signedOut: true };
       if (!response.ok) throw { retry: true };
       return response.json();
     }).then(function (body) {
       if (body.username !== user()) throw { signedOut: true };
       csrf = body.csrf;
+    });
+  }
+
+  function revoked() {
+    // This phone was revoked (lost, or by its owner): everything it held goes.
+    return window.PkhField.wipeAll().catch(function () {}).then(function () {
+      snap = null;
+      renderAll();
+      flash(S.revoked);
     });
   }
 
@@ -460,6 +479,8 @@
         });
       });
     }).catch(function (problem) {
+      if (problem && problem.revoked) return revoked();
+      if (problem && problem.device) { flash(problem.device); return; }
       if (problem && problem.signedOut) { flash(S.signed_out); return; }
       if (!navigator.onLine) { flash(S.offline_wait); return; }
       // Retried with backoff: 2, 4, 8 ... up to 60 seconds (docs/offline.md).
@@ -497,7 +518,10 @@
     var button = $("prepare");
     button.disabled = true;
     flash(S.preparing);
-    fetch(root.dataset.dataUrl, { credentials: "same-origin" }).then(function (response) {
+    window.PkhField.withDevice({}).then(function (headers) {
+      return fetch(root.dataset.dataUrl, { credentials: "same-origin", headers: headers });
+    }).then(function (response) {
+      if (response.status === 410) throw { revoked: true };
       if (response.status === 401 || response.status === 403) throw { signedOut: true };
       if (!response.ok) throw new Error("HTTP " + response.status);
       return response.text();
@@ -505,12 +529,15 @@
       var data = JSON.parse(text);
       data.stored_at = new Date().toISOString();
       data.bytes = new Blob([text]).size;
-      return db.put("snapshot", data).then(function () {
+      var device = data.device;
+      delete data.device;
+      return Promise.all([db.put("device", device), db.put("snapshot", data)]).then(function () {
         snap = data;
         flash("");
         renderAll();
       });
     }).catch(function (problem) {
+      if (problem && problem.revoked) return revoked();
       flash(problem && problem.signedOut ? S.signed_out : S.prepare_failed);
     }).then(function () { button.disabled = false; });
   });
@@ -542,7 +569,15 @@
   }).then(function (data) {
     snap = data || null;
     route();
+    if (document.documentElement.dataset.deviceWiped) flash(S.revoked);
     root.dataset.ready = "1";
-    if (navigator.onLine) sync();
+    if (!navigator.onLine) return null;
+    // Every start with signal asks whether this phone was revoked meanwhile.
+    return db.get("device").then(function (key) {
+      return key ? checkSession() : null;
+    }).then(sync, function (problem) {
+      if (problem && problem.revoked) return revoked();
+      return sync();
+    });
   });
 })();

@@ -61,6 +61,42 @@
 
   function signedIn() { return document.body.dataset.user || ""; }
 
+  function wipeAll() {
+    // Everything on this phone: the copy, the queue, the kept shell, the worker.
+    var workers = navigator.serviceWorker ? navigator.serviceWorker.getRegistrations().then(function (all) {
+      return Promise.all(all.map(function (r) { return r.unregister(); }));
+    }) : null;
+    return Promise.all([workers]).then(db.wipe);
+  }
+
+  // The phone's device key (kv "device", from its first caseload copy), sent with every
+  // offline request; a revoked device is answered 410 and wipes itself.
+  var DEVICE_HEADER = "X-PKH-Device";
+  var STATUS_URL = "/lapangan/status/";
+
+  function withDevice(headers) {
+    return db.get("device").then(function (key) {
+      var out = Object.assign({}, headers || {});
+      if (key) out[DEVICE_HEADER] = key;
+      return out;
+    });
+  }
+
+  function deviceCheck() {
+    // Next contact after a revocation: the revoked phone's session has ended too, so it
+    // is signed out here; it still asks, by its key alone, and wipes itself.
+    if (!navigator.onLine) return Promise.resolve(false);
+    return db.get("device").then(function (key) {
+      if (!key) return false;
+      var headers = {};
+      headers[DEVICE_HEADER] = key;
+      return fetch(STATUS_URL, { credentials: "same-origin", headers: headers }).then(function (response) {
+        if (response.status !== 410) return false;
+        return wipeAll().then(function () { return true; });
+      }, function () { return false; });
+    });
+  }
+
   function waiting(records) {
     var user = signedIn();
     return records.filter(function (r) {
@@ -100,10 +136,7 @@
       var n = waiting(records).length;
       if (n && !window.confirm(form.dataset.logoutConfirm.replace("%(n)s", n))) return null;
       // The service worker goes too: the next user of this phone starts from nothing.
-      var workers = navigator.serviceWorker ? navigator.serviceWorker.getRegistrations().then(function (all) {
-        return Promise.all(all.map(function (r) { return r.unregister(); }));
-      }) : null;
-      return Promise.all([workers]).then(db.wipe).then(function () {
+      return wipeAll().then(function () {
         form.dataset.wiped = "1";
         form.submit();
       });
@@ -119,8 +152,18 @@
 
   window.addEventListener("online", refresh);
   window.addEventListener("offline", refresh);
-  window.PkhField = { db: db, refresh: refresh, signedIn: signedIn, waiting: waiting };
-  window.PkhField.ready = snapshotCheck().catch(function () {}).then(refresh);
+  window.PkhField = {
+    db: db, refresh: refresh, signedIn: signedIn, waiting: waiting, wipeAll: wipeAll,
+    withDevice: withDevice,
+  };
+  // Signed in, the offline app (field-app.js) asks at its start and with every sync.
+  window.PkhField.ready = snapshotCheck().catch(function () {}).then(function () {
+    if (!signedIn()) return deviceCheck().catch(function () { return false; });
+    return false;
+  }).then(function (wiped) {
+    if (wiped) document.documentElement.dataset.deviceWiped = "1";
+    return refresh();
+  });
 
   if ("serviceWorker" in navigator && signedIn()) {
     navigator.serviceWorker.register("/sw.js").catch(function () {});

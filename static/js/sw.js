@@ -1,7 +1,9 @@
 // Offline service worker (docs/offline.md), served at /sw.js by field.views with PKH_SW
 // (version, shell URL, asset URLs) prepended. It keeps only the app shell and the static
 // files: pages with families' data are never cached (they are no-store), and the
-// caseload lives in IndexedDB (static/js/field-boot.js), not here.
+// caseload lives in IndexedDB (static/js/field-boot.js), not here. Sign-out and a revoked
+// device are handled by the page itself (field-boot.js wipeAll): it deletes these caches
+// and unregisters this worker; the worker takes no messages.
 /* global PKH_SW */
 "use strict";
 var CACHE = "pkh-shell-" + PKH_SW.version;
@@ -40,15 +42,6 @@ self.addEventListener("activate", function (event) {
       }).map(function (key) { return caches.delete(key); }));
     }).then(function () { return self.clients.claim(); })
   );
-});
-
-self.addEventListener("message", function (event) {
-  // Sign-out: the shell page goes too.
-  if (event.data === "wipe") {
-    event.waitUntil(caches.keys().then(function (keys) {
-      return Promise.all(keys.map(function (key) { return caches.delete(key); }));
-    }));
-  }
 });
 
 function staticFile(request, url) {
