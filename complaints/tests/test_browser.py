@@ -7,6 +7,7 @@ from django.urls import reverse
 from assistance.tests.factories import ResourceFactory
 from complaints.models import Complaint, ComplaintStatus
 from households.tests.factories import household_with_members
+from notifications.models import Notification
 from pkh.testing import phone_page_signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -112,6 +113,11 @@ def test_open_a_complaint_on_a_phone_and_the_supervisor_resolves_it(
         supervisor.pk,
         supervisor.pk,
     ]
+
+    # The facilitator is told the supervisor closed it (a link to the ticket, no name).
+    told = Notification.objects.get(recipient=facilitator, kind="complaint_selesai")
+    assert told.url == reverse("complaints:detail", args=[complaint.pk])
+    assert member.name not in told.title
 
     # The family page shows the resolved ticket, no longer open.
     page.goto(family_url)

@@ -361,6 +361,24 @@ class TestListsAndBoard:
         home = client.get(reverse("home")).content.decode()
         assert reverse("complaints:detail", args=[complaint.pk]) in home
 
+    def test_todo_lists_open_complaints_by_due_date(self, client, facilitator, household):
+        today = timezone.localdate()
+        later = open_complaint(household)
+        sooner = open_complaint(household, code="pembayaran")
+        overdue = open_complaint(household, code="lainnya")
+        closed = open_complaint(household, code="layanan_ditolak")
+        for complaint, days in ((later, 9), (sooner, 2), (overdue, -3), (closed, -9)):
+            Complaint.objects.filter(pk=complaint.pk).update(
+                due_on=today + datetime.timedelta(days=days)
+            )
+        services.complaint_resolve(complaint=closed, by=facilitator, resolution="Beres.")
+        home = login(client, facilitator).get(reverse("home")).content.decode()
+        where = [
+            home.find(reverse("complaints:detail", args=[c.pk])) for c in (overdue, sooner, later)
+        ]
+        assert -1 not in where and where == sorted(where)
+        assert reverse("complaints:detail", args=[closed.pk]) not in home
+
 
 class TestEscalation:
     def test_overdue_goes_to_supervisor_then_admin_visible_and_notified(
