@@ -7,7 +7,7 @@ its floor, and the peer.
         [--generators tidy,field] [--seed-families 200000] [--peer-sizes 100000]
         [--template bench_import_tpl200k] [--out bench/out/import]
 
-1. Seeds the registry once with ``bench/seed.py`` (``--seed-families``: 200,000 families
+1. Seeds the registry once with ``bench/seed/`` (``--seed-families``: 200,000 families
    with their members and audit trail) and keeps a copy of that database as the
    template ``--template`` (made once, ``createdb -T``; drop it to seed again).
 2. For every generator (``tidy``: ``bench/gen_roster.py``; ``field``:

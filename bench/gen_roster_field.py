@@ -23,7 +23,7 @@ has none of these families or NIKs must count: rows, rows rejected, families cre
 skipped, members created, warnings, and rejections and warnings by column. They are
 computed here, from what the generator made, by rules written for it (the roster
 format's), never by calling the importer. Names are chosen so that none is a name
-``bench/seed.py`` gives (its names are one first name, or a first name and one of its
+``bench/seed/`` gives (its names are one first name, or a first name and one of its
 family names): importing into a seeded registry adds no registry warning. Needs no
 Django.
 """
@@ -93,7 +93,7 @@ MALE_FIRST = ["MUHAMMAD"] * 8 + [
     "JOKO",
     "HERU",
 ]
-# Second and third name words: none of them is a family name of bench/seed.py or
+# Second and third name words: none of them is a family name of bench/seed/ or
 # imports/tests/roster.py (checked by imports/tests/test_field_roster.py).
 FEMALE_SECOND = [
     "AMINAH",
@@ -201,7 +201,7 @@ class FieldRoster:
         self.villages = villages
         self.facilitators = facilitators
         self.prefix = prefix
-        self.base = 6000 + 1000 * (part % 4)  # NIK serials: never those of bench/seed.py
+        self.base = 6000 + 1000 * (part % 4)  # NIK serials: never those of bench/seed/
         self.r = random.Random(seed * 1000 + part)
         self.bad_rate = bad_rate
         self.today = today or datetime.date.today()

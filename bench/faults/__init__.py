@@ -8,7 +8,7 @@ It never touches the shared PostgreSQL (5432) or Redis (6379). Everything runs o
 loopback, on servers it starts itself in a temporary folder:
 
 * its own PostgreSQL 15 cluster (``initdb`` as the ``postgres`` OS user when run as root)
-  on a free port, seeded with ``bench/seed.py --families 20000 --region 34.02``;
+  on a free port, seeded with ``python -m bench.seed --families 20000 --region 34.02``;
 * its own ``redis-server`` on a free port, append-only file on (a broker must keep its
   queue across a restart);
 * `make serve PROCESSES="web beat"` (gunicorn, WEB_CONCURRENCY=2, and beat) and the

@@ -1,0 +1,5 @@
+import sys
+
+from bench.seed.cli import main
+
+sys.exit(main())
