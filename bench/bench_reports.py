@@ -235,6 +235,66 @@ def _seed(**params) -> dict:
         raise
 
 
+def _seed_commitments(quarter, say) -> None:
+    """Education verification entries (SD/SMP/SMA members, each month of the reported
+    quarter and the one before, 80 % entered, 0-6 sick days of 20: about 1 in 7 fails),
+    and a suspension proposal made in the quarter for 1 % of the families (a third of them
+    confirmed). Once (skipped when entries exist); no complaints are seeded."""
+    import datetime
+
+    from django.db import connection
+
+    months = []
+    for q in (quarter.previous, quarter):
+        first = q.first_day
+        months += [
+            datetime.date(
+                first.year + (first.month + k - 1) // 12, (first.month + k - 1) % 12 + 1, 1
+            )
+            for k in range(3)
+        ]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM commitments_verificationentry)")
+        if cursor.fetchone()[0]:
+            return
+        cursor.execute("SELECT setseed(0.42)")
+        cursor.execute(
+            """
+            INSERT INTO commitments_verificationentry
+              (household_id, member_id, component_id, month, sector, age_months, enrolled,
+               school_days, days_sick, days_excused, days_unexcused, recorded_by_id,
+               recorded_at, updated_at)
+            SELECT m.household_id, m.id, mc.component_id, mo.month, 'pendidikan', 120, true,
+                   20, floor(random() * 7)::int, 0, 0, h.facilitator_id, now(), now()
+            FROM households_member m
+            JOIN households_member_components mc ON mc.member_id = m.id
+            JOIN households_household h ON h.id = m.household_id
+            CROSS JOIN unnest(%s::date[]) AS mo(month)
+            WHERE mc.component_id IN ('SD', 'SMP', 'SMA') AND h.facilitator_id IS NOT NULL
+              AND random() < 0.8
+            ON CONFLICT DO NOTHING
+            """,
+            [months],
+        )
+        entries = cursor.rowcount
+        cursor.execute(
+            """
+            INSERT INTO commitments_sanctionproposal
+              (household_id, kind, quarter, months_failed, status, reason, proposed_by_id,
+               proposed_at, decided_by_id, decided_at, decision_comment)
+            SELECT h.id, 'penangguhan', %s, 3,
+                   CASE WHEN h.id %% 3 = 0 THEN 'dikonfirmasi' ELSE 'menunggu' END,
+                   'bench', h.facilitator_id, %s + interval '10 days',
+                   CASE WHEN h.id %% 3 = 0 THEN h.facilitator_id END,
+                   CASE WHEN h.id %% 3 = 0 THEN %s + interval '20 days' END, ''
+            FROM households_household h
+            WHERE h.facilitator_id IS NOT NULL AND h.id %% 100 = 7
+            """,
+            [quarter.previous.first_day, quarter.start, quarter.start],
+        )
+        say(f"commitments: {entries:,} verification entries, {cursor.rowcount:,} proposals")
+
+
 def _data_counts(say) -> None:
     from django.db import connection
 
@@ -248,6 +308,9 @@ def _data_counts(say) -> None:
         "aid history rows": "assistance_historicalaidenrolment",
         "advocacy cases": "assistance_advocacycase",
         "graduations (app)": "graduation_graduation",
+        "verification entries": "commitments_verificationentry",
+        "sanction proposals": "commitments_sanctionproposal",
+        "complaints": "complaints_complaint",
     }
     with connection.cursor() as cursor:
         counts = []
@@ -318,6 +381,31 @@ def _baseline(quarter, n: int) -> float:
     return (time.perf_counter() - t0) / len(users)
 
 
+def _compare_without(quarter, n: int, left_out: set[str], say, rounds: int = 3) -> None:
+    """The baseline's ``n`` reports with every section and without ``left_out``, in
+    alternating rounds in this process (same data, same load), best round of each."""
+    from unittest import mock
+
+    import reports.snapshot as snapshot
+    from reports.sections import sections
+
+    unknown = left_out - {s.key for s in sections()}
+    if unknown:
+        raise SystemExit(f"no such section: {', '.join(sorted(unknown))}")
+    kept = [s for s in sections() if s.key not in left_out]
+    full, without = [], []
+    for _ in range(rounds):
+        full.append(_baseline(quarter, n))
+        with mock.patch.object(snapshot, "sections", lambda: kept):
+            without.append(_baseline(quarter, n))
+    a, b = min(without), min(full)
+    say(
+        f"without {' '.join(sorted(left_out))}: {a * 1000:.1f} ms per report; with every "
+        f"section: {b * 1000:.1f} ms (best of {rounds} alternating rounds of {n} reports); "
+        f"ratio with/without x{b / a:.2f}"
+    )
+
+
 def _worker(concurrency: int) -> subprocess.Popen:
     from pkh.celery import app
 
@@ -379,6 +467,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--facilitators", type=int, default=800)
     parser.add_argument("--workers", type=int, nargs="*", default=[1, 2], help="concurrencies")
     parser.add_argument("--baseline", type=int, default=40, help="reports in the baseline")
+    parser.add_argument(
+        "--compare-without",
+        nargs="*",
+        default=[],
+        metavar="SECTION",
+        help="also time the baseline's reports without these sections (e.g. commitments "
+        "complaints), alternating with the full report, and print the ratio",
+    )
     args = parser.parse_args(argv)
     if not os.environ.get("CELERY_BROKER_URL"):
         parser.error("set CELERY_BROKER_URL (Redis) for the worker runs")
@@ -396,6 +492,7 @@ def main(argv: list[str] | None = None) -> int:
     seed_aid_rows(say)
     quarter = Quarter.last_ended()
     _prepare(quarter, say)
+    _seed_commitments(quarter, say)
     _data_counts(say)
     say(f"quarter {quarter}: {info['families']:,} families, {args.facilitators} facilitators")
 
@@ -425,6 +522,8 @@ def main(argv: list[str] | None = None) -> int:
         f"\nbaseline: {args.baseline} reports in one process, {per * 1000:.1f} ms each "
         f"(x{args.facilitators} = {per * args.facilitators:.1f} s of pure computation)"
     )
+    if args.compare_without:
+        _compare_without(quarter, args.baseline, set(args.compare_without), say)
     results = []
     for n in args.workers:
         elapsed, run = _timed_run(quarter, n)

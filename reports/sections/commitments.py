@@ -14,9 +14,11 @@ month as it was entered). Entries count by their month, also when they were type
 the quarter (the last month's are due in the next one); whether one complies is
 ``commitments.selectors.compliance``, the rules of the settings at generation time.
 
-Consequences (warnings, benefit reductions, suspension proposals): commitments keeps no
-record of them yet, so their figures are empty (``None``) until it does; see
-:func:`consequence_counts`.
+Consequences (:func:`consequence_counts`): warnings and benefit reductions are worked out
+from the same entries (``commitments.selectors.consequences``, never stored); suspension
+and cancellation proposals count by when they were made and confirmed, for the families
+that were the facilitator's at the end of the quarter whatever their status (a confirmed
+cancellation takes the family out of the programme).
 """
 
 from __future__ import annotations
@@ -25,11 +27,19 @@ import calendar
 import datetime
 from collections import Counter, defaultdict
 
+from django.db.models import Q
 from django.utils.translation import gettext_noop
 
+from commitments.models import SanctionKind, SanctionProposal, SanctionStatus
 from commitments.rules import Rules, Verdict
 from commitments.selectors.compliance import entries_with_verdict
-from households.models import Component
+from commitments.selectors.consequences import (
+    QUARTERS_PER_YEAR,
+    Thresholds,
+    quarter_consequences,
+    quarter_start,
+)
+from households.models import BenefitRate, Component
 from reports.history import IN_PROGRAMME
 from reports.quarters import Quarter
 from reports.sections import Figure, ReportContext, SectionResult, Table
@@ -43,13 +53,84 @@ def _last_day(month: datetime.date) -> datetime.date:
     return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
 
-def consequence_counts(*, household_ids: list[int], quarter: Quarter) -> dict[str, int] | None:
-    """Warnings given, benefit reductions applied and suspensions proposed in ``quarter``
-    for these families, or ``None`` while commitments records no consequences (true on
-    this branch: issue #16's consequences and proposals come separately). When they land,
-    count their rows here (one grouped query), keyed ``warnings``, ``reductions``,
-    ``suspensions``; the figures and the query-count test pick them up."""
-    return None
+def consequence_counts(
+    *,
+    families: dict[str, list[int]],
+    proposal_families: dict[str, list[int]],
+    quarters: dict[str, Quarter],
+) -> dict[str, dict[str, int | None]]:
+    """The consequences of non-compliance in each of ``quarters`` (``{period: Quarter}``,
+    the result keyed the same). Four queries: the failed entries of each quarter
+    (``quarter_consequences``, one each), the benefit rates, the proposals of both.
+
+    ``warnings`` and ``reductions``: families of ``families[period]`` that reach the warning,
+    or have a member who reaches the reduction threshold, in the quarter's entries
+    (``commitments.selectors.consequences``, the thresholds and rules of the settings at
+    generation time, like the section's verdicts); ``reduction_amount``: the rupiah that
+    rule takes off, per reduced member ``PKH_COMMITMENT_REDUCTION_PERCENT`` of a quarter of
+    the yearly rate of their last failed component (rates of the quarter's year, before
+    the estimate's cap of members counted, which is today's). Consequences are per
+    calendar quarter: with ``PKH_QUARTER_FIRST_MONTH`` not 1 these three are ``None``.
+
+    ``*_proposed`` / ``*_confirmed``: suspension and cancellation proposals of families
+    of ``proposal_families[period]`` made (``proposed_at``) and confirmed (``decided_at`` of a
+    confirmation; a decision is final) within the quarter's instants, whatever happened
+    to them after."""
+    t = Thresholds.from_settings()
+    out: dict[str, dict[str, int | None]] = {period: {} for period in quarters}
+    years = {q.first_day.year for q in quarters.values()}
+    rate_rows = list(
+        BenefitRate.objects.filter(year__lte=max(years))
+        .order_by("year")
+        .values_list("year", "component_id", "amount")
+    )
+    for period, q in quarters.items():
+        counts = out[period]
+        first = q.first_day
+        if quarter_start(first) != first:
+            counts.update(warnings=None, reductions=None, reduction_amount=None)
+            continue
+        rate_year = max((y for y, _, _ in rate_rows if y <= first.year), default=None)
+        rates = {c: a for y, c, a in rate_rows if y == rate_year}
+        found = quarter_consequences(households=families[period], quarter=first, thresholds=t)
+        warned = reduced = amount = 0
+        for c in found.values():
+            warned += c.months_failed >= t.warning_min_months
+            members = [m for m in c.members.values() if len(m.months) >= t.reduction_min_months]
+            reduced += bool(members)
+            for m in members:
+                amount += round(
+                    rates.get(m.last_component, 0) * t.reduction_percent / (100 * QUARTERS_PER_YEAR)
+                )
+        counts.update(warnings=warned, reductions=reduced, reduction_amount=amount)
+    for period in quarters:
+        for kind in ("suspensions", "cancellations"):
+            out[period][f"{kind}_proposed"] = 0
+            out[period][f"{kind}_confirmed"] = 0
+    kinds = {SanctionKind.SUSPENSION: "suspensions", SanctionKind.CANCELLATION: "cancellations"}
+    earliest = min(q.start for q in quarters.values())
+    latest = max(q.end for q in quarters.values())
+    wanted = {period: set(ids) for period, ids in proposal_families.items()}
+    rows = (
+        SanctionProposal.objects.filter(
+            household_id__in=sorted(set().union(*wanted.values())),
+        )
+        .filter(
+            Q(proposed_at__gte=earliest, proposed_at__lt=latest)
+            | Q(status=SanctionStatus.CONFIRMED, decided_at__gte=earliest, decided_at__lt=latest)
+        )
+        .order_by()
+        .values_list("household_id", "kind", "status", "proposed_at", "decided_at")
+    )
+    for household_id, kind, status, proposed_at, decided_at in rows:
+        for period, q in quarters.items():
+            if household_id not in wanted[period]:
+                continue
+            if q.start <= proposed_at < q.end:
+                out[period][f"{kinds[kind]}_proposed"] += 1
+            if status == SanctionStatus.CONFIRMED and q.start <= decided_at < q.end:
+                out[period][f"{kinds[kind]}_confirmed"] += 1
+    return out
 
 
 class _Quarter:
@@ -129,14 +210,21 @@ def compute(ctx: ReportContext) -> SectionResult:
     names = dict(Component.objects.order_by("order", "code").values_list("code", "name"))
     order = {code: i for i, code in enumerate(names)}
     cur, old = data["cur"], data["prev"]
-    consequences = {
-        "cur": consequence_counts(household_ids=families["cur"], quarter=q),
-        "prev": consequence_counts(household_ids=families["prev"], quarter=prev),
-    }
+    consequences = consequence_counts(
+        families=families,
+        proposal_families={"cur": sorted(ctx.caseload_end), "prev": sorted(ctx.caseload_start)},
+        quarters={"cur": q, "prev": prev},
+    )
 
-    def consequence(key: str, period: str) -> int | None:
-        counts = consequences[period]
-        return None if counts is None else counts.get(key, 0)
+    def consequence(key: str, label: str, definition: str, unit: str) -> Figure:
+        return Figure(
+            f"commitments.{key}",
+            label,
+            definition,
+            consequences["cur"][key],
+            consequences["prev"][key],
+            unit,
+        )
 
     complies, fails = Verdict.COMPLIES, Verdict.FAILS
     figures = [
@@ -226,37 +314,71 @@ def compute(ctx: ReportContext) -> SectionResult:
             old.members_failing_every_month(months["prev"]),
             "anggota",
         ),
-        Figure(
-            "commitments.warnings",
-            gettext_noop("Peringatan diberikan"),
+        consequence(
+            "warnings",
+            gettext_noop("Keluarga mendapat peringatan"),
             gettext_noop(
-                "Peringatan karena tidak memenuhi komitmen yang tercatat dalam triwulan. "
-                "Kosong: aplikasi belum mencatat peringatan saat laporan dibuat."
+                "Keluarga aktif atau ditangguhkan di akhir triwulan yang tidak memenuhi "
+                "komitmen pada cukup banyak bulan triwulan untuk peringatan pertama, "
+                "menurut hasil verifikasi dan aturan yang berlaku saat laporan dibuat."
             ),
-            consequence("warnings", "cur"),
-            consequence("warnings", "prev"),
             "keluarga",
         ),
-        Figure(
-            "commitments.reductions",
-            gettext_noop("Pengurangan bantuan"),
+        consequence(
+            "reductions",
+            gettext_noop("Keluarga dengan pengurangan bantuan"),
             gettext_noop(
-                "Pengurangan bantuan karena tidak memenuhi komitmen yang tercatat dalam "
-                "triwulan. Kosong: aplikasi belum mencatat pengurangan saat laporan dibuat."
+                "Keluarga yang paling sedikit satu anggotanya tidak memenuhi komitmen pada "
+                "cukup banyak bulan triwulan sehingga bantuannya dikurangi."
             ),
-            consequence("reductions", "cur"),
-            consequence("reductions", "prev"),
             "keluarga",
         ),
-        Figure(
-            "commitments.suspensions",
-            gettext_noop("Usulan penangguhan"),
+        consequence(
+            "reduction_amount",
+            gettext_noop("Jumlah pengurangan bantuan"),
+            gettext_noop(
+                "Jumlah rupiah yang dikurangi: untuk setiap anggota yang dikenai "
+                "pengurangan, persentase pengurangan dari seperempat nilai tahunan "
+                "komponennya (tarif tahun triwulan), sebelum batas jumlah anggota yang "
+                "dihitung."
+            ),
+            "rupiah",
+        ),
+        consequence(
+            "suspensions_proposed",
+            gettext_noop("Usulan penangguhan diajukan"),
             gettext_noop(
                 "Usulan penangguhan karena tidak memenuhi komitmen yang diajukan dalam "
-                "triwulan. Kosong: aplikasi belum mencatat usulan saat laporan dibuat."
+                "triwulan, untuk keluarga dampingan di akhir triwulan, apa pun keputusannya "
+                "kemudian."
             ),
-            consequence("suspensions", "cur"),
-            consequence("suspensions", "prev"),
+            "usulan",
+        ),
+        consequence(
+            "suspensions_confirmed",
+            gettext_noop("Usulan penangguhan dikonfirmasi"),
+            gettext_noop(
+                "Usulan penangguhan yang dikonfirmasi supervisor dalam triwulan (diajukan "
+                "kapan pun)."
+            ),
+            "usulan",
+        ),
+        consequence(
+            "cancellations_proposed",
+            gettext_noop("Usulan pembatalan diajukan"),
+            gettext_noop(
+                "Usulan pembatalan karena tidak memenuhi komitmen beberapa triwulan "
+                "berturut-turut yang diajukan dalam triwulan, apa pun keputusannya kemudian."
+            ),
+            "usulan",
+        ),
+        consequence(
+            "cancellations_confirmed",
+            gettext_noop("Usulan pembatalan dikonfirmasi"),
+            gettext_noop(
+                "Usulan pembatalan yang dikonfirmasi supervisor dalam triwulan (diajukan "
+                "kapan pun)."
+            ),
             "usulan",
         ),
     ]

@@ -17,7 +17,13 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.tests.factories import FacilitatorFactory, SupervisorFactory
-from commitments.models import Sector, VerificationEntry
+from commitments.models import (
+    SanctionKind,
+    SanctionProposal,
+    SanctionStatus,
+    Sector,
+    VerificationEntry,
+)
 from complaints.models import (
     Channel,
     Complaint,
@@ -28,7 +34,7 @@ from complaints.models import (
     EventKind,
 )
 from conftest import login
-from households.models import Component, HouseholdStatus
+from households.models import BenefitRate, Component, HouseholdStatus
 from reports import services
 from reports.models import ProgressReport, Trigger
 from reports.quarters import Quarter, report_tz
@@ -237,9 +243,31 @@ def test_commitment_figures_match_the_plan(pair, seed):
     assert got == expected(Q)
     assert {k: summary[k + "__prev"] for k in expected(P)} == expected(P)
     assert expected(Q)["commitments.due"] > 0 and expected(Q)["commitments.judged"] > 0
-    # No consequence is recorded by commitments yet: the figures say "not available".
-    for key in ["commitments.warnings", "commitments.reductions", "commitments.suspensions"]:
-        assert summary[key] is None and summary[key + "__prev"] is None
+    # Consequences from the same entries (defaults: warning 1 month, reduction 2 months of
+    # one member, 10 % of a quarter of the 2025 rate of the last failed component).
+    rates = dict(BenefitRate.objects.filter(year=2025).values_list("component_id", "amount"))
+
+    def consequences(q: Quarter) -> dict:
+        mine = {
+            i for i, p in enumerate(plans) if p.owner_at(q.end) == 0 and p.in_programme_at(q.end)
+        }
+        failed: dict[tuple[int, int], dict] = {}
+        for f, i, code, m, outcome in entries:
+            if f in mine and m in _months(q) and outcome == "fails":
+                failed.setdefault((f, i), {})[m] = code
+        reduced = {k: v for k, v in failed.items() if len(v) >= 2}
+        return {
+            "commitments.warnings": len({f for f, _ in failed}),
+            "commitments.reductions": len({f for f, _ in reduced}),
+            "commitments.reduction_amount": sum(
+                round(rates[v[max(v)]] * 10 / 400) for v in reduced.values()
+            ),
+            "commitments.suspensions_proposed": 0,
+            "commitments.cancellations_confirmed": 0,
+        }
+
+    assert {k: summary[k] for k in consequences(Q)} == consequences(Q)
+    assert {k: summary[k + "__prev"] for k in consequences(P)} == consequences(P)
 
 
 def test_commitments_by_component_and_month_tables(pair):
@@ -267,6 +295,116 @@ def test_commitments_by_component_and_month_tables(pair):
     assert months["2026-03"] == [2, 1, 50.0]
     assert summary["commitments.members_noncompliant_quarter"] == 1  # the elder, not the child
     assert summary["commitments.families_noncompliant"] == 1
+
+
+def proposal(household, *, kind, proposed_at, status=SanctionStatus.PENDING, decided_at=None):
+    """A sanction proposal made at ``proposed_at`` (and decided at ``decided_at``)."""
+    p = SanctionProposal.objects.create(
+        household=household,
+        kind=kind,
+        quarter=P.first_day,
+        months_failed=3,
+        status=status,
+        reason="Tiga bulan tidak hadir sekolah.",
+        proposed_by=household.facilitator,
+        decided_by=household.facilitator.supervisor if decided_at else None,
+        decided_at=decided_at,
+    )
+    SanctionProposal.objects.filter(pk=p.pk).update(proposed_at=proposed_at)
+    return p
+
+
+def test_consequences_counted_by_hand(pair):
+    me, other = pair
+    april, may, june = _months(Q)
+    day = datetime.timedelta(days=1)
+    # A: the child fails April and May (a reduction: 10 % of a quarter of SD's 900 000 =
+    # 22 500), the elder June: three family months (a warning too).
+    a = household_at(when=BEFORE, facilitator=me, components=["SD", "LANSIA"])
+    child, elder = a.test_members[1:]
+    entry(child, a, component="SD", month=april, outcome="fails", by=me)
+    entry(child, a, component="SD", month=may, outcome="fails", by=me)
+    entry(child, a, component="SD", month=june, outcome="complies", by=me)
+    entry(elder, a, component="LANSIA", month=june, outcome="fails", by=me)
+    # B: the elder fails April and June (a reduction on LANSIA's 2 400 000: 60 000).
+    b = household_at(when=BEFORE, facilitator=me, components=["LANSIA"])
+    entry(b.test_members[1], b, component="LANSIA", month=april, outcome="fails", by=me)
+    entry(b.test_members[1], b, component="LANSIA", month=june, outcome="fails", by=me)
+    # C: one month failed (a warning only); D: complies; E: the colleague's, fails twice.
+    c = household_at(when=BEFORE, facilitator=me, components=["SD"])
+    entry(c.test_members[1], c, component="SD", month=may, outcome="fails", by=me)
+    d = household_at(when=BEFORE, facilitator=me, components=["SD"])
+    entry(d.test_members[1], d, component="SD", month=may, outcome="complies", by=me)
+    e = household_at(when=BEFORE, facilitator=other, components=["SD"])
+    for month in (april, may):
+        entry(e.test_members[1], e, component="SD", month=month, outcome="fails", by=other)
+    # The previous quarter: C's child failed March only.
+    entry(c.test_members[1], c, component="SD", month=_months(P)[2], outcome="fails", by=me)
+
+    confirmed = SanctionStatus.CONFIRMED
+    # Proposed in P, confirmed in Q: confirmed in Q, proposed in P.
+    proposal(
+        a,
+        kind=SanctionKind.SUSPENSION,
+        proposed_at=Q.start - day,
+        status=confirmed,
+        decided_at=Q.start + day,
+    )
+    # Proposed and returned in Q: proposed, never confirmed.
+    proposal(
+        b,
+        kind=SanctionKind.SUSPENSION,
+        proposed_at=Q.start + day,
+        status=SanctionStatus.RETURNED,
+        decided_at=Q.start + 2 * day,
+    )
+    # Cancellation proposed and confirmed in Q: the family exits, still counted.
+    proposal(
+        c,
+        kind=SanctionKind.CANCELLATION,
+        proposed_at=Q.start + 3 * day,
+        status=confirmed,
+        decided_at=Q.end - datetime.timedelta(seconds=1),
+    )
+    status_at(c, status=HouseholdStatus.EXITED, when=Q.end - datetime.timedelta(seconds=1))
+    # Proposed at the last instant, confirmed at the first of the next quarter.
+    proposal(
+        d,
+        kind=SanctionKind.CANCELLATION,
+        proposed_at=Q.end - datetime.timedelta(seconds=1),
+        status=confirmed,
+        decided_at=Q.end,
+    )
+    # Proposed at the first instant of the next quarter: not in it; the colleague's: not ours.
+    proposal(b, kind=SanctionKind.SUSPENSION, proposed_at=Q.end)
+    proposal(e, kind=SanctionKind.SUSPENSION, proposed_at=Q.start + day)
+
+    _, summary = snapshot_build(facilitator=me, quarter=Q)
+    got = {
+        k: (summary[f"commitments.{k}"], summary[f"commitments.{k}__prev"])
+        for k in [
+            "warnings",
+            "reductions",
+            "reduction_amount",
+            "suspensions_proposed",
+            "suspensions_confirmed",
+            "cancellations_proposed",
+            "cancellations_confirmed",
+        ]
+    }
+    # C exited by the end of Q: out of Q's warnings (not in the programme), in P's.
+    assert got == {
+        "warnings": (2, 1),
+        "reductions": (2, 0),
+        "reduction_amount": (22_500 + 60_000, 0),
+        "suspensions_proposed": (1, 1),
+        "suspensions_confirmed": (1, 0),
+        "cancellations_proposed": (2, 0),
+        "cancellations_confirmed": (1, 0),
+    }
+    _, theirs = snapshot_build(facilitator=other, quarter=Q)
+    assert theirs["commitments.suspensions_proposed"] == 1
+    assert theirs["commitments.reductions"] == 1
 
 
 # --- complaints --------------------------------------------------------------------------
@@ -389,6 +527,9 @@ def test_a_report_made_later_shows_the_quarter_as_it_was(pair):
     child, elder = h.test_members[1:]
     for month in _months(Q):
         entry(child, h, component="SD", month=month, outcome="fails", by=me)
+    pending = proposal(
+        h, kind=SanctionKind.SUSPENSION, proposed_at=Q.start + datetime.timedelta(days=20)
+    )
     category = ComplaintCategory.objects.first()
     opened = Q.start + datetime.timedelta(days=10)
     complaint = _complaint(
@@ -403,10 +544,15 @@ def test_a_report_made_later_shows_the_quarter_as_it_was(pair):
     assert summary_before["complaints.open_end"] == 1
     assert summary_before["complaints.overdue_end"] == 1
     assert summary_before["commitments.due"] == 6
+    assert summary_before["commitments.suspensions_proposed"] == 1
+    assert summary_before["commitments.reductions"] == 1
 
     # After the quarter: the complaint is resolved, the elder leaves, the child's component
     # changes, the family moves to a colleague and then exits.
     later = Q.end + datetime.timedelta(days=12)
+    SanctionProposal.objects.filter(pk=pending.pk).update(
+        status=SanctionStatus.CONFIRMED, decided_at=later, decided_by=me.supervisor
+    )
     Complaint.objects.filter(pk=complaint.pk).update(
         status=ComplaintStatus.RESOLVED, closed_at=later, resolution="Selesai."
     )
@@ -454,6 +600,10 @@ def test_report_page_xlsx_and_pdf_show_both_sections(client, pair, report, monke
         "Kepatuhan menurut komponen",
         "Pengaduan menurut kategori",
         "Median lama penyelesaian",
+        "Keluarga mendapat peringatan",
+        "Jumlah pengurangan bantuan",
+        "Usulan penangguhan diajukan",
+        "Usulan pembatalan dikonfirmasi",
     ]:
         assert label in body, label
     workbook = load_workbook(
@@ -464,6 +614,14 @@ def test_report_page_xlsx_and_pdf_show_both_sections(client, pair, report, monke
     values = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row and row[0]}
     assert values["Pengaduan selesai"] == 1
     assert values["Median lama penyelesaian"] == 4
+    values = {
+        row[0]: row[1]
+        for row in workbook["Verifikasi komitmen"].iter_rows(values_only=True)
+        if row and row[0]
+    }
+    assert values["Keluarga mendapat peringatan"] == 1
+    assert values["Keluarga dengan pengurangan bantuan"] == 0
+    assert values["Usulan penangguhan diajukan"] == 0
 
     from reportlab import rl_config
 
@@ -471,6 +629,7 @@ def test_report_page_xlsx_and_pdf_show_both_sections(client, pair, report, monke
     pdf = client.get(reverse("reports:detail_pdf", args=[report.pk])).content.decode("latin-1")
     shown = " ".join(re.findall(r"\(((?:[^()\\]|\\.)*)\)\s*Tj", pdf))
     assert "Verifikasi komitmen" in shown and "Pengaduan menurut kategori" in shown
+    assert "Keluarga mendapat peringatan" in shown and "Usulan pembatalan diajukan" in shown
     # The colleague's report is refused (404), also its downloads.
     login(client, other)
     for name in ["reports:detail", "reports:detail_xlsx", "reports:detail_pdf"]:
@@ -602,7 +761,15 @@ def test_both_sections_cost_the_same_queries_whatever_the_caseload(pair):
                 closed=Q.start + datetime.timedelta(days=i + 3),
                 escalations=[Q.start + datetime.timedelta(days=i + 1)],
             )
+            proposal(
+                h,
+                kind=SanctionKind.SUSPENSION,
+                proposed_at=Q.start + datetime.timedelta(days=i),
+                status=SanctionStatus.CONFIRMED,
+                decided_at=Q.start + datetime.timedelta(days=i + 1),
+            )
     counts = [_section_queries(type(f).objects.get(pk=f.pk)) for f in (small, large)]
     assert counts[0] == counts[1]
     # The members as they were are read once for both sections (by the first, caseload).
-    assert (counts[0]["caseload"], counts[0]["commitments"], counts[0]["complaints"]) == (6, 2, 2)
+    # Commitments: entries, component names, failed entries of each quarter, rates, proposals.
+    assert (counts[0]["caseload"], counts[0]["commitments"], counts[0]["complaints"]) == (6, 6, 2)
