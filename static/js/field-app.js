@@ -47,6 +47,12 @@
     return snap && snap.sessions.find(function (s) { return s.id === Number(id); });
   }
   function user() { return window.PkhField.signedIn(); }
+  function commitments() {
+    return (snap && snap.kinds && snap.kinds.commitment) || { month: "", sheets: [] };
+  }
+  function sheet(id) {
+    return commitments().sheets.find(function (c) { return c.id === id; });
+  }
 
   // --- Views ------------------------------------------------------------------------
 
@@ -98,7 +104,25 @@
     });
   }
 
+  function renderCommitments() {
+    var list = $("commitment-list");
+    list.textContent = "";
+    var part = commitments();
+    $("commitments-box").hidden = !snap || !part.sheets.length;
+    $("commitment-month").textContent = part.month;
+    part.sheets.forEach(function (c) {
+      var item = el("li", { class: "list-group-item" });
+      item.appendChild(el("a", { href: "#komitmen/" + c.id, class: "fw-semibold", "data-sheet": c.id }, c.name));
+      item.appendChild(el("div", { class: "small text-secondary" }, c.rows.length + " " + S.members));
+      list.appendChild(item);
+    });
+  }
+
   function recordLabel(r) {
+    if (r.kind === "commitment") {
+      var c = sheet(r.data.kind + "-" + r.data.place);
+      return S.commitment + " · " + (c ? c.name : r.data.place) + " · " + r.data.month;
+    }
     if (r.kind === "visit") {
       var f = family(r.data.household);
       return S.visit + " · " + (f ? f.name : r.data.household) + " · " + r.data.date;
@@ -153,7 +177,9 @@
           item.appendChild(choose);
         }
         if (r.state === "refused" || r.state === "pending") {
-          var target = r.kind === "visit" ? "#kunjungan/" + r.data.household + "/" + r.token : "#kehadiran/" + r.data.session + "/" + r.token;
+          var target = r.kind === "visit" ? "#kunjungan/" + r.data.household + "/" + r.token :
+            r.kind === "commitment" ? "#komitmen/" + r.data.kind + "-" + r.data.place + "/" + r.token :
+            "#kehadiran/" + r.data.session + "/" + r.token;
           item.appendChild(el("a", { href: target, class: "btn btn-sm btn-link", "data-edit": r.token }, S.edit));
         }
         list.appendChild(item);
@@ -353,6 +379,91 @@
     });
   });
 
+  // --- Commitment checks (a school's or posyandu's list, as the online sheet) --------
+
+  var cmTarget = null;
+
+  function cmInput(f, value) {
+    // One field of the online sheet form (commitments.forms.SheetForm), same name.
+    var id = "cm-" + f.name;
+    var box = el("div", { class: f.type === "bool" ? "form-check form-check-inline" : "cm-field" });
+    var input;
+    if (f.type === "bool") {
+      input = el("input", { type: "checkbox", class: "form-check-input", id: id, name: f.name });
+      input.checked = value === undefined ? !!f.initial : value === "on";
+      box.appendChild(input);
+      box.appendChild(el("label", { class: "form-check-label", for: id }, f.label));
+    } else {
+      box.appendChild(el("label", { class: "form-label small mb-0", for: id }, f.label));
+      input = el("input", { type: "number", inputmode: "numeric", class: "form-control form-control-sm", id: id, name: f.name, min: 0 });
+      if (f.max) input.setAttribute("max", f.max);
+      input.value = value === undefined ? (f.initial === null ? "" : f.initial) : value;
+      box.appendChild(input);
+    }
+    box.appendChild(el("div", { class: "invalid-feedback d-block", "data-error": f.name }));
+    return box;
+  }
+
+  function renderCommitment(id, token) {
+    var c = sheet(id);
+    if (!c) return missing();
+    var load = token ? db.record(token) : Promise.resolve(null);
+    return load.then(function (r) {
+      cmTarget = { sheet: c, token: r ? r.token : null };
+      var values = r ? r.data.fields : {};
+      var given = function (f) {
+        if (!r) return undefined;
+        return f.type === "bool" ? (values[f.name] || "") : values[f.name];
+      };
+      $("cm-title").textContent = c.name;
+      $("cm-month").textContent = S.commitment + " · " + commitments().month;
+      var top = $("cm-top");
+      top.textContent = "";
+      c.fields.forEach(function (f) { top.appendChild(cmInput(f, given(f))); });
+      var rows = $("cm-rows");
+      rows.textContent = "";
+      c.rows.forEach(function (row) {
+        var set = el("fieldset", { class: "cm-row border-bottom py-2", "data-prefix": row.prefix, "data-household": row.household });
+        set.appendChild(el("legend", { class: "h6 mb-1" }, row.name + " · " + row.component));
+        row.fields.forEach(function (f) { set.appendChild(cmInput(f, given(f))); });
+        rows.appendChild(set);
+      });
+      var form = $("cm-form");
+      form.querySelectorAll("[data-error]").forEach(function (box) { box.textContent = ""; });
+      if (r && r.errors) {
+        Object.keys(r.errors).forEach(function (name) {
+          var box = form.querySelector("[data-error='" + name + "']") || form.querySelector("[data-error='__all__']");
+          box.textContent = r.errors[name].join(" ");
+        });
+      }
+      show("view-commitment");
+    });
+  }
+
+  $("cm-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var c = cmTarget.sheet;
+    var fields = {};
+    var bad = false;
+    event.target.querySelectorAll("input[name]").forEach(function (input) {
+      if (input.type === "checkbox") { if (input.checked) fields[input.name] = "on"; return; }
+      var box = event.target.querySelector("[data-error='" + input.name + "']");
+      var empty = input.value === "";
+      box.textContent = empty ? S.required : "";
+      bad = bad || empty;
+      fields[input.name] = input.value;
+    });
+    if (bad) return;
+    var data = {
+      month: commitments().month, kind: c.kind, place: c.place,
+      items: c.rows.map(function (row) { return row.prefix; }), fields: fields,
+    };
+    queue("commitment", cmTarget.token, data, null).then(function () {
+      location.hash = "#antrean";
+      flash(S.saved_commitment);
+    });
+  });
+
   // --- Queue and sync ---------------------------------------------------------------
 
   function flash(text) { $("sync-status").textContent = text; }
@@ -545,7 +656,7 @@
   $("family-search").addEventListener("input", renderFamilies);
 
   function renderAll() {
-    renderSummary(); renderFamilies(); renderSessions(); renderQueue();
+    renderSummary(); renderFamilies(); renderSessions(); renderCommitments(); renderQueue();
   }
 
   function route() {
@@ -553,6 +664,7 @@
     if (parts[0] === "keluarga") return renderFamily(parts[1]);
     if (parts[0] === "kunjungan") return renderVisit(parts[1], parts[2]);
     if (parts[0] === "kehadiran") return renderAttendance(parts[1], parts[2]);
+    if (parts[0] === "komitmen") return renderCommitment(parts[1], parts[2]);
     show("view-home");
     renderAll();
   }
