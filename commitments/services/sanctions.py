@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from commitments import notify
 from commitments.models import SanctionKind, SanctionProposal, SanctionStatus
 from commitments.selectors.consequences import (
     household_consequence,
@@ -81,11 +82,12 @@ def sanction_propose(
             )
             proposal._history_user = by
             proposal.save()
-            return proposal
     except IntegrityError:
         raise ValidationError(
             _("Keluarga ini sudah punya usulan sanksi yang menunggu konfirmasi.")
         ) from None
+    notify.sanction_proposed(proposal)
+    return proposal
 
 
 @transaction.atomic
@@ -132,4 +134,5 @@ def sanction_decide(
                 household=household, by=by, status=HouseholdStatus.EXITED,
                 date=timezone.localdate(), reason=why, exit_type=ExitType.NON_COMPLIANCE,
             )  # fmt: skip
+    notify.sanction_decided(proposal, confirmed=confirm)
     return proposal

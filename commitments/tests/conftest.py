@@ -53,3 +53,23 @@ def many(facilitator, school, posyandu):
         return households
 
     return make
+
+
+@pytest.fixture
+def quarter():
+    """The quarter judged today (``judged_quarter``): the one a sanction is proposed for."""
+    from commitments.selectors.consequences import judged_quarter
+
+    return judged_quarter(timezone.localdate())
+
+
+@pytest.fixture
+def failing(family, quarter):
+    """The family, its SD child failed every month of the judged quarter."""
+    from commitments.selectors.consequences import quarter_months
+    from commitments.tests.test_consequences import record
+
+    pupil = family.members.get(components__code="SD")
+    for month in quarter_months(quarter):
+        record(pupil, "SD", month, fails=True)
+    return family

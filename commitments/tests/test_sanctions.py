@@ -20,20 +20,6 @@ from pkh.permissions import can_decide_sanction
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def quarter():
-    return judged_quarter(timezone.localdate())
-
-
-@pytest.fixture
-def failing(family, quarter):
-    """The family, its SD child failed every month of the judged quarter."""
-    pupil = family.members.get(components__code="SD")
-    for month in quarter_months(quarter):
-        record(pupil, "SD", month, fails=True)
-    return family
-
-
 def propose(family, facilitator, quarter, reason="Anak tidak sekolah 3 bulan; sudah dikunjungi."):
     return sanction_propose(household=family, by=facilitator, quarter=quarter, reason=reason)
 

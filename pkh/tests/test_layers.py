@@ -69,8 +69,11 @@ def imported_apps(app: str) -> dict[str, set[str]]:
         ("corrections", {"pkh", "regions", "accounts", "notifications", "households"}),
         # Commitment verification sits above households and fds_sessions, beside
         # assistance and below graduation (which may read it); it reaches the lower apps'
-        # pages only through pkh/extensions.py.
-        ("commitments", {"pkh", "regions", "accounts", "households", "fds_sessions"}),
+        # pages only through pkh/extensions.py, and notifies people through notifications.
+        (
+            "commitments",
+            {"pkh", "regions", "accounts", "notifications", "households", "fds_sessions"},
+        ),
         # Offline field work calls the visit and attendance forms and services.
         ("field", {"pkh", "regions", "accounts", "households", "fds_sessions"}),
         # Just above accounts, so that every app may notify a user.
