@@ -81,6 +81,7 @@ def test_supervisor_at_1280(browser, live_server, facilitator):
         "Komitmen tim",
         "Status laporan",
         "Koreksi data",
+        "Perangkat offline",
     ]
     j.menu("Status laporan")
     expect(page.locator("[data-nav-more] .dropdown-toggle")).to_have_class(
@@ -122,6 +123,7 @@ def test_admin_at_1280(browser, live_server, admin_user, facilitator):
         "Pindah pendamping",
         "Koreksi data",
         "Ekspor koreksi",
+        "Perangkat offline",
     ]
     j.menu("Pindah pendamping")
     assert_menu_one_line(j)
