@@ -18,17 +18,25 @@ from commitments.forms import month_key
 from commitments.models import SanctionStatus
 from commitments.selectors import compliance, consequences, due
 from commitments.selectors.panel import household_commitments
-from commitments.selectors.sanctions import household_sanctions
+from commitments.selectors.sanctions import household_sanctions, sanctions_pending_count
 from commitments.services import offline
 from households.models import Household, Member
 from households.selectors import household_members
 from pkh import extensions
-from pkh.extensions import BenefitAdjustment, NavItem, OfflineRecordKind, Panel, TodoItem
+from pkh.extensions import (
+    BenefitAdjustment,
+    DigestLine,
+    NavItem,
+    OfflineRecordKind,
+    Panel,
+    TodoItem,
+)
 from pkh.permissions import (
     FACILITATORS,
     LEADS,
     is_facilitator,
     is_family_facilitator,
+    is_supervisor,
 )
 
 MAX_TODO_ITEMS = 100
@@ -210,6 +218,37 @@ def family_panel(*, request, household) -> Panel | None:
     )
 
 
+def overdue_month(today: datetime.date) -> datetime.date:
+    """The latest month whose entries were due (``PKH_COMMITMENT_ENTRY_DUE_DAY`` of the
+    month after it) and are now late."""
+    return r.month_add(due.current_month(today), -1)
+
+
+def supervisor_digest(*, user) -> list[DigestLine]:
+    """The weekly digest's lines (``notifications``) for a supervisor: the sanction
+    proposals waiting for their confirmation, and the facilitators of their team whose
+    latest due month is not fully entered, each linking to the team page. Counts only."""
+    if not is_supervisor(user):
+        return []
+    month = overdue_month(timezone.localdate())
+    done = due.completeness_by_facilitator(households=due.caseload(user=user), month=month)
+    late = sum(1 for c in done.values() if c.entered < c.due)
+    team = reverse("commitments:team")
+    return [
+        DigestLine(
+            label=_("Usulan sanksi komitmen menunggu konfirmasi"),
+            count=sanctions_pending_count(user=user),
+            url=team,
+        ),
+        DigestLine(
+            label=_("Pendamping belum lengkap mengisi verifikasi komitmen %(month)s")
+            % {"month": formats.date_format(month, "F Y")},
+            count=late,
+            url=f"{team}?bulan={month_key(month)}",
+        ),
+    ]
+
+
 def register() -> None:
     # Commitment checks offline: the phone's lists and the sync of a queued one.
     extensions.offline_record_kinds.register(
@@ -229,3 +268,4 @@ def register() -> None:
     extensions.benefit_adjustments.register("commitments", benefit_adjustments)
     extensions.family_panels.register("commitments", family_panel)
     extensions.demo_seeders.register("commitments", demo.seed_commitments_demo)
+    extensions.digest_sections.register("commitments", supervisor_digest)

@@ -293,7 +293,7 @@ readiness_facts: Point[ReadinessFactSource] = Point(
 # Each app that has something waiting for supervisors and admins names itself here
 # (complaints, corrections, ...) and registers a ``DigestSection``.
 digest_sections: Point[DigestSection] = Point(
-    "digest_sections", order=("complaints", "corrections", "graduation")
+    "digest_sections", order=("complaints", "corrections", "graduation", "commitments")
 )
 families_changed_reactions: Point[FamiliesChangedReaction] = Point(
     "families_changed_reactions", order=("assistance", "fds_sessions", "complaints")

@@ -31,6 +31,13 @@ def sanctions_pending(*, user) -> QuerySet[SanctionProposal]:
     )
 
 
+def sanctions_pending_count(*, user) -> int:
+    """How many proposals wait for a decision in ``user``'s scope (1 query)."""
+    return SanctionProposal.objects.filter(
+        household_scope_q(user, "household__"), status=SanctionStatus.PENDING
+    ).count()
+
+
 def household_sanctions(*, household) -> QuerySet[SanctionProposal]:
     return household.sanction_proposals.select_related("proposed_by", "decided_by").order_by(
         "-proposed_at", "-id"
