@@ -53,6 +53,23 @@ def worker_email_dir() -> Path:
     return Path(settings.MEDIA_ROOT) / "sent-email"
 
 
+def wait_for(predicate, *, timeout: float = 60.0, step: float = 0.2) -> bool:
+    """Poll ``predicate()`` until it is true (True) or ``timeout`` seconds pass (False):
+    for tests that wait on a real worker."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(step)
+    return False
+
+
+def worker_mailbox() -> str:
+    """Every email the real worker has written so far (``worker_email_dir``), in one text."""
+    folder = worker_email_dir()
+    return "".join(p.read_text() for p in sorted(folder.glob("*"))) if folder.exists() else ""
+
+
 @contextmanager
 def celery_worker(*, concurrency: int = 1, queues: str = "celery", timeout: float = 60.0):
     """Run a real worker process for the duration of the block; yields the Popen."""

@@ -15,17 +15,9 @@ from complaints.services import complaint_resolve
 from complaints.tests.factories import open_complaint
 from households.tests.factories import household_with_members
 from notifications.models import Notification
+from pkh.testing import wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-def _wait(predicate, timeout=60.0, step=0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(step)
-    return False
 
 
 def _due(complaint, days_from_today: int) -> Complaint:
@@ -72,7 +64,7 @@ def test_worker_escalates_overdue_complaints_and_notifies_the_right_people(
 
     result = tasks.complaints_escalate.delay()
     assert result.id
-    assert _wait(
+    assert wait_for(
         lambda: (
             Complaint.objects.filter(escalation__gt=Escalation.NONE).count() == 3
             and Notification.objects.filter(kind="complaint_escalated").count() >= 7
@@ -117,10 +109,10 @@ def test_worker_escalates_overdue_complaints_and_notifies_the_right_people(
     newly_late = _due(open_complaint(household, code="lainnya"), -1)
     Notification.objects.filter(url=f"/pengaduan/{newly_late.pk}/").delete()
     tasks.complaints_escalate.delay()
-    assert _wait(
+    assert wait_for(
         lambda: Complaint.objects.get(pk=newly_late.pk).escalation == Escalation.SUPERVISOR
     ), "the second run did not happen"
-    assert _wait(lambda: len(_escalated_to(newly_late)) == 2)
+    assert wait_for(lambda: len(_escalated_to(newly_late)) == 2)
     assert {c.pk: _escalated_to(c) for c in (late, very_late, other_team)} == before
     assert Notification.objects.filter(kind="complaint_escalated").count() == 9
     assert very_late.events.filter(kind=EventKind.ESCALATED).count() == 1

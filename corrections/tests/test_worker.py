@@ -5,7 +5,6 @@ Redis and PostgreSQL (REQUIRE_WORKER=1 makes that a failure)."""
 
 import datetime
 import shutil
-import time
 
 import pytest
 from django.utils import timezone
@@ -16,23 +15,9 @@ from corrections.services import correction_propose_identity
 from corrections.tests.factories import child_of, family
 from notifications import tasks
 from notifications.models import NotificationPreference
-from pkh.testing import worker_email_dir
+from pkh.testing import wait_for, worker_email_dir, worker_mailbox
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-def _wait(predicate, timeout=60.0, step=0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(step)
-    return False
-
-
-def _mailbox() -> str:
-    folder = worker_email_dir()
-    return "".join(p.read_text() for p in sorted(folder.glob("*"))) if folder.exists() else ""
 
 
 def _sent(user) -> bool:
@@ -65,9 +50,11 @@ def test_worker_digest_counts_overdue_complaints_and_corrections_waiting(
     )
 
     tasks.weekly_digest_send.delay()
-    assert _wait(lambda: _sent(supervisor) and _sent(admin_user)), "no digest was sent"
-    assert _wait(lambda: "admin1@example.go.id" in _mailbox() and "spv1@" in _mailbox())
-    mailbox = _mailbox()
+    assert wait_for(lambda: _sent(supervisor) and _sent(admin_user)), "no digest was sent"
+    assert wait_for(
+        lambda: "admin1@example.go.id" in worker_mailbox() and "spv1@" in worker_mailbox()
+    )
+    mailbox = worker_mailbox()
     messages = [m for m in mailbox.split("Content-Type: text/plain") if "To: " in m]
     by_recipient = {
         to: next(m for m in messages if f"To: {to}" in m)

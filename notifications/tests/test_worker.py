@@ -2,7 +2,6 @@
 the worker's file backend (pkh/settings/worker_test.py); skipped without those services."""
 
 import shutil
-import time
 
 import pytest
 
@@ -11,23 +10,9 @@ from graduation.tests.services.helpers import submit
 from households.tests.factories import household_with_members
 from notifications import services, tasks
 from notifications.models import NotificationPreference
-from pkh.testing import worker_email_dir
+from pkh.testing import wait_for, worker_email_dir, worker_mailbox
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-def _wait(predicate, timeout=60.0, step=0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(step)
-    return False
-
-
-def _mailbox() -> str:
-    folder = worker_email_dir()
-    return "".join(p.read_text() for p in sorted(folder.glob("*"))) if folder.exists() else ""
 
 
 def test_worker_sends_the_digest_with_counts_and_links_only(
@@ -50,14 +35,14 @@ def test_worker_sends_the_digest_with_counts_and_links_only(
 
     result = tasks.weekly_digest_send.delay()
     assert result.id
-    assert _wait(
+    assert wait_for(
         lambda: (
             NotificationPreference.objects.filter(user=supervisor).exists()
             and NotificationPreference.objects.get(user=supervisor).digest_sent_at
         )
     )
-    assert _wait(lambda: "spv1@example.go.id" in _mailbox())
-    mailbox = _mailbox()
+    assert wait_for(lambda: "spv1@example.go.id" in worker_mailbox())
+    mailbox = worker_mailbox()
     assert "Usulan graduasi menunggu keputusan: 2" in mailbox
     assert "/graduasi/usulan/?status=pending" in mailbox
     # The one who switched email off got nothing.

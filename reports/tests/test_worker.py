@@ -5,13 +5,11 @@
   run says so, and resuming it on a new worker finishes the job with one report each.
 """
 
-import time
-
 import pytest
 from django.db import connection
 
 from accounts.tests.factories import AdminFactory, FacilitatorFactory, SupervisorFactory
-from pkh.testing import celery_worker, kill_worker
+from pkh.testing import celery_worker, kill_worker, wait_for
 from reports import services
 from reports.models import ProgressReport, ReportRun, ReportRunItem, Trigger
 from reports.tests import scenario
@@ -22,15 +20,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("component_rows"),
 ]
-
-
-def _wait(predicate, timeout=60.0, step=0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(step)
-    return False
 
 
 def _purge():
@@ -49,7 +38,7 @@ def test_a_worker_on_redis_generates_the_quarter_as_computed_independently(regio
         quarter=Q, facilitators=facilitators, by=None, trigger=Trigger.SCHEDULE
     )
     assert not getattr(run, "queue_unavailable", True)
-    assert _wait(lambda: ReportRun.objects.get(pk=run.pk).status in ("done", "failed"))
+    assert wait_for(lambda: ReportRun.objects.get(pk=run.pk).status in ("done", "failed"))
     run.refresh_from_db()
     assert (run.status, run.done_count) == ("done", 3), list(run.items.values("status", "error"))
     for i, f in enumerate(facilitators):
@@ -94,10 +83,10 @@ def test_a_killed_worker_leaves_no_half_written_report_and_the_run_resumes(
     run = services.report_run_create(quarter=Q, facilitators=[facilitator], by=supervisor)
     item = ReportRunItem.objects.get(run=run)
     # The worker has written the new report and is paused before COMMIT: kill it there.
-    assert _wait(lambda: ReportRunItem.objects.get(pk=item.pk).status == "running")
-    assert _wait(lambda: _open_transactions() >= 1, timeout=20)
+    assert wait_for(lambda: ReportRunItem.objects.get(pk=item.pk).status == "running")
+    assert wait_for(lambda: _open_transactions() >= 1, timeout=20)
     kill_worker(real_worker)
-    assert _wait(lambda: _open_transactions() == 0, timeout=20)
+    assert wait_for(lambda: _open_transactions() == 0, timeout=20)
 
     old.refresh_from_db()
     assert old.summary == {"caseload.total_end": -1}  # the half-done replacement rolled back
@@ -109,7 +98,7 @@ def test_a_killed_worker_leaves_no_half_written_report_and_the_run_resumes(
     monkeypatch.delenv("PKH_REPORT_PAUSE_BEFORE_COMMIT")
     with celery_worker():
         services.report_run_resume(run=run, by=supervisor)
-        assert _wait(lambda: ReportRun.objects.get(pk=run.pk).status == "done")
+        assert wait_for(lambda: ReportRun.objects.get(pk=run.pk).status == "done")
     report = ProgressReport.objects.get(facilitator=facilitator, quarter=str(Q))
     want = scenario.expected(plans, facilitator=0, quarter=Q)
     assert (
