@@ -10,33 +10,12 @@ from django.urls import reverse
 
 from corrections.models import Correction, CorrectionStatus
 from corrections.tests.factories import child_of, family
-from households.tests.factories import make_nik
+from corrections.tests.views.helpers import propose_baby, url
 from notifications import services as notifications
 from notifications.models import Notification
 from pkh import extensions
 
 pytestmark = pytest.mark.django_db
-
-
-def url(name, *args):
-    return reverse(f"corrections:{name}", args=args)
-
-
-def propose_baby(client, household):
-    birth = datetime.date.today() - datetime.timedelta(days=20)
-    return client.post(
-        url("propose_member_add", household.pk),
-        {
-            "event": "kelahiran",
-            "nik": make_nik(region6="340209", birth_date=birth, sex="P", serial=8123),
-            "name": "Aisyah Rahmawati",
-            "sex": "P",
-            "birth_date": birth.isoformat(),
-            "relationship": "ANAK",
-            "components": ["ANAK_USIA_DINI"],
-            "document": "akta_lahir",
-        },
-    )
 
 
 def propose_name(client, household, member, name="Bagus Saputra"):
