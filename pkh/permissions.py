@@ -287,28 +287,27 @@ def is_family_facilitator(user, household) -> bool:
     return is_facilitator(user) and is_owner(user, household)
 
 
-def can_decide_graduation(user, proposal) -> bool:
-    """Only the supervisor of the family's facilitator decides a graduation proposal, and
-    never on one they submitted; never a facilitator."""
-    facilitator = proposal.household.facilitator
+def _supervisor_decides(user, household, *, proposer_id) -> bool:
+    """The supervisor of ``household``'s facilitator, unless they made the proposal."""
+    facilitator = household.facilitator
     return (
         is_supervisor(user)
         and facilitator is not None
         and facilitator.supervisor_id == user.pk
-        and proposal.submitted_by_id != user.pk
+        and proposer_id != user.pk
     )
+
+
+def can_decide_graduation(user, proposal) -> bool:
+    """Only the supervisor of the family's facilitator decides a graduation proposal, and
+    never on one they submitted; never a facilitator."""
+    return _supervisor_decides(user, proposal.household, proposer_id=proposal.submitted_by_id)
 
 
 def can_decide_sanction(user, proposal) -> bool:
     """A commitment sanction proposal (suspension, cancellation) is confirmed or returned
     by the supervisor of the family's facilitator, never by its proposer; as graduation."""
-    facilitator = proposal.household.facilitator
-    return (
-        is_supervisor(user)
-        and facilitator is not None
-        and facilitator.supervisor_id == user.pk
-        and proposal.proposed_by_id != user.pk
-    )
+    return _supervisor_decides(user, proposal.household, proposer_id=proposal.proposed_by_id)
 
 
 # ---------------------------------------------------------------- complaints
