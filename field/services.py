@@ -13,8 +13,10 @@ transaction with its ``SyncReceipt``. Its outcome is one of:
   phone changes differently; both versions come back and nothing is written until the
   facilitator has chosen (the phone then sends again with the server's values as base).
 
-More kinds (commitment checks, when that app lands) register a handler with
-``record_kind_register``: the endpoint and the phone's queue take any kind.
+More kinds register a handler with ``record_kind_register``, or (apps this one may not
+import: commitment checks) come through ``pkh.extensions.offline_record_kinds``, whose
+apply answers a conflict with ``OfflineConflict``: the endpoint and the phone's queue
+take any kind.
 """
 
 from __future__ import annotations
@@ -289,7 +291,7 @@ def _apply(*, user: User, record) -> dict:
             )
     except Refused as exc:
         return _outcome(token, "refused", reason=exc.reason, errors=exc.errors)
-    except Conflict as exc:
+    except (Conflict, extensions.OfflineConflict) as exc:
         return _outcome(token, "conflict", reason=_("Data di server berubah."), fields=exc.fields)
     except ValidationError as exc:
         errors = _errors(exc)

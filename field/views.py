@@ -81,6 +81,8 @@ def _strings() -> dict:
         "choose_send": _("Kirim pilihan ini"),
         "server_version": _("Di server"),
         "phone_version": _("Di HP"),
+        "yes": _("Ya"),
+        "no": _("Tidak"),
         "sending": _("Mengirim…"),
         "all_sent": _("Semua catatan terkirim."),
         "retry": _("Gagal mengirim; dicoba lagi dalam %(s)s detik."),

@@ -190,9 +190,21 @@ class OfflineApply(Protocol):
     transaction, with the same form and service as the online page. Returns
     ``(object_id, created)``; ``created`` is False when ``token`` had been applied
     already. Raises ``ValidationError`` to refuse (field errors in its ``error_dict``),
-    with a message that leaks nothing of other facilitators' data."""
+    with a message that leaks nothing of other facilitators' data, and
+    ``OfflineConflict`` when the server's copy changed since the phone's."""
 
     def __call__(self, *, user: User, token: uuid.UUID, data: dict) -> tuple[int, bool]: ...
+
+
+class OfflineConflict(Exception):
+    """An ``OfflineApply``'s answer when the server's copy changed since the phone took
+    its copy, on fields the phone sends differently (the field-level rule,
+    docs/offline.md): nothing is written, and both versions go back to the phone, one
+    ``{"field", "label", "server", "phone"}`` per field, for the facilitator to choose."""
+
+    def __init__(self, fields: list[dict]) -> None:
+        super().__init__(fields)
+        self.fields = fields
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,13 @@ Registered on ``pkh.extensions.offline_record_kinds`` as the kind ``"commitment"
 
     {"month": "2026-11", "kind": "sekolah", "place": 12,
      "items": ["m31_SD_", ...],           # the list as the phone had it
-     "fields": {"school_days": "20", "m31_SD_days_sick": "1", ...}}  # as the form posts
+     "fields": {"school_days": "20", "m31_SD_days_sick": "1", ...},  # as the form posts
+     "base": {"school_days": "20", "m31_SD_days_sick": "0", ...}}    # as the copy showed
 
 Idempotent twice over: the field app's ``SyncReceipt`` by the record's token, and the
-sheet's own ``client_token`` (the same token).
+sheet's own ``client_token`` (the same token). A list saved since the copy with other
+values than the phone's comes back as a conflict (``OfflineConflict``, both versions);
+a record without ``base`` (queued before phones sent one) is saved as it stands.
 """
 
 from __future__ import annotations
@@ -27,9 +30,10 @@ from django.utils.translation import gettext_lazy
 
 from commitments import rules as r
 from commitments.forms import SheetForm, month_key, month_parse, weekdays_in
-from commitments.models import VerificationSheet
+from commitments.models import VerificationEntry, VerificationSheet
 from commitments.selectors import due
 from commitments.services.verification import month_sheet_save
+from pkh.extensions import OfflineConflict
 from pkh.permissions import is_facilitator, is_family_facilitator
 
 
@@ -98,6 +102,50 @@ def offline_sheets(*, user) -> dict:
     return {"month": month_key(month), "sheets": sheets}
 
 
+def _shown(field, value) -> str:
+    """A value as the sheet form posts it (and the phone sends it): a number as text, a
+    ticked box "on", an unticked one ""."""
+    if isinstance(field, BooleanField):
+        return "on" if field.to_python(value) else ""
+    text = "" if value is None else str(value).strip()
+    try:
+        return str(int(text))
+    except ValueError:
+        return text
+
+
+def _conflicts(*, user, month, kind: str, place_pk: int, items, data: dict) -> list[dict]:
+    """The field-level rule, as for attendance: a field conflicts when the server's value
+    is neither the phone's base (the copy it was prepared with) nor what it now sends,
+    i.e. the list was saved since (online, or from another phone) with another value."""
+    # Locked, then read again: a save that lands between this check and the write waits.
+    list(
+        VerificationEntry.objects.select_for_update()
+        .filter(month=month, member_id__in={i.member.pk for i in items})
+        .values_list("pk", flat=True)
+    )
+    _, items = due.place_sheet(user=user, month=month, kind=kind, pk=place_pk)
+    server = _form(items=items, kind=kind, month=month)
+    rows = {SheetForm.prefix_of(i): f"{i.member.name} · {i.component.name}" for i in items}
+    base, mine = data["base"], data["fields"]
+    conflicts = []
+    for name, f in server.fields.items():
+        now, phone = _shown(f, f.initial), _shown(f, mine.get(name))
+        if now in (phone, _shown(f, base.get(name))):
+            continue
+        row = next((label for prefix, label in rows.items() if name.startswith(prefix)), "")
+        conflicts.append(
+            {
+                "field": name,
+                "label": f"{row} · {f.label}" if row else str(f.label),
+                "type": "bool" if isinstance(f, BooleanField) else "int",
+                "server": now,
+                "phone": phone,
+            }
+        )
+    return conflicts
+
+
 NOT_YOURS = gettext_lazy("Daftar ini tidak lagi dalam dampingan Anda; catatan tidak disimpan.")
 
 
@@ -137,6 +185,13 @@ def offline_sheet_apply(*, user, token: uuid.UUID, data: dict) -> tuple[int, boo
     form = _form(items=items, kind=kind, month=month, data={k: str(v) for k, v in fields.items()})
     if not form.is_valid():
         raise ValidationError(form.errors.as_data())
+    base = data.get("base")
+    if isinstance(base, dict):
+        conflicts = _conflicts(
+            user=user, month=month, kind=kind, place_pk=place_pk, items=items, data=data
+        )
+        if conflicts:
+            raise OfflineConflict(conflicts)
     sheet, created = month_sheet_save(
         by=user,
         month=month,

@@ -145,7 +145,8 @@
         var id = "c-" + r.token + "-" + i + "-" + side;
         var input = el("input", { type: "radio", class: "form-check-input me-1", name: "c-" + r.token + "-" + i, id: id, value: side });
         if (side === "phone") input.checked = true;
-        var text = c.field === "notes" ? c[side] : label(statuses, c[side]);
+        var text = r.kind === "commitment" ? (c.type === "bool" ? (c[side] ? S.yes : S.no) : c[side]) :
+          c.field === "notes" ? c[side] : label(statuses, c[side]);
         cell.appendChild(input);
         cell.appendChild(el("label", { for: id, class: "form-check-label" }, text || "—"));
         row.appendChild(cell);
@@ -404,12 +405,25 @@
     return box;
   }
 
+  function cmBase(c) {
+    // The list as the copy showed it, in the shape the form posts (commitments/services/offline.py).
+    var base = {};
+    var all = c.fields.slice();
+    c.rows.forEach(function (row) { all = all.concat(row.fields); });
+    all.forEach(function (f) {
+      base[f.name] = f.type === "bool" ? (f.initial ? "on" : "") : (f.initial === null ? "" : String(f.initial));
+    });
+    return base;
+  }
+
   function renderCommitment(id, token) {
     var c = sheet(id);
     if (!c) return missing();
     var load = token ? db.record(token) : Promise.resolve(null);
     return load.then(function (r) {
-      cmTarget = { sheet: c, token: r ? r.token : null };
+      // The copy's values are the base the server compares with (a record edited again
+      // keeps the base it was queued with, as attendance does).
+      cmTarget = { sheet: c, token: r ? r.token : null, base: r && r.data.base ? r.data.base : cmBase(c) };
       var values = r ? r.data.fields : {};
       var given = function (f) {
         if (!r) return undefined;
@@ -456,7 +470,7 @@
     if (bad) return;
     var data = {
       month: commitments().month, kind: c.kind, place: c.place,
-      items: c.rows.map(function (row) { return row.prefix; }), fields: fields,
+      items: c.rows.map(function (row) { return row.prefix; }), fields: fields, base: cmTarget.base,
     };
     queue("commitment", cmTarget.token, data, null).then(function () {
       location.hash = "#antrean";
@@ -615,7 +629,11 @@
         var choice = item.querySelector("input[name='c-" + r.token + "-" + i + "']:checked").value;
         var value = c[choice];
         // The server's value becomes the base: the choice is applied as "unchanged since".
-        if (c.field === "notes") { r.data.notes = value; r.data.base.notes = c.server; }
+        if (r.kind === "commitment") {
+          if (value) r.data.fields[c.field] = value; else delete r.data.fields[c.field];
+          r.data.base[c.field] = c.server;
+        }
+        else if (c.field === "notes") { r.data.notes = value; r.data.base.notes = c.server; }
         else { r.data.attendance[c.household] = value; r.data.base.attendance[c.household] = c.server; }
       });
       r.state = "pending"; r.fields = null; r.reason = "";
