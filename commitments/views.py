@@ -32,7 +32,7 @@ from commitments.forms import (
 )
 from commitments.models import SanctionKind, SanctionStatus, Sector, VerificationEntry
 from commitments.rules import Rules
-from commitments.selectors import compliance, consequences, due, places, sanctions
+from commitments.selectors import compliance, consequences, due, places, rules_summary, sanctions
 from commitments.services.enrolment import enrolment_record
 from commitments.services.places import facility_create, school_create
 from commitments.services.sanctions import sanction_decide
@@ -115,6 +115,7 @@ def month(request):
             "entered_count": sum(1 for i in items if i.entry is not None),
             "can_enter": is_facilitator(request.user),
             "unknown_kind": due.UNKNOWN,
+            "rules_in_force": rules_summary.rules_in_force(),
         },
     )
 

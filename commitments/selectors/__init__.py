@@ -4,5 +4,6 @@
   and set-based rates (the entry points for consequences and reports);
 * ``due``: what a month asks of a caseload, grouped by school and health facility;
 * ``places``: schools, health facilities, members and their enrolment periods;
-* ``panel``: the family page's section.
+* ``panel``: the family page's section;
+* ``rules_summary``: the rules in force as the month page lists them, local defaults marked.
 """

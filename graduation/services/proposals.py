@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from graduation import notify
 from graduation.models import (
     PROPOSAL_EXIT_TYPES,
     GraduationAssessment,
@@ -85,6 +86,7 @@ def proposal_submit(
         )
     else:
         pipeline_move(entry, stage=Stage.PROPOSED, date=today, by=by)
+    notify.proposal_submitted(proposal)
     return proposal
 
 
@@ -145,4 +147,5 @@ def proposal_decide(
                 by=by,
                 note=_("Usulan dikembalikan: %(comment)s") % {"comment": comment},
             )
+    notify.proposal_decided(proposal, approved=approve)
     return proposal

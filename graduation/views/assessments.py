@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -72,7 +73,16 @@ def assessment_detail(request, pk: int):
     return render(
         request,
         "graduation/assessment_detail.html",
-        {"assessment": assessment, "answers": answers, "household": assessment.household},
+        {
+            "assessment": assessment,
+            "answers": answers,
+            "household": assessment.household,
+            # Today's thresholds (a local default), beside the class stored that day.
+            "thresholds": (
+                settings.PKH_GRADUATION_APPROACHING_SCORE,
+                settings.PKH_GRADUATION_READY_SCORE,
+            ),
+        },
     )
 
 

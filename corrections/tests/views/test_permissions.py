@@ -80,3 +80,28 @@ def test_a_file_that_is_not_a_photo_is_refused(client, facilitator):
     response = propose_baby(client, household, photo=bad)
     assert response.context["form"].errors["photo"]
     assert not Correction.objects.exists()
+
+
+def test_only_the_proposer_withdraws_and_only_while_open(
+    client, facilitator, other_facilitator, supervisor, admin_user
+):
+    household, _ = family(facilitator)
+    client.force_login(facilitator)
+    propose_baby(client, household)
+    correction = Correction.objects.get()
+    for user, status in ((supervisor, 403), (admin_user, 403), (other_facilitator, 404)):
+        client.force_login(user)
+        assert client.post(url("withdraw", correction.pk)).status_code == status, user
+    assert client.get(url("withdraw", correction.pk)).status_code == 405
+    correction.refresh_from_db()
+    assert correction.status == CorrectionStatus.PENDING
+
+    # Once approved it is no longer the proposer's to take back.
+    client.force_login(supervisor)
+    client.post(url("approve", correction.pk))
+    client.force_login(facilitator)
+    response = client.post(url("withdraw", correction.pk), follow=True)
+    assert "sudah diputuskan atau ditarik" in response.content.decode()
+    correction.refresh_from_db()
+    assert correction.status == CorrectionStatus.APPROVED
+    assert household.members.count() == 5
