@@ -61,11 +61,6 @@ class Refused(Exception):
 
 
 @dataclass
-class Conflict(Exception):
-    fields: list[dict]
-
-
-@dataclass
 class Applied:
     object_id: int
     created: bool = True
@@ -246,7 +241,7 @@ def _attendance(*, user: User, token: uuid.UUID, data: dict) -> Applied:
     session = type(session).objects.select_for_update().get(pk=session.pk)
     conflicts = _attendance_conflicts(session=session, families=families, data=data)
     if conflicts:
-        raise Conflict(conflicts)
+        raise extensions.OfflineConflict(conflicts)
     fds_services.session_hold(
         session=session,
         attendance=form.attendance(),
@@ -291,7 +286,7 @@ def _apply(*, user: User, record) -> dict:
             )
     except Refused as exc:
         return _outcome(token, "refused", reason=exc.reason, errors=exc.errors)
-    except (Conflict, extensions.OfflineConflict) as exc:
+    except extensions.OfflineConflict as exc:
         return _outcome(token, "conflict", reason=_("Data di server berubah."), fields=exc.fields)
     except ValidationError as exc:
         errors = _errors(exc)
