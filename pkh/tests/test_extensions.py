@@ -264,3 +264,24 @@ def test_readme_lists_every_point():
     assert len(points) >= 8
     missing = [name for name in points if f"\n| `{name}` |" not in readme]
     assert missing == []
+
+
+def test_readme_points_table_names_every_exception():
+    """An exception of pkh/extensions.py (e.g. ``OfflineConflict``) is part of a point's
+    contract, so the README's table of points names it on a row."""
+    import inspect
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    seam = readme.split("### The seam between apps", 1)[1].split("\n#", 1)[0]
+    rows = "\n".join(line for line in seam.splitlines() if line.startswith("| `"))
+    exceptions = [
+        name
+        for name, value in vars(extensions).items()
+        if inspect.isclass(value)
+        and issubclass(value, Exception)
+        and value.__module__ == extensions.__name__
+    ]
+    assert "OfflineConflict" in exceptions
+    missing = [name for name in exceptions if f"`{name}" not in rows]
+    assert missing == []
