@@ -144,6 +144,10 @@ class ComplaintFilterForm(FilterForm):
         self.fields["kategori"].choices = [("", _("Semua"))] + [
             (str(c.pk), c.name) for c in categories
         ]
-        self.fields["pendamping"].choices = [("", _("Semua"))] + [
-            (str(u.pk), str(u)) for u in facilitators
-        ]
+        # Leads also find the complaints of families with no facilitator (``tanpa``,
+        # complaints.selectors.NO_FACILITATOR), which "Semua" would mix with the rest.
+        self.fields["pendamping"].choices = [("", _("Semua"))] + (
+            [(str(u.pk), str(u)) for u in facilitators] + [("tanpa", _("Tanpa pendamping"))]
+            if facilitators
+            else []
+        )

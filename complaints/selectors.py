@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from assistance.models import CLOSED_CASE_STATUSES, AdvocacyCase
@@ -27,6 +28,9 @@ from pkh.scoping import household_scope_q
 
 # The list's status filter: the statuses, and three groups.
 OPEN, OVERDUE, CLOSED = "terbuka", "lewat", "tutup"
+# The list's facilitator filter for complaints whose family has no facilitator (the
+# board's "Tanpa pendamping" row links to it; an empty value means every facilitator).
+NO_FACILITATOR = "tanpa"
 
 
 def complaint_scope(*, user: User) -> QuerySet[Complaint]:
@@ -39,12 +43,14 @@ def complaint_list(
     status: str = "",
     category: int | None = None,
     facilitator: int | None = None,
+    unassigned: bool = False,
     escalated: bool = False,
     closed_since: datetime.date | None = None,
     today: datetime.date | None = None,
 ) -> QuerySet[Complaint]:
     """The complaints the user may see, for the list page: open ones by due date first,
-    then the closed ones, newest first. A fixed number of queries per page."""
+    then the closed ones, newest first; ``unassigned``: only those carried by no
+    facilitator. A fixed number of queries per page."""
     today = today or timezone.localdate()
     qs = complaint_scope(user=user)
     if status == OPEN:
@@ -59,6 +65,8 @@ def complaint_list(
         qs = qs.filter(category_id=category)
     if facilitator:
         qs = qs.filter(facilitator_id=facilitator)
+    if unassigned:
+        qs = qs.filter(facilitator__isnull=True)
     if escalated:
         qs = qs.filter(escalation__gt=0)
     if closed_since:
@@ -139,6 +147,11 @@ class BoardRow:
     resolved: int = 0
     rejected: int = 0
 
+    @property
+    def filter_value(self) -> str:
+        """The list filter's value for this row (``NO_FACILITATOR`` for no facilitator)."""
+        return NO_FACILITATOR if self.key is None else str(self.key)
+
 
 @dataclass
 class Board:
@@ -182,5 +195,6 @@ def team_board(*, user: User, since: datetime.date, today: datetime.date | None 
         if pk in by_cat:
             board.by_category.append(BoardRow(pk, name, **by_cat[pk]))
     for pk in sorted(by_fac, key=lambda k: facilitators.get(k, "")):
-        board.by_facilitator.append(BoardRow(pk, facilitators.get(pk, "-"), **by_fac[pk]))
+        label = facilitators.get(pk, "-") if pk else _("Tanpa pendamping")
+        board.by_facilitator.append(BoardRow(pk, label, **by_fac[pk]))
     return board

@@ -53,11 +53,13 @@ def complaint_list(request):
         request.GET or None, categories=categories, facilitators=facilitators
     )
     filters = form.cleaned_data if form.is_valid() else {}
+    pendamping = filters.get("pendamping") or ""
     qs = selectors.complaint_list(
         user=request.user,
         status=filters.get("status") or "",
         category=int(filters["kategori"]) if filters.get("kategori") else None,
-        facilitator=int(filters["pendamping"]) if filters.get("pendamping") else None,
+        facilitator=int(pendamping) if pendamping.isdigit() else None,
+        unassigned=pendamping == selectors.NO_FACILITATOR,
         escalated=bool(filters.get("eskalasi")),
         closed_since=filters.get("sejak"),
     )

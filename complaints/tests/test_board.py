@@ -1,0 +1,62 @@
+"""The team complaints board through the HTTP stack: each number links to a list that
+shows exactly the complaints it counts, including the row of complaints whose family
+has no facilitator."""
+
+import pytest
+from django.urls import reverse
+
+from complaints.models import Complaint
+from complaints.tests.factories import open_complaint
+from conftest import login
+from households.tests.factories import households_bulk
+
+pytestmark = pytest.mark.django_db
+
+
+def _listed(client, query: str) -> set[int]:
+    response = client.get(reverse("complaints:list") + "?" + query)
+    assert response.status_code == 200
+    return {c.pk for c in response.context["page"].object_list}
+
+
+def test_row_without_facilitator_links_to_only_those_complaints(
+    client, admin_user, facilitator, regions
+):
+    carried = open_complaint(households_bulk(1, facilitator=facilitator)[0])
+    orphans = households_bulk(2, facilitator=None)
+    unassigned = [open_complaint(h, by=admin_user) for h in orphans]
+    assert all(c.facilitator_id is None for c in unassigned)
+    login(client, admin_user)
+    response = client.get(reverse("complaints:board"))
+    board = response.context["board"]
+    row = next(r for r in board.by_facilitator if r.key is None)
+    assert row.open == 2
+    assert row.label == "Tanpa pendamping"
+    body = response.content.decode()
+    assert "?status=terbuka&amp;pendamping=tanpa" in body
+    assert "pendamping=&amp;" not in body and 'pendamping="' not in body
+    assert _listed(client, "status=terbuka&pendamping=tanpa") == {c.pk for c in unassigned}
+    assert _listed(client, f"status=terbuka&pendamping={facilitator.pk}") == {carried.pk}
+    assert _listed(client, "status=terbuka") == {carried.pk, *(c.pk for c in unassigned)}
+
+
+def test_list_filter_offers_no_facilitator_to_leads_only(client, admin_user, facilitator, regions):
+    open_complaint(households_bulk(1, facilitator=facilitator)[0])
+    open_complaint(households_bulk(1, facilitator=None)[0], by=admin_user)
+    page = login(client, admin_user).get(reverse("complaints:list")).content.decode()
+    assert 'value="tanpa"' in page
+    page = login(client, facilitator).get(reverse("complaints:list")).content.decode()
+    assert 'value="tanpa"' not in page
+    # A facilitator asking for unassigned tickets still sees only their own.
+    assert _listed(client, "pendamping=tanpa") == set(
+        Complaint.objects.filter(facilitator=facilitator).values_list("pk", flat=True)
+    )
+
+
+def test_unknown_facilitator_value_is_a_field_error_not_everything(
+    client, supervisor, facilitator, regions
+):
+    open_complaint(households_bulk(1, facilitator=facilitator)[0])
+    response = login(client, supervisor).get(reverse("complaints:list") + "?pendamping=x")
+    assert response.status_code == 200
+    assert response.context["form"].errors["pendamping"]
