@@ -60,3 +60,24 @@ def test_unknown_facilitator_value_is_a_field_error_not_everything(
     response = login(client, supervisor).get(reverse("complaints:list") + "?pendamping=x")
     assert response.status_code == 200
     assert response.context["form"].errors["pendamping"]
+
+
+def test_board_keeps_its_query_count_with_more_complaints_and_facilitators(
+    client, supervisor, facilitator, other_facilitator, regions, django_assert_max_num_queries
+):
+    for h in households_bulk(2, facilitator=facilitator):
+        open_complaint(h)
+    login(client, supervisor)
+    url = reverse("complaints:board")
+    with django_assert_max_num_queries(12) as few:
+        client.get(url)
+    for h in households_bulk(6, facilitator=other_facilitator):
+        open_complaint(h, code="pembayaran")
+    for h in households_bulk(4, facilitator=facilitator):
+        open_complaint(h, code="lainnya")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    board = response.context["board"]
+    assert board.total.open == 12
+    assert sorted(r.open for r in board.by_facilitator) == [6, 6]
+    assert len(board.by_category) == 3
