@@ -178,8 +178,14 @@ def wait_states(page, state: str, n: int, timeout=20_000):
     )
 
 
-def pending_count(page) -> str:
-    return page.locator("[data-pending-count]").inner_text()
+def wait_pending_count(page, n: int) -> None:
+    """The counter of records waiting shows ``n``. It is written after the queue is
+    rendered, from a second read of IndexedDB (``PkhField.refresh``), so it is waited
+    for, not read once."""
+    wait_until(
+        page,
+        f"document.querySelector('[data-pending-count]').textContent.trim() === '{n}'",
+    )
 
 
 def forget_expected(browser, *patterns: str) -> None:
@@ -214,7 +220,7 @@ def test_offline_visits_and_attendance_sync_exactly_once(
         log_visit(page, household, f"Kunjungan offline {n}")
     session = field_data["session"]
     take_attendance(page, session, field_data["group"], photo)
-    assert pending_count(page) == "4"
+    wait_pending_count(page, 4)
 
     page.reload()  # still offline: the queue is on the phone
     page.wait_for_selector("#field-app[data-ready='1']", state="attached")
@@ -358,7 +364,7 @@ def test_a_family_moved_away_while_offline_is_refused_and_explained(
     assert record.locator("[data-edit]").is_visible(), "a refused record stays editable"
     assert other_facilitator.username not in page.content()
     assert not Visit.objects.exists()
-    assert pending_count(page) == "1"
+    wait_pending_count(page, 1)
     forget_expected(browser, r"ERR_INTERNET_DISCONNECTED")
 
 
