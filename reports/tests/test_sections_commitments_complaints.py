@@ -585,6 +585,14 @@ def report(pair, django_capture_on_commit_callbacks):
         closed=Q.start + datetime.timedelta(days=7),
         escalations=[],
     )
+    _complaint(  # still open at the quarter's end, past its deadline
+        h,
+        opened=Q.start + datetime.timedelta(days=1),
+        category=ComplaintCategory.objects.first(),
+        outcome=ComplaintStatus.IN_PROGRESS,
+        closed=None,
+        escalations=[],
+    )
     with django_capture_on_commit_callbacks(execute=True):
         services.report_run_create(quarter=Q, facilitators=[me], by=None, trigger=Trigger.SCHEDULE)
     return ProgressReport.objects.get(facilitator=me, quarter=str(Q))
@@ -612,8 +620,10 @@ def test_report_page_xlsx_and_pdf_show_both_sections(client, pair, report, monke
     assert {"Verifikasi komitmen", "Pengaduan"} <= set(workbook.sheetnames)
     sheet = workbook["Pengaduan"]
     values = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row and row[0]}
+    assert values["Pengaduan dibuka"] == 2
     assert values["Pengaduan selesai"] == 1
     assert values["Median lama penyelesaian"] == 4
+    assert values["Pengaduan lewat tenggat di akhir triwulan"] == 1
     values = {
         row[0]: row[1]
         for row in workbook["Verifikasi komitmen"].iter_rows(values_only=True)
@@ -629,6 +639,8 @@ def test_report_page_xlsx_and_pdf_show_both_sections(client, pair, report, monke
     pdf = client.get(reverse("reports:detail_pdf", args=[report.pk])).content.decode("latin-1")
     shown = " ".join(re.findall(r"\(((?:[^()\\]|\\.)*)\)\s*Tj", pdf))
     assert "Verifikasi komitmen" in shown and "Pengaduan menurut kategori" in shown
+    for label in ["Pengaduan dibuka", "Median lama penyelesaian", "lewat tenggat di akhir"]:
+        assert label in shown, label
     assert "Keluarga mendapat peringatan" in shown and "Usulan pembatalan diajukan" in shown
     # The colleague's report is refused (404), also its downloads.
     login(client, other)
