@@ -23,7 +23,7 @@ from complaints.models import (
     ComplaintStatus,
 )
 from households.models import Household
-from households.selectors import pengurus_name
+from households.selectors import pengurus_name, team_facilitators
 from pkh.scoping import household_scope_q
 
 # The list's status filter: the statuses, and three groups.
@@ -103,6 +103,18 @@ def household_complaints(*, household: Household, limit: int = 10) -> list[Compl
             "closed_at", "due_on", "-pk"
         )[:limit]
     )
+
+
+def facilitator_choices(*, user: User) -> QuerySet[User]:
+    """The list's facilitator filter for a supervisor or an admin: the team's active
+    facilitators, and whoever carries a complaint the user may see (a colleague who has
+    left or moved on keeps their closed tickets, and their row on the board links here).
+    One query."""
+    carried = complaint_scope(user=user).filter(facilitator__isnull=False)
+    return User.objects.filter(
+        Q(pk__in=team_facilitators(user=user).values("pk"))
+        | Q(pk__in=carried.values("facilitator_id"))
+    ).order_by("first_name", "username", "pk")
 
 
 def category_choices() -> QuerySet[ComplaintCategory]:

@@ -28,7 +28,7 @@ from complaints.forms import (
     ResolveForm,
 )
 from complaints.models import ComplaintStatus
-from households.selectors import family_header, household_get, team_facilitators
+from households.selectors import family_header, household_get
 from pkh.files import private_file_response
 from pkh.forms import add_service_errors
 from pkh.permissions import (
@@ -48,7 +48,9 @@ from pkh.quarter_calendar import quarter_first_day, quarter_of
 @role_required(*EVERY_ROLE)
 def complaint_list(request):
     categories = list(selectors.category_choices())
-    facilitators = [] if is_facilitator(request.user) else team_facilitators(user=request.user)
+    facilitators = (
+        [] if is_facilitator(request.user) else selectors.facilitator_choices(user=request.user)
+    )
     form = ComplaintFilterForm(
         request.GET or None, categories=categories, facilitators=facilitators
     )

@@ -5,9 +5,11 @@ has no facilitator."""
 import pytest
 from django.urls import reverse
 
+from complaints import services
 from complaints.models import Complaint
 from complaints.tests.factories import open_complaint
 from conftest import login
+from households.services import households_transfer
 from households.tests.factories import households_bulk
 
 pytestmark = pytest.mark.django_db
@@ -81,3 +83,27 @@ def test_board_keeps_its_query_count_with_more_complaints_and_facilitators(
     assert board.total.open == 12
     assert sorted(r.open for r in board.by_facilitator) == [6, 6]
     assert len(board.by_category) == 3
+
+
+def test_row_of_a_facilitator_no_longer_in_the_team_links_to_their_complaints_only(
+    client, supervisor, facilitator, other_facilitator, admin_user, regions
+):
+    """A ticket resolved by a facilitator who has left since (deactivated, families
+    handed over) keeps them on the board; their link lists that ticket, not every one."""
+    family = households_bulk(1, facilitator=facilitator)[0]
+    resolved = open_complaint(family)
+    services.complaint_resolve(complaint=resolved, by=facilitator, resolution="Sudah cair.")
+    still_open = open_complaint(households_bulk(1, facilitator=other_facilitator)[0])
+    households_transfer(
+        households=[family.pk], to_facilitator=other_facilitator, by=admin_user, reason="Mutasi"
+    )
+    facilitator.is_active = False
+    facilitator.save()
+    login(client, supervisor)
+    board = client.get(reverse("complaints:board")).context["board"]
+    row = next(r for r in board.by_facilitator if r.key == facilitator.pk)
+    assert row.resolved == 1
+    since = client.get(reverse("complaints:board")).context["since_iso"]
+    query = f"status=selesai&sejak={since}&pendamping={row.filter_value}"
+    assert _listed(client, query) == {resolved.pk}
+    assert _listed(client, f"pendamping={other_facilitator.pk}") == {still_open.pk}
