@@ -212,9 +212,10 @@ def _online(client, records: list[dict]) -> tuple[float, int]:
 
 def _sync(client, user, *, n: int, rounds: int) -> dict:
     from django.conf import settings
+    from django.urls import reverse
     from django.utils import timezone
 
-    from field.models import SyncReceipt
+    from field.models import FieldDevice, SyncReceipt
     from households.models import Household, Visit
 
     households = list(
@@ -227,6 +228,11 @@ def _sync(client, user, *, n: int, rounds: int) -> dict:
     runs = {"sync": [], "resend": [], "online": []}
     queries = {}
     tokens = []
+    # As a phone does: the caseload copy registers the device, whose key every sync
+    # request names (X-PKH-Device); without it the sync is refused.
+    copy = client.get(reverse("field:data"))
+    assert copy.status_code == 200, copy.status_code
+    client.defaults["HTTP_X_PKH_DEVICE"] = json.loads(copy.content)["device"]
     try:
         # Warm-up (connections, caches), not counted.
         warm = _visit_records(households[:5], today)
@@ -251,6 +257,7 @@ def _sync(client, user, *, n: int, rounds: int) -> dict:
             queries["online"] = count
     finally:
         SyncReceipt.objects.filter(user=user).delete()
+        FieldDevice.objects.filter(user=user).delete()
         Visit.objects.filter(facilitator=user, notes="Kunjungan bench offline.").delete()
     out = {"records": n, "batch": batch, "rounds": rounds}
     for key, times in runs.items():
@@ -319,6 +326,9 @@ def main(argv: list[str] | None = None) -> int:
             f"x budget | **{_kb(warm['total_bytes'])}** = "
             f"{warm['total_bytes'] / WARM_BUDGET:.2f} x budget |"
         )
+    from field.models import FieldDevice
+
+    FieldDevice.objects.filter(user__in=[big, second]).delete()  # the copies registered them
     sync = _sync(client_for(big), big, n=args.records, rounds=args.rounds)
     result["sync"] = sync
 
