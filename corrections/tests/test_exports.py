@@ -136,3 +136,31 @@ def test_bad_period_is_a_field_error(client, admin_user):
     assert response.context["form"].errors["period_end"]
     assert not CorrectionExport.objects.exists()
     assert not Correction.objects.filter(export__isnull=False).exists()
+
+
+def test_export_page_keeps_its_query_count_with_more_past_batches(
+    client, facilitator, admin_user, django_assert_max_num_queries
+):
+    household, _ = family(facilitator)
+    child = child_of(household)
+
+    def export_one(name: str) -> None:
+        correction, _ = services.correction_propose_identity(
+            household=household, by=facilitator, member=child, document="ktp", name=name
+        )
+        services.correction_approve(correction=correction, by=admin_user)
+        services.correction_export_create(
+            by=admin_user, period_start=TODAY().replace(day=1), period_end=TODAY()
+        )
+
+    export_one("Bagus Saputra")
+    client.force_login(admin_user)
+    url = reverse("corrections:export")
+    with django_assert_max_num_queries(15) as few:
+        client.get(url)
+    for name in ("Bagus Saputro", "Bagas Saputra", "Bagas Saputro"):
+        export_one(name)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(url).content.decode()
+    assert CorrectionExport.objects.count() == 4
+    assert all(f"#{b.pk}" in page for b in CorrectionExport.objects.all())
