@@ -322,3 +322,30 @@ class SanctionDecideForm(forms.Form):
         if data.get("decision") == "return" and not (data.get("comment") or "").strip():
             self.add_error("comment", _("Tulis komentar: mengapa usulan dikembalikan."))
         return data
+
+
+class SheetImportForm(forms.Form):
+    """A school's or the national system's verification sheet (CSV or XLSX)."""
+
+    file = forms.FileField(
+        label=_("File lembar verifikasi (CSV atau XLSX)"),
+        help_text=_("Satu baris per anak dan bulan: NIK, BULAN, HARI_SEKOLAH, SAKIT, IZIN, ALPA."),
+    )
+
+    def clean_file(self):
+        from imports.forms import max_upload_mb
+
+        file = self.cleaned_data["file"]
+        if file.size == 0:
+            raise forms.ValidationError(_("File kosong."))
+        if file.size > max_upload_mb() * 1024 * 1024:
+            raise forms.ValidationError(
+                _("File terlalu besar (maksimal %(n)d MB).") % {"n": max_upload_mb()}
+            )
+        return file
+
+
+class SheetImportConfirmForm(forms.Form):
+    skip_invalid = forms.BooleanField(
+        label=_("Lewati baris yang salah (simpan hanya baris yang benar)"), required=False
+    )

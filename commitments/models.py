@@ -29,6 +29,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from pkh.files import private_storage
 from regions.models import RegionLevel
 
 validate_npsn = RegexValidator(r"^\d{8}$", _("NPSN terdiri dari 8 angka."))
@@ -359,3 +360,68 @@ class SanctionProposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.household_id} {self.quarter:%Y-%m}"
+
+
+class SheetImportStatus(models.TextChoices):
+    PREVIEW = "pratinjau", _("Pratinjau")
+    COMMITTED = "tersimpan", _("Tersimpan")
+    CANCELLED = "dibatalkan", _("Dibatalkan")
+
+
+class SheetImportMode(models.TextChoices):
+    ALL_OR_NOTHING = "semua", _("Semua atau tidak sama sekali")
+    SKIP_INVALID = "lewati", _("Lewati baris yang salah")
+
+
+class SheetImport(models.Model):
+    """A school's or the national system's attendance sheet uploaded by a facilitator
+    (docs/commitments.md, "Import a verification sheet"): read and checked into a
+    preview, then confirmed once, writing the education entries through
+    ``commitments.services.verification.month_sheet_save``.
+
+    The file is kept privately (no URL, never served back); ``issues`` holds the row
+    errors as ``[line, column, reason]`` (no cell values: the report reads the file
+    again), ``groups`` the preview per month and school."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("oleh"), on_delete=models.PROTECT, related_name="+"
+    )
+    file = models.FileField(
+        _("file"), upload_to="commitments/sheets/%Y/%m/", max_length=255, storage=private_storage
+    )
+    file_name = models.CharField(_("nama file"), max_length=255)
+    file_size = models.BigIntegerField(_("ukuran file"), default=0)
+    file_format = models.CharField(max_length=8, blank=True)
+    headers = models.JSONField(default=list, blank=True)
+    unknown_columns = models.JSONField(default=list, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=SheetImportStatus.choices,
+        default=SheetImportStatus.PREVIEW,
+    )
+    mode = models.CharField(
+        _("mode"),
+        max_length=8,
+        choices=SheetImportMode.choices,
+        default=SheetImportMode.ALL_OR_NOTHING,
+    )
+    rows_read = models.PositiveIntegerField(_("baris dibaca"), default=0)
+    rows_valid = models.PositiveIntegerField(_("baris valid"), default=0)
+    rows_invalid = models.PositiveIntegerField(_("baris salah"), default=0)
+    entries_create = models.PositiveIntegerField(default=0)
+    entries_replace = models.PositiveIntegerField(default=0)
+    entries_written = models.PositiveIntegerField(default=0)
+    groups = models.JSONField(default=list, blank=True)
+    issues = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    validated_at = models.DateTimeField(null=True, blank=True)
+    committed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("impor lembar verifikasi")
+        verbose_name_plural = _("impor lembar verifikasi")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.status})"
