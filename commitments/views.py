@@ -470,7 +470,14 @@ def sheet_import_detail(request, pk: int):
     """The preview (or the result): rows read, valid, row errors, entries per month and
     school."""
     sheet_import = sheet_imports.sheet_import_get(user=request.user, pk=pk)
-    groups = [{**g, "month": datetime.date.fromisoformat(g["month"])} for g in sheet_import.groups]
+    groups = [
+        {
+            **g,
+            "month": datetime.date.fromisoformat(g["month"]),
+            "key": f"{g['month'][:7]}-{g['school_id']}",
+        }
+        for g in sheet_import.groups
+    ]
     return render(
         request,
         "commitments/sheet_import_detail.html",
