@@ -19,6 +19,7 @@ from commitments.models import (
     School,
     SchoolLevel,
     Sector,
+    validate_nisn,
     validate_npsn,
 )
 from commitments.selectors.due import NOT_ENROLLED, DueItem
@@ -218,6 +219,15 @@ class EnrolmentForm(forms.Form):
     grade = forms.CharField(
         label=_("Kelas"), max_length=model_max_length(Enrolment, "grade"), required=False
     )
+    nisn = forms.CharField(
+        label=_("NISN (jika tahu)"),
+        max_length=model_max_length(Enrolment, "nisn"),
+        required=False,
+        validators=[validate_nisn],
+        help_text=_(
+            "Nomor induk siswa nasional, 10 angka: lembar absensi dapat dicocokkan dengannya."
+        ),
+    )
     facility = forms.ModelChoiceField(
         label=_("Fasilitas kesehatan"),
         queryset=HealthFacility.objects.none(),
@@ -245,7 +255,7 @@ class EnrolmentForm(forms.Form):
             self.fields["facility"].label_from_instance = lambda f: (
                 f"{f.name} ({f.get_kind_display()})"
             )
-            del self.fields["school"], self.fields["grade"]
+            del self.fields["school"], self.fields["grade"], self.fields["nisn"]
         for name, field in self.fields.items():
             if name != "change":
                 field.widget.attrs["class"] = (

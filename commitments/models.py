@@ -5,7 +5,7 @@ PKH is a conditional transfer: each component member (``households.Member`` hold
 the place that keeps the record:
 
 * education components (``SD``, ``SMP``, ``SMA``): attendance at the member's school
-  (``School``, by NPSN when known, and the class, *kelas*);
+  (``School``, by NPSN when known, and the class, *kelas*, and the pupil's NISN);
 * health and welfare components (``IBU_HAMIL``, ``ANAK_USIA_DINI``, ``LANSIA``,
   ``DISABILITAS``): the protocol items at the member's health facility (``HealthFacility``:
   a puskesmas or a posyandu).
@@ -19,7 +19,8 @@ complies is worked out by ``commitments.rules`` from the settings, never stored.
 
 Terms kept in Indonesian: *memenuhi* (complies), *posyandu* (village health post),
 *puskesmas* (sub-district health centre), *nifas* (postpartum), NPSN (the national
-school number, 8 digits), *kelas* (class/grade).
+school number, 8 digits), NISN (the national student number, 10 digits), *kelas*
+(class/grade).
 """
 
 from django.conf import settings
@@ -33,6 +34,7 @@ from pkh.files import private_storage
 from regions.models import RegionLevel
 
 validate_npsn = RegexValidator(r"^\d{8}$", _("NPSN terdiri dari 8 angka."))
+validate_nisn = RegexValidator(r"^\d{10}$", _("NISN terdiri dari 10 angka."))
 
 
 class Sector(models.TextChoices):
@@ -140,6 +142,10 @@ class Enrolment(models.Model):
         related_name="enrolments",
     )
     grade = models.CharField(_("kelas"), max_length=10, blank=True)
+    # The pupil's national student number (NISN, 10 digits), when known: a verification
+    # sheet that names the pupil by NISN alone is matched on it. One member's periods
+    # repeat it; no two members share one (enrolment_record refuses).
+    nisn = models.CharField(_("NISN"), max_length=10, blank=True, validators=[validate_nisn])
     facility = models.ForeignKey(
         HealthFacility,
         verbose_name=_("fasilitas kesehatan"),
@@ -187,6 +193,7 @@ class Enrolment(models.Model):
         indexes = [
             models.Index(fields=["school", "end_on"]),
             models.Index(fields=["facility", "end_on"]),
+            models.Index(fields=["nisn"], condition=~Q(nisn=""), name="enrolment_nisn"),
         ]
 
     def __str__(self) -> str:

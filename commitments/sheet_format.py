@@ -51,7 +51,8 @@ _WHOLE = re.compile(r"^(\d+)(?:[.,]0+)?$")
 
 @dataclass(frozen=True)
 class SheetRow:
-    """One row that reads: the member's NIK (or NISN), the month and the days."""
+    """One row that reads: the member's NIK (or, when it is blank, their NISN), the
+    month and the days."""
 
     line: int
     nik: str
@@ -114,27 +115,38 @@ class SheetRowParser:
         i = self.col[name]
         return cells[i] if 0 <= i < len(cells) else None
 
+    def _nisn(self, value, issues: list) -> str:
+        """10 digits; a number cell that lost its leading zeros is an error, never padded."""
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            issues.append(
+                (
+                    "NISN",
+                    _(
+                        "NISN tersimpan sebagai angka di Excel; angka 0 di depan mungkin "
+                        "hilang. Format kolom sebagai Teks lalu ketik ulang."
+                    ),
+                )
+            )
+            return ""
+        text = cell_text(value).lstrip("'")
+        if len(text) == 10 and text.isascii() and text.isdigit():
+            return text
+        issues.append(("NISN", _("NISN harus tepat 10 angka.")))
+        return ""
+
     def parse(self, line: int, cells: list) -> tuple[SheetRow | None, list[tuple[str, str]]]:
         """``(row, [])`` or ``(None, [(column, reason), ...])``."""
         issues: list[tuple[str, str]] = []
-        nik, nisn = "", cell_text(self._cell(cells, "NISN"))
+        nik, nisn = "", cell_text(self._cell(cells, "NISN")).lstrip("'")
         raw_nik = self._cell(cells, "NIK")
         if cell_text(raw_nik):
             found: list = []
             nik = sixteen_digits(raw_nik, "NIK", found) or ""
             issues += [(column, reason) for _kind, column, _value, reason in found]
         elif nisn:
-            issues.append(
-                (
-                    "NISN",
-                    _(
-                        "Pencocokan dengan NISN belum didukung: aplikasi belum menyimpan "
-                        "NISN. Isi kolom NIK."
-                    ),
-                )
-            )
+            nisn = self._nisn(self._cell(cells, "NISN"), issues)
         else:
-            issues.append(("NIK", _("NIK wajib diisi.")))
+            issues.append(("NIK", _("NIK wajib diisi (atau NISN).")))
 
         month = parse_month(self._cell(cells, "BULAN"))
         if month is None:

@@ -224,8 +224,10 @@ def enrolment(request, member_pk: int, sector: str):
     household = member.household
     if not is_family_facilitator(request.user, household):
         raise PermissionDenied
+    history = list(places.member_enrolments(member=member).filter(sector=sector))
     form = EnrolmentForm(
         request.POST or None,
+        initial={"nisn": next((e.nisn for e in history if e.nisn), "")},
         sector=sector,
         schools=places.school_choices(household=household),
         facilities=places.facility_choices(household=household),
@@ -243,6 +245,7 @@ def enrolment(request, member_pk: int, sector: str):
                 grade=data.get("grade", ""),
                 facility=data.get("facility"),
                 note=data["note"],
+                nisn=data.get("nisn", ""),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -258,7 +261,7 @@ def enrolment(request, member_pk: int, sector: str):
             "household": household,
             "sector": sector,
             "sector_label": Sector(sector).label,
-            "history": places.member_enrolments(member=member).filter(sector=sector),
+            "history": history,
             "next": request.get_full_path(),
         },
     )

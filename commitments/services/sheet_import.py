@@ -11,6 +11,7 @@ on its rows.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import os
 import uuid
@@ -23,7 +24,14 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from commitments.models import School, Sector, SheetImport, SheetImportMode, SheetImportStatus
+from commitments.models import (
+    Enrolment,
+    School,
+    Sector,
+    SheetImport,
+    SheetImportMode,
+    SheetImportStatus,
+)
 from commitments.selectors.due import NOT_ENROLLED, SCHOOL, UNKNOWN, DueItem, month_due
 from commitments.services.verification import Finding, month_sheet_save
 from commitments.sheet_format import SHEET_COLUMNS, SheetRow, SheetRowParser
@@ -140,12 +148,38 @@ def _read(path: str, *, today: datetime.date) -> tuple[Plan, list[SheetRow], lis
     return plan, rows, issues
 
 
+def _nisn_to_nik(*, by, rows: list[SheetRow], issues: list[list]):
+    """Rows that name the pupil by NISN alone get the NIK of the member whose education
+    enrolment holds it, among ``by``'s families (one query); an unknown NISN and
+    another caseload's read the same."""
+    wanted = {row.nisn for row in rows if not row.nik}
+    if not wanted:
+        return rows, issues
+    niks = dict(
+        Enrolment.objects.filter(
+            sector=Sector.EDUCATION,
+            nisn__in=wanted,
+            member__household__in=household_scope(user=by),
+        ).values_list("nisn", "member__nik")
+    )
+    found = []
+    for row in rows:
+        if row.nik:
+            found.append(row)
+        elif row.nisn in niks:
+            found.append(dataclasses.replace(row, nik=niks[row.nisn]))
+        else:
+            issues.append([row.line, "NISN", _("NISN tidak ditemukan di dampingan Anda.")])
+    return found, issues
+
+
 def sheet_plan(*, by, path: str, today: datetime.date | None = None) -> Plan:
     """Read and check the sheet at ``path`` for ``by``: every row error with its line,
     and what the valid rows would write. Raises ValidationError when the file as a
     whole cannot be read."""
     today = today or timezone.localdate()
     plan, rows, issues = _read(path, today=today)
+    rows, issues = _nisn_to_nik(by=by, rows=rows, issues=issues)
 
     lines_of: dict[tuple[str, datetime.date], list[int]] = {}
     for row in rows:

@@ -156,7 +156,7 @@ def test_a_write_that_fails_midway_leaves_nothing(
 @pytest.mark.parametrize(
     ("header", "cells", "expected"),
     [
-        (["NIK", "BULAN", "HARI_SEKOLAH"], ["", "{m}", "20"], "NIK: NIK wajib diisi."),
+        (["NIK", "BULAN", "HARI_SEKOLAH"], ["", "{m}", "20"], "NIK: NIK wajib diisi (atau NISN)."),
         (["NIK", "BULAN", "HARI_SEKOLAH"], ["{nik}", "", "20"], "BULAN: Bulan wajib diisi."),
         (
             ["NIK", "BULAN", "HARI_SEKOLAH"],
@@ -181,7 +181,7 @@ def test_a_write_that_fails_midway_leaves_nothing(
         (
             ["NIK", "NISN", "BULAN", "HARI_SEKOLAH"],
             ["", "0123456789", "{m}", "20"],
-            "NISN: Pencocokan dengan NISN",
+            "NISN: NISN tidak ditemukan di dampingan Anda.",
         ),
         (
             ["NIK", "BULAN", "HARI_SEKOLAH"],
