@@ -112,6 +112,8 @@ def _read(path: str, *, today: datetime.date) -> tuple[Plan, list[SheetRow], lis
         source = open_roster(path, columns=SHEET_COLUMNS)
     except RosterFileError as exc:
         raise ValidationError(str(exc)) from None
+    except OSError:
+        raise ValidationError(_("File impor ini tidak ada lagi. Unggah ulang.")) from None
     try:
         if "NIK" not in source.column_index and "NISN" not in source.column_index:
             raise ValidationError(_("Kolom wajib tidak ada: NIK (atau NISN)."))

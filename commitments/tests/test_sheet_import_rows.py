@@ -221,3 +221,28 @@ def test_a_pdf_named_csv_is_refused(client, facilitator):
     fake = SimpleUploadedFile("absensi.csv", b"%PDF-1.4 ...", "text/csv")
     response, imp = upload(login(client, facilitator), fake)
     assert imp is None and "PDF" in response.content.decode()
+
+
+def test_the_report_neutralises_formulas(client, facilitator, family, month):
+    rows = [
+        ["1", "3402094507160009", '=HYPERLINK("http://x")', f"{month:%Y-%m}", "20", "0", "0", "0"]
+    ]
+    c = login(client, facilitator)
+    _response, imp = upload(c, csv_upload(rows))
+    report = c.get(reverse("commitments:sheet_import_report", args=[imp.pk]))
+    text = b"".join(report.streaming_content).decode("utf-8-sig")
+    lines = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert lines[1][5] == '\'=HYPERLINK("http://x")'
+
+
+def test_a_preview_whose_file_is_gone_is_refused_with_a_message(
+    client, facilitator, family, month, school
+):
+    c = login(client, facilitator)
+    _response, imp = upload(c, csv_upload([row(pupil(family), month)]))
+    imp.file.storage.delete(imp.file.name)
+    response = confirm(c, imp)
+    assert response.status_code == 302
+    page = c.get(response["Location"]).content.decode()
+    assert "Unggah ulang" in page
+    assert VerificationEntry.objects.count() == 0
