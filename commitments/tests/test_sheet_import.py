@@ -220,3 +220,19 @@ def test_the_nik_never_appears_in_a_url(client, family, facilitator, month, scho
 def test_the_month_page_links_to_the_import(client, family, facilitator, month):
     page = login(client, facilitator).get(reverse("commitments:month"))
     assert reverse("commitments:sheet_import_create") in page.content.decode()
+
+
+def test_the_roster_imports_xlsx_guards_apply(client, family, facilitator, month, settings):
+    """A cell longer than IMPORTS_XLSX_MAX_CELL_CHARS stops the read (the zip guard)."""
+    settings.IMPORTS_XLSX_MAX_CELL_CHARS = 50
+    child = pupil(family)
+    cells = [1, child.nik, "x" * 200, month, 20, 0, 0, 0]
+    response, imp = upload(login(client, facilitator), xlsx_upload([cells]))
+    assert response.status_code == 200 and imp is None
+    assert "terlalu panjang" in response.content.decode()
+
+
+def test_the_upload_size_limit_applies(client, facilitator, settings):
+    settings.IMPORTS_MAX_UPLOAD_MB = 0
+    response, imp = upload(login(client, facilitator), csv_upload([["1"]]))
+    assert imp is None and "File terlalu besar" in response.content.decode()
