@@ -19,6 +19,7 @@ from commitments.models import (
     School,
     SchoolLevel,
     Sector,
+    validate_nisn,
     validate_npsn,
 )
 from commitments.selectors.due import NOT_ENROLLED, DueItem
@@ -218,6 +219,15 @@ class EnrolmentForm(forms.Form):
     grade = forms.CharField(
         label=_("Kelas"), max_length=model_max_length(Enrolment, "grade"), required=False
     )
+    nisn = forms.CharField(
+        label=_("NISN (jika tahu)"),
+        max_length=model_max_length(Enrolment, "nisn"),
+        required=False,
+        validators=[validate_nisn],
+        help_text=_(
+            "Nomor induk siswa nasional, 10 angka: lembar absensi dapat dicocokkan dengannya."
+        ),
+    )
     facility = forms.ModelChoiceField(
         label=_("Fasilitas kesehatan"),
         queryset=HealthFacility.objects.none(),
@@ -245,7 +255,7 @@ class EnrolmentForm(forms.Form):
             self.fields["facility"].label_from_instance = lambda f: (
                 f"{f.name} ({f.get_kind_display()})"
             )
-            del self.fields["school"], self.fields["grade"]
+            del self.fields["school"], self.fields["grade"], self.fields["nisn"]
         for name, field in self.fields.items():
             if name != "change":
                 field.widget.attrs["class"] = (
@@ -322,3 +332,30 @@ class SanctionDecideForm(forms.Form):
         if data.get("decision") == "return" and not (data.get("comment") or "").strip():
             self.add_error("comment", _("Tulis komentar: mengapa usulan dikembalikan."))
         return data
+
+
+class SheetImportForm(forms.Form):
+    """A school's or the national system's verification sheet (CSV or XLSX)."""
+
+    file = forms.FileField(
+        label=_("File lembar verifikasi (CSV atau XLSX)"),
+        help_text=_("Satu baris per anak dan bulan: NIK, BULAN, HARI_SEKOLAH, SAKIT, IZIN, ALPA."),
+    )
+
+    def clean_file(self):
+        from imports.forms import max_upload_mb
+
+        file = self.cleaned_data["file"]
+        if file.size == 0:
+            raise forms.ValidationError(_("File kosong."))
+        if file.size > max_upload_mb() * 1024 * 1024:
+            raise forms.ValidationError(
+                _("File terlalu besar (maksimal %(n)d MB).") % {"n": max_upload_mb()}
+            )
+        return file
+
+
+class SheetImportConfirmForm(forms.Form):
+    skip_invalid = forms.BooleanField(
+        label=_("Lewati baris yang salah (simpan hanya baris yang benar)"), required=False
+    )

@@ -5,7 +5,7 @@ PKH is a conditional transfer: each component member (``households.Member`` hold
 the place that keeps the record:
 
 * education components (``SD``, ``SMP``, ``SMA``): attendance at the member's school
-  (``School``, by NPSN when known, and the class, *kelas*);
+  (``School``, by NPSN when known, and the class, *kelas*, and the pupil's NISN);
 * health and welfare components (``IBU_HAMIL``, ``ANAK_USIA_DINI``, ``LANSIA``,
   ``DISABILITAS``): the protocol items at the member's health facility (``HealthFacility``:
   a puskesmas or a posyandu).
@@ -19,7 +19,8 @@ complies is worked out by ``commitments.rules`` from the settings, never stored.
 
 Terms kept in Indonesian: *memenuhi* (complies), *posyandu* (village health post),
 *puskesmas* (sub-district health centre), *nifas* (postpartum), NPSN (the national
-school number, 8 digits), *kelas* (class/grade).
+school number, 8 digits), NISN (the national student number, 10 digits), *kelas*
+(class/grade).
 """
 
 from django.conf import settings
@@ -29,9 +30,11 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from pkh.files import private_storage
 from regions.models import RegionLevel
 
 validate_npsn = RegexValidator(r"^\d{8}$", _("NPSN terdiri dari 8 angka."))
+validate_nisn = RegexValidator(r"^\d{10}$", _("NISN terdiri dari 10 angka."))
 
 
 class Sector(models.TextChoices):
@@ -139,6 +142,10 @@ class Enrolment(models.Model):
         related_name="enrolments",
     )
     grade = models.CharField(_("kelas"), max_length=10, blank=True)
+    # The pupil's national student number (NISN, 10 digits), when known: a verification
+    # sheet that names the pupil by NISN alone is matched on it. One member's periods
+    # repeat it; no two members share one (enrolment_record refuses).
+    nisn = models.CharField(_("NISN"), max_length=10, blank=True, validators=[validate_nisn])
     facility = models.ForeignKey(
         HealthFacility,
         verbose_name=_("fasilitas kesehatan"),
@@ -186,6 +193,7 @@ class Enrolment(models.Model):
         indexes = [
             models.Index(fields=["school", "end_on"]),
             models.Index(fields=["facility", "end_on"]),
+            models.Index(fields=["nisn"], condition=~Q(nisn=""), name="enrolment_nisn"),
         ]
 
     def __str__(self) -> str:
@@ -359,3 +367,68 @@ class SanctionProposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.household_id} {self.quarter:%Y-%m}"
+
+
+class SheetImportStatus(models.TextChoices):
+    PREVIEW = "pratinjau", _("Pratinjau")
+    COMMITTED = "tersimpan", _("Tersimpan")
+    CANCELLED = "dibatalkan", _("Dibatalkan")
+
+
+class SheetImportMode(models.TextChoices):
+    ALL_OR_NOTHING = "semua", _("Semua atau tidak sama sekali")
+    SKIP_INVALID = "lewati", _("Lewati baris yang salah")
+
+
+class SheetImport(models.Model):
+    """A school's or the national system's attendance sheet uploaded by a facilitator
+    (docs/commitments.md, "Import a verification sheet"): read and checked into a
+    preview, then confirmed once, writing the education entries through
+    ``commitments.services.verification.month_sheet_save``.
+
+    The file is kept privately (no URL, never served back); ``issues`` holds the row
+    errors as ``[line, column, reason]`` (no cell values: the report reads the file
+    again), ``groups`` the preview per month and school."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("oleh"), on_delete=models.PROTECT, related_name="+"
+    )
+    file = models.FileField(
+        _("file"), upload_to="commitments/sheets/%Y/%m/", max_length=255, storage=private_storage
+    )
+    file_name = models.CharField(_("nama file"), max_length=255)
+    file_size = models.BigIntegerField(_("ukuran file"), default=0)
+    file_format = models.CharField(max_length=8, blank=True)
+    headers = models.JSONField(default=list, blank=True)
+    unknown_columns = models.JSONField(default=list, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=SheetImportStatus.choices,
+        default=SheetImportStatus.PREVIEW,
+    )
+    mode = models.CharField(
+        _("mode"),
+        max_length=8,
+        choices=SheetImportMode.choices,
+        default=SheetImportMode.ALL_OR_NOTHING,
+    )
+    rows_read = models.PositiveIntegerField(_("baris dibaca"), default=0)
+    rows_valid = models.PositiveIntegerField(_("baris valid"), default=0)
+    rows_invalid = models.PositiveIntegerField(_("baris salah"), default=0)
+    entries_create = models.PositiveIntegerField(default=0)
+    entries_replace = models.PositiveIntegerField(default=0)
+    entries_written = models.PositiveIntegerField(default=0)
+    groups = models.JSONField(default=list, blank=True)
+    issues = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    validated_at = models.DateTimeField(null=True, blank=True)
+    committed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("impor lembar verifikasi")
+        verbose_name_plural = _("impor lembar verifikasi")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.status})"

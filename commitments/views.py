@@ -4,18 +4,21 @@ a new school or facility, and the supervisor's month."""
 from __future__ import annotations
 
 import datetime
+import os
 import uuid
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.formats import number_format
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from commitments import rules as r
 from commitments.forms import (
@@ -26,13 +29,30 @@ from commitments.forms import (
     SanctionProposeForm,
     SchoolForm,
     SheetForm,
+    SheetImportConfirmForm,
+    SheetImportForm,
     month_key,
     month_parse,
     weekdays_in,
 )
-from commitments.models import SanctionKind, SanctionStatus, Sector, VerificationEntry
+from commitments.models import (
+    SanctionKind,
+    SanctionStatus,
+    Sector,
+    SheetImportStatus,
+    VerificationEntry,
+)
 from commitments.rules import Rules
-from commitments.selectors import compliance, consequences, due, places, rules_summary, sanctions
+from commitments.selectors import (
+    compliance,
+    consequences,
+    due,
+    places,
+    rules_summary,
+    sanctions,
+    sheet_imports,
+)
+from commitments.services import sheet_import as sheet_import_service
 from commitments.services.enrolment import enrolment_record
 from commitments.services.places import facility_create, school_create
 from commitments.services.sanctions import sanction_decide
@@ -45,6 +65,8 @@ from households.selectors import (
     team_facilitators,
     village_choices,
 )
+from imports.forms import max_upload_mb
+from imports.issue_report import csv_stream
 from pkh.forms import add_service_errors
 from pkh.permissions import (
     FACILITATORS,
@@ -202,8 +224,10 @@ def enrolment(request, member_pk: int, sector: str):
     household = member.household
     if not is_family_facilitator(request.user, household):
         raise PermissionDenied
+    history = list(places.member_enrolments(member=member).filter(sector=sector))
     form = EnrolmentForm(
         request.POST or None,
+        initial={"nisn": next((e.nisn for e in history if e.nisn), "")},
         sector=sector,
         schools=places.school_choices(household=household),
         facilities=places.facility_choices(household=household),
@@ -221,6 +245,7 @@ def enrolment(request, member_pk: int, sector: str):
                 grade=data.get("grade", ""),
                 facility=data.get("facility"),
                 note=data["note"],
+                nisn=data.get("nisn", ""),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -236,7 +261,7 @@ def enrolment(request, member_pk: int, sector: str):
             "household": household,
             "sector": sector,
             "sector_label": Sector(sector).label,
-            "history": places.member_enrolments(member=member).filter(sector=sector),
+            "history": history,
             "next": request.get_full_path(),
         },
     )
@@ -411,3 +436,119 @@ def sanction_detail(request, pk: int):
             "can_decide": can_decide,
         },
     )
+
+
+ISSUES_SHOWN = 100
+
+
+@role_required(*FACILITATORS)
+def sheet_import_create(request):
+    """Upload a school's or the national system's verification sheet: checked into a
+    preview, nothing written yet."""
+    form = SheetImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            sheet_import = sheet_import_service.sheet_import_create(
+                by=request.user, file=upload, file_name=upload.name
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect("commitments:sheet_import_detail", pk=sheet_import.pk)
+    return render(
+        request,
+        "commitments/sheet_import_create.html",
+        {
+            "form": form,
+            "max_upload_mb": max_upload_mb(),
+            "max_rows": sheet_import_service.max_rows(),
+            "recent": sheet_imports.sheet_import_list(user=request.user)[:10],
+        },
+    )
+
+
+@role_required(*FACILITATORS)
+def sheet_import_detail(request, pk: int):
+    """The preview (or the result): rows read, valid, row errors, entries per month and
+    school."""
+    sheet_import = sheet_imports.sheet_import_get(user=request.user, pk=pk)
+    groups = [
+        {
+            **g,
+            "month": datetime.date.fromisoformat(g["month"]),
+            "key": f"{g['month'][:7]}-{g['school_id']}",
+        }
+        for g in sheet_import.groups
+    ]
+    return render(
+        request,
+        "commitments/sheet_import_detail.html",
+        {
+            "imp": sheet_import,
+            "groups": groups,
+            "issues": sheet_import.issues[:ISSUES_SHOWN],
+            "issues_hidden": max(0, len(sheet_import.issues) - ISSUES_SHOWN),
+            "is_preview": sheet_import.status == SheetImportStatus.PREVIEW,
+            "confirm_form": SheetImportConfirmForm(),
+        },
+    )
+
+
+@require_POST
+@role_required(*FACILITATORS)
+def sheet_import_confirm(request, pk: int):
+    sheet_import = sheet_imports.sheet_import_get(user=request.user, pk=pk)
+    form = SheetImportConfirmForm(request.POST)
+    skip_invalid = form.is_valid() and form.cleaned_data["skip_invalid"]
+    already = sheet_import.status == SheetImportStatus.COMMITTED
+    try:
+        done = sheet_import_service.sheet_import_confirm(
+            sheet_import=sheet_import, by=request.user, skip_invalid=skip_invalid
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        if already:
+            messages.info(request, _("Impor ini sudah disimpan sebelumnya; tidak ada yang diubah."))
+        else:
+            messages.success(
+                request,
+                _("%(n)s verifikasi disimpan dari lembar ini.")
+                % {"n": number_format(done.entries_written, force_grouping=True)},
+            )
+    return redirect("commitments:sheet_import_detail", pk=sheet_import.pk)
+
+
+@require_POST
+@role_required(*FACILITATORS)
+def sheet_import_cancel(request, pk: int):
+    sheet_import = sheet_imports.sheet_import_get(user=request.user, pk=pk)
+    try:
+        sheet_import_service.sheet_import_cancel(sheet_import=sheet_import, by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.info(request, _("Impor dibatalkan. Tidak ada verifikasi yang diubah."))
+    return redirect("commitments:sheet_import_detail", pk=sheet_import.pk)
+
+
+@role_required(*FACILITATORS)
+def sheet_import_report(request, pk: int):
+    """Every row error with the row as it stands in the file (CSV, streamed)."""
+    sheet_import = sheet_imports.sheet_import_get(user=request.user, pk=pk)
+    base = os.path.splitext(sheet_import.file_name)[0][:60] or "lembar"
+    response = StreamingHttpResponse(
+        (
+            chunk.encode("utf-8")
+            for chunk in csv_stream(sheet_imports.sheet_import_report_rows(sheet_import))
+        ),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{base}-baris-salah-{sheet_import.pk}.csv"
+    )
+    response["Cache-Control"] = "no-store"
+    return response

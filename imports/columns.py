@@ -6,6 +6,7 @@ Headers are matched case-insensitively, ignoring spaces, dots, dashes and unders
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from households.models import Relationship
 
@@ -42,10 +43,27 @@ def header_key(text: object) -> str:
     return _STRIP.sub("", str(text or "")).upper()
 
 
-HEADER_ALIASES: dict[str, str] = {}
-for _name, (_aliases, _required) in COLUMNS.items():
-    for _alias in (_name, *_aliases):
-        HEADER_ALIASES[header_key(_alias)] = _name
+@dataclass(frozen=True)
+class ColumnTable:
+    """The columns a file reader looks for: ``aliases`` maps each header key (see
+    ``header_key``) to its canonical column; ``required`` must all be present."""
+
+    aliases: dict[str, str]
+    required: tuple[str, ...]
+
+    @classmethod
+    def build(cls, columns: dict[str, tuple[tuple[str, ...], bool]]) -> ColumnTable:
+        """From ``{canonical: (aliases, required)}``, the shape of ``COLUMNS``."""
+        aliases: dict[str, str] = {}
+        for name, (names, _required) in columns.items():
+            for alias in (name, *names):
+                aliases[header_key(alias)] = name
+        required = tuple(name for name, (_names, req) in columns.items() if req)
+        return cls(aliases=aliases, required=required)
+
+
+ROSTER_COLUMNS = ColumnTable.build(COLUMNS)
+HEADER_ALIASES: dict[str, str] = ROSTER_COLUMNS.aliases
 
 SEX = {"L": "L", "P": "P", "LAKI-LAKI": "L", "LAKI LAKI": "L", "LAKILAKI": "L", "PEREMPUAN": "P"}
 

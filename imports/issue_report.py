@@ -42,20 +42,32 @@ def report_rows(roster_import: RosterImport, *, kind: str | None = None) -> Iter
     if kind:
         issues = issues.filter(kind=kind)
     labels = dict(IssueKind.choices)
-    original = _original_rows(roster_import)
+
+    def described() -> Iterator[tuple[int, list[str]]]:
+        for issue in issues.iterator(chunk_size=2000):
+            row = [str(issue.line or ""), issue.column, issue.reason, issue.value]
+            if kind is None:
+                row.insert(0, str(labels.get(issue.kind, issue.kind)))
+            yield issue.line or 0, row
+
+    yield from with_original_rows(described(), _original_rows(roster_import))
+
+
+def with_original_rows(
+    issues: Iterator[tuple[int, list[str]]], original: Iterator[tuple[int, list[str]]]
+) -> Iterator[list[str]]:
+    """Each ``(line, cells describing the issue)``, in line order, followed by the
+    file's own cells of that line (read from ``original``, also in line order); every
+    cell neutralised. Shared by the roster report and the verification sheet's."""
     current_line, current_cells = 0, []
-    for issue in issues.iterator(chunk_size=2000):
-        line = issue.line or 0
+    for line, described in issues:
         while current_line < line:
             try:
                 current_line, current_cells = next(original)
             except StopIteration:
                 current_line, current_cells = 10**12, []
         cells = current_cells if current_line == line else []
-        row = [str(issue.line or ""), issue.column, issue.reason, issue.value, *cells]
-        if kind is None:
-            row.insert(0, str(labels.get(issue.kind, issue.kind)))
-        yield [neutralise(c) for c in row]
+        yield [neutralise(c) for c in (*described, *cells)]
 
 
 def _original_rows(roster_import: RosterImport) -> Iterator[tuple[int, list[str]]]:

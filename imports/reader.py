@@ -1,4 +1,7 @@
-"""Read a roster file as a stream of rows, whatever Excel did to it.
+"""Read a roster file (or any sheet of known columns) as a stream of rows, whatever
+Excel did to it. Which headers are known and required is a ``ColumnTable``
+(``imports.columns``): the roster's by default, the commitment verification sheet's
+when ``commitments`` reads one.
 
 * The type is decided by the content, not the name: an XLSX renamed ``.csv`` is read as
   XLSX, a PDF renamed ``.csv`` is refused.
@@ -33,7 +36,7 @@ from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from imports.columns import HEADER_ALIASES, REQUIRED, header_key
+from imports.columns import ROSTER_COLUMNS, ColumnTable, header_key
 
 csv.field_size_limit(1024 * 1024)
 
@@ -284,13 +287,18 @@ def sniff_type(head: bytes) -> str:
     return "csv"
 
 
-def open_roster(path: str, *, sheet: str = "") -> RosterSource:
+def open_roster(
+    path: str, *, sheet: str = "", columns: ColumnTable = ROSTER_COLUMNS
+) -> RosterSource:
+    """The file's rows after its header; ``columns`` says which headers are known and
+    which are required (the roster's by default; e.g. the commitment verification sheet
+    passes its own)."""
     with open(path, "rb") as f:
         head = f.read(8192)
     kind = sniff_type(head)
     if kind == "xlsx":
-        return _open_xlsx(path, sheet=sheet)
-    return _open_csv(path)
+        return _open_xlsx(path, sheet=sheet, columns=columns)
+    return _open_csv(path, columns=columns)
 
 
 def _decode_lines(f) -> Iterator[str]:
@@ -306,7 +314,7 @@ def _decode_lines(f) -> Iterator[str]:
             yield raw.decode("cp1252", errors="replace")
 
 
-def _open_csv(path: str) -> RosterSource:
+def _open_csv(path: str, *, columns: ColumnTable) -> RosterSource:
     size = os.path.getsize(path)
     f = open(path, "rb")  # noqa: SIM115 - closed by RosterSource.close
     try:
@@ -336,7 +344,7 @@ def _open_csv(path: str) -> RosterSource:
         reader = csv.reader(chained(), delimiter=delimiter)
         # Spreadsheet row numbers: one per record, blank lines included.
         rows = enumerate(reader, start=1)
-        source = _with_header(rows, file_format="csv")
+        source = _with_header(rows, file_format="csv", columns=columns)
     except BaseException:
         f.close()
         raise
@@ -348,7 +356,7 @@ def _open_csv(path: str) -> RosterSource:
     return source
 
 
-def _open_xlsx(path: str, *, sheet: str) -> RosterSource:
+def _open_xlsx(path: str, *, sheet: str, columns: ColumnTable) -> RosterSource:
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
@@ -409,7 +417,7 @@ def _open_xlsx(path: str, *, sheet: str) -> RosterSource:
                     % {"line": number}
                 ) from None
 
-        source = _with_header(rows(), file_format="xlsx")
+        source = _with_header(rows(), file_format="xlsx", columns=columns)
     except BaseException:
         wb.close()
         raise
@@ -419,7 +427,10 @@ def _open_xlsx(path: str, *, sheet: str) -> RosterSource:
     return source
 
 
-def _with_header(rows: Iterator[tuple[int, list]], *, file_format: str) -> RosterSource:
+def _with_header(
+    rows: Iterator[tuple[int, list]], *, file_format: str, columns: ColumnTable = ROSTER_COLUMNS
+) -> RosterSource:
+    aliases = columns.aliases
     seen = 0
     header_line, headers = None, None
     try:
@@ -428,7 +439,7 @@ def _with_header(rows: Iterator[tuple[int, list]], *, file_format: str) -> Roste
                 continue
             seen += 1
             keys = [header_key(c) for c in cells]
-            if any(k in HEADER_ALIASES for k in keys):
+            if any(k in aliases for k in keys):
                 header_line, headers = line, cells
                 break
             if seen >= HEADER_SEARCH_ROWS:
@@ -440,7 +451,7 @@ def _with_header(rows: Iterator[tuple[int, list]], *, file_format: str) -> Roste
             raise RosterFileError(_("File tidak berisi baris apa pun."))
         raise RosterFileError(
             _("Baris judul kolom tidak ditemukan. Kolom wajib: %(columns)s.")
-            % {"columns": ", ".join(REQUIRED)}
+            % {"columns": ", ".join(columns.required)}
         )
     names = ["" if h is None else str(h).strip() for h in headers]
     index: dict[str, int] = {}
@@ -448,14 +459,14 @@ def _with_header(rows: Iterator[tuple[int, list]], *, file_format: str) -> Roste
     for position, name in enumerate(names):
         if not name:
             continue  # a blank trailing column
-        canonical = HEADER_ALIASES.get(header_key(name))
+        canonical = aliases.get(header_key(name))
         if canonical is None:
             unknown.append(name)
         elif canonical in index:
             duplicate.append(name)
         else:
             index[canonical] = position
-    missing = [c for c in REQUIRED if c not in index]
+    missing = [c for c in columns.required if c not in index]
     if missing:
         raise RosterFileError(
             _("Kolom wajib tidak ada: %(columns)s.") % {"columns": ", ".join(missing)}
@@ -480,9 +491,11 @@ def _with_header(rows: Iterator[tuple[int, list]], *, file_format: str) -> Roste
     )
 
 
-def iter_original_rows(path: str, *, sheet: str = "") -> Iterator[tuple[int, list[str]]]:
+def iter_original_rows(
+    path: str, *, sheet: str = "", columns: ColumnTable = ROSTER_COLUMNS
+) -> Iterator[tuple[int, list[str]]]:
     """Every data row of the file as text cells (for the rejection report)."""
-    source = open_roster(path, sheet=sheet)
+    source = open_roster(path, sheet=sheet, columns=columns)
     try:
         for line, cells in source.rows:
             yield line, ["" if c is None else str(c) for c in cells]

@@ -77,6 +77,93 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
+def sixteen_digits(value, column: str, issues: list, *, required: str = "") -> str | None:
+    """A 16-digit NIK or No. KK from a cell, or None with the reason appended to
+    ``issues`` as ``(REJECTION, column, value, reason)``: never a digit guessed back
+    from what Excel made of the number (shared with the verification sheet import)."""
+    if type(value) is str:
+        text = value.strip()
+        if len(text) == 16 and text.isascii() and text.isdigit():
+            return text
+        if text.startswith("'"):
+            text = text[1:].strip()
+            if len(text) == 16 and text.isascii() and text.isdigit():
+                return text
+    elif isinstance(value, bool) or value is None:
+        text = "" if value is None else str(value)
+    elif isinstance(value, int | float):
+        # A number in an XLSX cell: Excel keeps only 15 significant digits, so a
+        # 16-digit number whose last digit is 0 may have lost it. Never guess.
+        if isinstance(value, float) and not value.is_integer():
+            issues.append(
+                (REJECTION, column, str(value), _("Harus tepat 16 angka, bukan pecahan."))
+            )
+            return None
+        number = int(value)
+        digits = str(number)
+        if len(digits) == 16 and digits[-1] != "0" and number < MAX_INT_EXACT:
+            return digits
+        issues.append(
+            (
+                REJECTION,
+                column,
+                digits,
+                _(
+                    "%(column)s tersimpan sebagai angka di Excel; digitnya mungkin hilang "
+                    "(Excel hanya menyimpan 15 digit). Format kolom sebagai Teks lalu "
+                    "ketik ulang."
+                )
+                % {"column": column},
+            )
+        )
+        return None
+    else:
+        text = cell_text(value)
+    if not text:
+        issues.append((REJECTION, column, "", required or _("Wajib diisi.")))
+        return None
+    if _SCIENTIFIC.match(text):
+        issues.append(
+            (
+                REJECTION,
+                column,
+                text,
+                _(
+                    "%(column)s ditulis Excel dalam notasi ilmiah (%(value)s): digitnya "
+                    "hilang. Format kolom sebagai Teks lalu ketik ulang."
+                )
+                % {"column": column, "value": text},
+            )
+        )
+        return None
+    match = _FLOAT_TEXT.match(text)
+    if match:
+        digits = match.group(1)
+        if len(digits) == 16 and digits[-1] != "0":
+            return digits
+        issues.append(
+            (
+                REJECTION,
+                column,
+                text,
+                _(
+                    "%(column)s ditulis Excel sebagai angka desimal (%(value)s); digitnya "
+                    "mungkin hilang. Format kolom sebagai Teks lalu ketik ulang."
+                )
+                % {"column": column, "value": text},
+            )
+        )
+        return None
+    if text.isascii() and text.isdigit():
+        reason = _("Harus tepat 16 angka (terbaca %(n)d angka).") % {"n": len(text)}
+        if len(text) == 15:
+            reason += " " + _("Angka 0 di depan mungkin hilang karena Excel.")
+    else:
+        reason = _("Harus tepat 16 angka.")
+    issues.append((REJECTION, column, text[:200], reason))
+    return None
+
+
 class RowParser:
     def __init__(
         self,
@@ -103,87 +190,7 @@ class RowParser:
 
     # -- fields --------------------------------------------------------------
     def _sixteen(self, value, column: str, issues: list) -> str | None:
-        if type(value) is str:
-            text = value.strip()
-            if len(text) == 16 and text.isascii() and text.isdigit():
-                return text
-            if text.startswith("'"):
-                text = text[1:].strip()
-                if len(text) == 16 and text.isascii() and text.isdigit():
-                    return text
-        elif isinstance(value, bool) or value is None:
-            text = "" if value is None else str(value)
-        elif isinstance(value, int | float):
-            # A number in an XLSX cell: Excel keeps only 15 significant digits, so a
-            # 16-digit number whose last digit is 0 may have lost it. Never guess.
-            if isinstance(value, float) and not value.is_integer():
-                issues.append(
-                    (REJECTION, column, str(value), _("Harus tepat 16 angka, bukan pecahan."))
-                )
-                return None
-            number = int(value)
-            digits = str(number)
-            if len(digits) == 16 and digits[-1] != "0" and number < MAX_INT_EXACT:
-                return digits
-            issues.append(
-                (
-                    REJECTION,
-                    column,
-                    digits,
-                    _(
-                        "%(column)s tersimpan sebagai angka di Excel; digitnya mungkin hilang "
-                        "(Excel hanya menyimpan 15 digit). Format kolom sebagai Teks lalu "
-                        "ketik ulang."
-                    )
-                    % {"column": column},
-                )
-            )
-            return None
-        else:
-            text = cell_text(value)
-        if not text:
-            issues.append((REJECTION, column, "", self._msg_required))
-            return None
-        if _SCIENTIFIC.match(text):
-            issues.append(
-                (
-                    REJECTION,
-                    column,
-                    text,
-                    _(
-                        "%(column)s ditulis Excel dalam notasi ilmiah (%(value)s): digitnya "
-                        "hilang. Format kolom sebagai Teks lalu ketik ulang."
-                    )
-                    % {"column": column, "value": text},
-                )
-            )
-            return None
-        match = _FLOAT_TEXT.match(text)
-        if match:
-            digits = match.group(1)
-            if len(digits) == 16 and digits[-1] != "0":
-                return digits
-            issues.append(
-                (
-                    REJECTION,
-                    column,
-                    text,
-                    _(
-                        "%(column)s ditulis Excel sebagai angka desimal (%(value)s); digitnya "
-                        "mungkin hilang. Format kolom sebagai Teks lalu ketik ulang."
-                    )
-                    % {"column": column, "value": text},
-                )
-            )
-            return None
-        if text.isascii() and text.isdigit():
-            reason = _("Harus tepat 16 angka (terbaca %(n)d angka).") % {"n": len(text)}
-            if len(text) == 15:
-                reason += " " + _("Angka 0 di depan mungkin hilang karena Excel.")
-        else:
-            reason = _("Harus tepat 16 angka.")
-        issues.append((REJECTION, column, text[:200], reason))
-        return None
+        return sixteen_digits(value, column, issues, required=self._msg_required)
 
     def _date(self, value, issues: list) -> str | None:
         column = "TANGGAL_LAHIR"

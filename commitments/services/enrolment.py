@@ -40,10 +40,12 @@ def enrolment_record(
     grade: str = "",
     facility: HealthFacility | None = None,
     note: str = "",
+    nisn: str = "",
 ) -> Enrolment:
     """Record an enrolment event: the member's open period of ``sector`` ends the day
     before ``start_on`` and a new one begins (at ``school`` and ``grade``, at
-    ``facility``, or nowhere for "not enrolled")."""
+    ``facility``, or nowhere for "not enrolled"). ``nisn``: the pupil's national
+    student number (education only, 10 digits), refused when another member holds it."""
     if not is_family_facilitator(by, member.household):
         raise ValidationError(_("Hanya pendamping keluarga yang dapat mencatat pendaftaran."))
     if change not in CHANGES[sector]:
@@ -52,6 +54,12 @@ def enrolment_record(
         raise ValidationError({"start_on": _("Tanggal tidak boleh di masa depan.")})
     if start_on < member.birth_date:
         raise ValidationError({"start_on": _("Tanggal tidak boleh sebelum tanggal lahir.")})
+    nisn = (nisn or "").strip() if sector == Sector.EDUCATION else ""
+    if nisn:
+        if not (len(nisn) == 10 and nisn.isascii() and nisn.isdigit()):
+            raise ValidationError({"nisn": _("NISN terdiri dari 10 angka.")})
+        if Enrolment.objects.filter(nisn=nisn).exclude(member=member).exists():
+            raise ValidationError({"nisn": _("NISN ini sudah tercatat untuk anggota lain.")})
     if change == EnrolmentChange.NOT_ENROLLED:
         school, facility, grade = None, None, ""
     elif sector == Sector.EDUCATION:
@@ -90,6 +98,7 @@ def enrolment_record(
         change=change,
         school=school,
         grade=grade,
+        nisn=nisn,
         facility=facility,
         start_on=start_on,
         note=note,

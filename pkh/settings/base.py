@@ -435,6 +435,9 @@ PKH_COMMITMENT_DISABILITAS_ITEMS = env.list(
 # count: the weekdays of the month on a school week of this many days (local default).
 PKH_COMMITMENT_SCHOOL_WEEK_DAYS = env.int("PKH_COMMITMENT_SCHOOL_WEEK_DAYS", default=5)
 PKH_COMMITMENT_ENTRY_DUE_DAY = env.int("PKH_COMMITMENT_ENTRY_DUE_DAY", default=10)
+# Rows one verification sheet import may hold (docs/commitments.md, "Import a
+# verification sheet"): it is checked and written while the page waits.
+PKH_COMMITMENT_IMPORT_MAX_ROWS = env.int("PKH_COMMITMENT_IMPORT_MAX_ROWS", default=5000)
 PKH_COMMITMENT_HOME_VISIT_AFTER_MONTHS = env.int(
     "PKH_COMMITMENT_HOME_VISIT_AFTER_MONTHS", default=2
 )

@@ -70,9 +70,21 @@ def imported_apps(app: str) -> dict[str, set[str]]:
         # Commitment verification sits above households and fds_sessions, beside
         # assistance and below graduation (which may read it); it reaches the lower apps'
         # pages only through pkh/extensions.py, and notifies people through notifications.
+        # It reads uploaded verification sheets with the roster import's file reader and
+        # report writer (imports.reader, imports.rows, imports.issue_report, imports.forms'
+        # upload limit: one reader for every uploaded sheet, issue #16); imports never
+        # imports commitments (test below).
         (
             "commitments",
-            {"pkh", "regions", "accounts", "notifications", "households", "fds_sessions"},
+            {
+                "pkh",
+                "regions",
+                "accounts",
+                "notifications",
+                "households",
+                "fds_sessions",
+                "imports",
+            },
         ),
         # Offline field work calls the visit and attendance forms and services.
         ("field", {"pkh", "regions", "accounts", "households", "fds_sessions"}),
@@ -114,7 +126,9 @@ def test_no_app_imports_home():
     assert not importers
 
 
-@pytest.mark.parametrize("app", ["regions", "accounts", "households", "assistance", "fds_sessions"])
+@pytest.mark.parametrize(
+    "app", ["regions", "accounts", "households", "assistance", "fds_sessions", "imports"]
+)
 def test_lower_apps_do_not_import_commitments(app):
     """The apps below commitment verification see it only through pkh/extensions.py."""
     importers = {f for f, apps in imported_apps(app).items() if "commitments" in apps}

@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from assistance.tests.factories import CaseFactory, ResourceFactory
 from commitments.models import SanctionKind, SanctionProposal
+from commitments.selectors.due import current_month
+from commitments.services.sheet_import import sheet_import_create
 from commitments.tests.factories import SchoolFactory, enrol
 from complaints.tests.factories import open_complaint
 from complaints.tests.factories import png_upload as complaint_photo_upload
@@ -92,6 +94,15 @@ def build_world(*, facilitator, supervisor, admin, village, resource_area=None) 
     school = SchoolFactory(village=village)
     pupil = household.members.get(components__code="SD")  # due at school every month
     enrol(pupil, school, by=facilitator)
+    sheet_month = current_month(timezone.localdate())
+    sheet_import = sheet_import_create(
+        by=facilitator,
+        file=ContentFile(
+            f"NIK,BULAN,HARI_SEKOLAH\n{pupil.nik},{sheet_month:%Y-%m},20\n".encode(),
+            name="absensi.csv",
+        ),
+        file_name="absensi.csv",
+    )
     sanction = SanctionProposal.objects.create(
         household=household,
         kind=SanctionKind.SUSPENSION,
@@ -109,6 +120,7 @@ def build_world(*, facilitator, supervisor, admin, village, resource_area=None) 
     return SimpleNamespace(
         device=FieldDevice.objects.create(user=facilitator, key=uuid.uuid4()),
         school=school,
+        sheet_import=sheet_import,
         sanction=sanction,
         pupil=pupil,
         complaint=complaint,
