@@ -54,6 +54,7 @@ def main() -> None:
     args = parser.parse_args()
 
     setup_django()
+    from django.core.management import call_command
     from django.db import connection
     from django.urls import reverse
     from django.utils import timezone
@@ -74,6 +75,7 @@ def main() -> None:
         raise SystemExit("bench_commitments needs PostgreSQL (set DATABASE_URL)")
     say = print if not args.json else (lambda *a: None)
     say(f"database {database_name()}, load average {os.getloadavg()}")
+    call_command("migrate", verbosity=0)
     info = _seed(args.families)
     today = timezone.localdate()
     entered = current_month(today)
