@@ -21,7 +21,9 @@ month being verified, and measures:
 * the region (``bench.commitments.region``): compliance by component for the month and
   the quarter judged now, by facilitator, completeness, the quarter's consequences, each
   ``--repeat`` times against ``COUNT(*)`` of the same entries; and the supervisor's and
-  the admin's month page (``commitments:team``) through HTTP.
+  the admin's month page (``commitments:team``) through HTTP; and the quarterly report's
+  commitment section for the 400-family facilitator against the reads every section
+  shares.
 
 Prints a table; ``--json`` prints the results as JSON, ``--out FILE`` writes them.
 """
@@ -29,6 +31,7 @@ Prints a table; ``--json`` prints the results as JSON, ``--out FILE`` writes the
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 from pathlib import Path
@@ -61,8 +64,8 @@ def main() -> None:
 
     from accounts.models import User
     from bench.bench_fds import _seed
-    from bench.commitments.region import region_measures
-    from bench.commitments.seed import seed_commitments
+    from bench.commitments.region import region_measures, report_measures
+    from bench.commitments.seed import backdate_caseload, seed_commitments
     from bench.commitments.walk import clear_month, month_walk
     from bench.common import client_for, database_name, explain, time_view
     from commitments import rules as r
@@ -70,6 +73,7 @@ def main() -> None:
     from commitments.selectors import due
     from commitments.selectors.consequences import judged_quarter
     from commitments.selectors.due import current_month
+    from reports.quarters import Quarter
 
     if connection.vendor != "postgresql":
         raise SystemExit("bench_commitments needs PostgreSQL (set DATABASE_URL)")
@@ -161,6 +165,13 @@ def main() -> None:
     )
     admin = User.objects.get(pk=info["admin"])
     measures = region_measures(user=admin, month=months[-1], quarter=quarter, repeat=args.repeat)
+    report_q = Quarter.containing(quarter)
+    dated = backdate_caseload(
+        facilitator_id=facilitator.pk,
+        before=report_q.previous.start - datetime.timedelta(days=30),
+    )
+    say(f"  (the 400-family caseload dated back before {report_q.previous}: {dated} families)")
+    measures += report_measures(facilitator=facilitator, quarter=quarter, repeat=args.repeat)
     by_label = {m.label: m for m in measures}
     for m in measures:
         ratio = m.median / by_label[m.baseline].median if m.baseline else None
