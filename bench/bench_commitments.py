@@ -180,26 +180,35 @@ def main() -> None:
         if args.explain:
             for sql in m.sql:
                 say(explain(sql))
-    pages = [
-        time_view(
-            client_for(User.objects.get(pk=info["supervisor"])),
-            f"{reverse('commitments:team')}?bulan={month_key(months[-1])}",
+    # The team month page of the supervisor and of the admin, each against the same
+    # user's family list (first page of households:caseload) in the same run: a page
+    # over the same families that every user opens.
+    pages, page_ratios = [], {}
+    team_url = f"{reverse('commitments:team')}?bulan={month_key(months[-1])}"
+    for who, label in (
+        ("supervisor", "supervisor (10 facilitators)"),
+        ("admin", "admin (whole region)"),
+    ):
+        lead = client_for(User.objects.get(pk=info[who]))
+        families_page = time_view(
+            lead,
+            reverse("households:caseload"),
             n=max(3, args.repeat),
-            label="team month page, supervisor (10 facilitators)",
-        ),
-        time_view(
-            client_for(admin),
-            f"{reverse('commitments:team')}?bulan={month_key(months[-1])}",
-            n=max(3, args.repeat),
-            label="team month page, admin (whole region)",
-        ),
-    ]
-    for t in pages:
-        say(_line(t.label, f"median {t.median:.0f} ms, {t.queries} queries", t.median / base))
+            label=f"baseline: family list, {label}",
+        )
+        team_page = time_view(
+            lead, team_url, n=max(3, args.repeat), label=f"team month page, {label}"
+        )
+        pages += [families_page, team_page]
+        page_ratios[team_page.label] = round(team_page.median / families_page.median, 2)
+        for t in (families_page, team_page):
+            say(_line(t.label, f"median {t.median:.0f} ms, {t.queries} queries", t.median / base))
+        say(f"    {page_ratios[team_page.label]}x the same user's family list")
     out.update(
         baseline=login.as_dict(),
         screens=[t.as_dict() for t in screens + pages],
         region=[m.as_dict() for m in measures],
+        team_page_x_family_list=page_ratios,
         load_average_end=os.getloadavg(),
     )
     say(
