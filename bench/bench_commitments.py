@@ -20,8 +20,10 @@ month being verified, and measures:
   screen's query count does not grow with the caseload;
 * the region (``bench.commitments.region``): compliance by component for the month and
   the quarter judged now, by facilitator, completeness, the quarter's consequences, each
-  ``--repeat`` times against ``COUNT(*)`` of the same entries; and the supervisor's and
-  the admin's month page (``commitments:team``) through HTTP; and the quarterly report's
+  ``--repeat`` times against ``COUNT(*)`` of the same entries, then again with
+  PostgreSQL's JIT off for the transaction (``--no-jit-off`` skips it); the supervisor's
+  and the admin's month page (``commitments:team``) through HTTP, each against the same
+  user's family list (``households:caseload``); and the quarterly report's
   commitment section for the 400-family facilitator against the reads every section
   shares.
 
@@ -51,6 +53,11 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=100, help="baseline requests")
     parser.add_argument("--repeat", type=int, default=5, help="runs of each region selector")
     parser.add_argument("--fail-percent", type=int, default=8, help="rows typed as failing")
+    parser.add_argument(
+        "--no-jit-off",
+        action="store_true",
+        help="skip the second run of the region selectors with SET LOCAL jit = off",
+    )
     parser.add_argument("--explain", action="store_true", help="print the selectors' plans")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--out", type=Path, help="write the results as JSON to this file")
@@ -165,6 +172,10 @@ def main() -> None:
     )
     admin = User.objects.get(pk=info["admin"])
     measures = region_measures(user=admin, month=months[-1], quarter=quarter, repeat=args.repeat)
+    if not args.no_jit_off:
+        measures += region_measures(
+            user=admin, month=months[-1], quarter=quarter, repeat=args.repeat, jit=False
+        )
     report_q = Quarter.containing(quarter)
     dated = backdate_caseload(
         facilitator_id=facilitator.pk,
@@ -177,6 +188,9 @@ def main() -> None:
         ratio = m.median / by_label[m.baseline].median if m.baseline else None
         say(_line(m.label, f"median {m.median:.0f} ms, {m.queries} queries", ratio))
         say(f"    {m.result}")
+        with_jit = by_label.get(m.label.removesuffix(" (jit off)"))
+        if m.label.endswith(" (jit off)") and with_jit:
+            say(f"    {m.median / with_jit.median:.2f}x the same with PostgreSQL's default JIT")
         if args.explain:
             for sql in m.sql:
                 say(explain(sql))

@@ -71,8 +71,23 @@ def _rates(rates: dict) -> dict:
     }
 
 
-def region_measures(*, user, month, quarter, repeat: int) -> list[Measure]:
-    """Region compliance for one month and one quarter, for ``user`` (an admin)."""
+def region_measures(*, user, month, quarter, repeat: int, jit: bool = True) -> list[Measure]:
+    """Region compliance for one month and one quarter, for ``user`` (an admin).
+
+    ``jit=False`` runs them in a transaction with ``SET LOCAL jit = off``: PostgreSQL's
+    default JIT compiles these region-wide statements (cost above ``jit_above_cost``)
+    on every run, which can cost more than it saves; the labels end in "(jit off)"."""
+    from django.db import connection, transaction
+
+    if not jit:
+        with transaction.atomic():
+            with connection.cursor() as cur:
+                cur.execute("SET LOCAL jit = off")
+            found = region_measures(user=user, month=month, quarter=quarter, repeat=repeat)
+        for m in found:
+            m.label += " (jit off)"
+            m.baseline = m.baseline and m.baseline + " (jit off)"
+        return found
     from collections import Counter
 
     from commitments.models import VerificationEntry
