@@ -20,8 +20,12 @@ month being verified, and measures:
   screen's query count does not grow with the caseload;
 * the region (``bench.commitments.region``): compliance by component for the month and
   the quarter judged now, by facilitator, completeness, the quarter's consequences, each
-  ``--repeat`` times against ``COUNT(*)`` of the same entries; and the supervisor's and
-  the admin's month page (``commitments:team``) through HTTP.
+  ``--repeat`` times against ``COUNT(*)`` of the same entries, then again with
+  PostgreSQL's JIT off for the transaction (``--no-jit-off`` skips it); the supervisor's
+  and the admin's month page (``commitments:team``) through HTTP, each against the same
+  user's family list (``households:caseload``); and the quarterly report's
+  commitment section for the 400-family facilitator against the reads every section
+  shares.
 
 Prints a table; ``--json`` prints the results as JSON, ``--out FILE`` writes them.
 """
@@ -29,6 +33,7 @@ Prints a table; ``--json`` prints the results as JSON, ``--out FILE`` writes the
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 from pathlib import Path
@@ -48,20 +53,26 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=100, help="baseline requests")
     parser.add_argument("--repeat", type=int, default=5, help="runs of each region selector")
     parser.add_argument("--fail-percent", type=int, default=8, help="rows typed as failing")
+    parser.add_argument(
+        "--no-jit-off",
+        action="store_true",
+        help="skip the second run of the region selectors with SET LOCAL jit = off",
+    )
     parser.add_argument("--explain", action="store_true", help="print the selectors' plans")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--out", type=Path, help="write the results as JSON to this file")
     args = parser.parse_args()
 
     setup_django()
+    from django.core.management import call_command
     from django.db import connection
     from django.urls import reverse
     from django.utils import timezone
 
     from accounts.models import User
     from bench.bench_fds import _seed
-    from bench.commitments.region import region_measures
-    from bench.commitments.seed import seed_commitments
+    from bench.commitments.region import region_measures, report_measures
+    from bench.commitments.seed import backdate_caseload, seed_commitments
     from bench.commitments.walk import clear_month, month_walk
     from bench.common import client_for, database_name, explain, time_view
     from commitments import rules as r
@@ -69,11 +80,13 @@ def main() -> None:
     from commitments.selectors import due
     from commitments.selectors.consequences import judged_quarter
     from commitments.selectors.due import current_month
+    from reports.quarters import Quarter
 
     if connection.vendor != "postgresql":
         raise SystemExit("bench_commitments needs PostgreSQL (set DATABASE_URL)")
     say = print if not args.json else (lambda *a: None)
     say(f"database {database_name()}, load average {os.getloadavg()}")
+    call_command("migrate", verbosity=0)
     info = _seed(args.families)
     today = timezone.localdate()
     entered = current_month(today)
@@ -159,34 +172,57 @@ def main() -> None:
     )
     admin = User.objects.get(pk=info["admin"])
     measures = region_measures(user=admin, month=months[-1], quarter=quarter, repeat=args.repeat)
+    if not args.no_jit_off:
+        measures += region_measures(
+            user=admin, month=months[-1], quarter=quarter, repeat=args.repeat, jit=False
+        )
+    report_q = Quarter.containing(quarter)
+    dated = backdate_caseload(
+        facilitator_id=facilitator.pk,
+        before=report_q.previous.start - datetime.timedelta(days=30),
+    )
+    say(f"  (the 400-family caseload dated back before {report_q.previous}: {dated} families)")
+    measures += report_measures(facilitator=facilitator, quarter=quarter, repeat=args.repeat)
     by_label = {m.label: m for m in measures}
     for m in measures:
         ratio = m.median / by_label[m.baseline].median if m.baseline else None
         say(_line(m.label, f"median {m.median:.0f} ms, {m.queries} queries", ratio))
         say(f"    {m.result}")
+        with_jit = by_label.get(m.label.removesuffix(" (jit off)"))
+        if m.label.endswith(" (jit off)") and with_jit:
+            say(f"    {m.median / with_jit.median:.2f}x the same with PostgreSQL's default JIT")
         if args.explain:
             for sql in m.sql:
                 say(explain(sql))
-    pages = [
-        time_view(
-            client_for(User.objects.get(pk=info["supervisor"])),
-            f"{reverse('commitments:team')}?bulan={month_key(months[-1])}",
+    # The team month page of the supervisor and of the admin, each against the same
+    # user's family list (first page of households:caseload) in the same run: a page
+    # over the same families that every user opens.
+    pages, page_ratios = [], {}
+    team_url = f"{reverse('commitments:team')}?bulan={month_key(months[-1])}"
+    for who, label in (
+        ("supervisor", "supervisor (10 facilitators)"),
+        ("admin", "admin (whole region)"),
+    ):
+        lead = client_for(User.objects.get(pk=info[who]))
+        families_page = time_view(
+            lead,
+            reverse("households:caseload"),
             n=max(3, args.repeat),
-            label="team month page, supervisor (10 facilitators)",
-        ),
-        time_view(
-            client_for(admin),
-            f"{reverse('commitments:team')}?bulan={month_key(months[-1])}",
-            n=max(3, args.repeat),
-            label="team month page, admin (whole region)",
-        ),
-    ]
-    for t in pages:
-        say(_line(t.label, f"median {t.median:.0f} ms, {t.queries} queries", t.median / base))
+            label=f"baseline: family list, {label}",
+        )
+        team_page = time_view(
+            lead, team_url, n=max(3, args.repeat), label=f"team month page, {label}"
+        )
+        pages += [families_page, team_page]
+        page_ratios[team_page.label] = round(team_page.median / families_page.median, 2)
+        for t in (families_page, team_page):
+            say(_line(t.label, f"median {t.median:.0f} ms, {t.queries} queries", t.median / base))
+        say(f"    {page_ratios[team_page.label]}x the same user's family list")
     out.update(
         baseline=login.as_dict(),
         screens=[t.as_dict() for t in screens + pages],
         region=[m.as_dict() for m in measures],
+        team_page_x_family_list=page_ratios,
         load_average_end=os.getloadavg(),
     )
     say(

@@ -71,8 +71,23 @@ def _rates(rates: dict) -> dict:
     }
 
 
-def region_measures(*, user, month, quarter, repeat: int) -> list[Measure]:
-    """Region compliance for one month and one quarter, for ``user`` (an admin)."""
+def region_measures(*, user, month, quarter, repeat: int, jit: bool = True) -> list[Measure]:
+    """Region compliance for one month and one quarter, for ``user`` (an admin).
+
+    ``jit=False`` runs them in a transaction with ``SET LOCAL jit = off``: PostgreSQL's
+    default JIT compiles these region-wide statements (cost above ``jit_above_cost``)
+    on every run, which can cost more than it saves; the labels end in "(jit off)"."""
+    from django.db import connection, transaction
+
+    if not jit:
+        with transaction.atomic():
+            with connection.cursor() as cur:
+                cur.execute("SET LOCAL jit = off")
+            found = region_measures(user=user, month=month, quarter=quarter, repeat=repeat)
+        for m in found:
+            m.label += " (jit off)"
+            m.baseline = m.baseline and m.baseline + " (jit off)"
+        return found
     from collections import Counter
 
     from commitments.models import VerificationEntry
@@ -126,3 +141,47 @@ def region_measures(*, user, month, quarter, repeat: int) -> list[Measure]:
         ),
         measure(f"quarter consequences {q}", levels, repeat=repeat, baseline=base_q),
     ]
+
+
+def report_measures(*, facilitator, quarter, repeat: int) -> list[Measure]:
+    """The quarterly report's commitment section (``reports.sections.commitments``) for
+    one facilitator's caseload and the quarter starting ``quarter``, against its baseline
+    in the same run: the reads every section shares (the caseload and its members as the
+    audit trail had them, ``ReportContext``), which the section needs before it starts.
+    Each run on a fresh context, in a transaction with the report's plan settings."""
+    from django.db import transaction
+
+    from reports.quarters import Quarter
+    from reports.sections import ReportContext
+    from reports.sections import commitments as section
+    from reports.snapshot import _small_query_plans
+
+    q = Quarter.containing(quarter)
+    contexts: list[ReportContext] = []
+
+    def shared():
+        ctx = ReportContext(facilitator=facilitator, quarter=q)
+        ctx.month_members  # noqa: B018 (the cached read is the point)
+        contexts.append(ctx)
+        return {"families_end": len(ctx.caseload_end)}
+
+    def compute():
+        result = section.compute(contexts.pop())
+        figures = {f.key: f.value for f in result.figures}
+        return {
+            k: figures.get(f"commitments.{k}")
+            for k in ("due", "entered", "completeness_pct", "compliance_pct")
+        }
+
+    with transaction.atomic():
+        _small_query_plans()
+        base = f"baseline: report's shared reads, {q}"
+        shared_m = measure(base, shared, repeat=repeat)
+        contexts.clear()  # one fresh context per run of the section (1 + repeat runs)
+        for _ in range(1 + repeat):
+            shared()
+        section_m = measure(
+            f"report's commitment section, {q}", compute, repeat=repeat, baseline=base
+        )
+        contexts.clear()
+    return [shared_m, section_m]

@@ -243,3 +243,51 @@ def seed_commitments(*, months: list[datetime.date], log) -> dict:
         "enrolments, {entries:,} entries".format(**counts)
     )
     return counts
+
+
+def backdate_caseload(*, facilitator_id: int, before: datetime.datetime) -> int:
+    """Date one facilitator's families back in the audit trail to ``before``, so that the
+    quarterly report, which reads the caseload and the members "as they were", finds
+    them in the quarters that have entries (``bench.seed`` dates its "created" rows
+    now). Also one history row per member component, which the report reads for the
+    components a member held. Only that caseload (the report measured is that
+    facilitator's; ``bench/bench_reports.py`` prepares a whole registry). Idempotent.
+    Returns the families dated back by this call."""
+    from django.db import connection, transaction
+
+    hh = "SELECT id FROM households_household WHERE facilitator_id = %(f)s"
+    with transaction.atomic(), connection.cursor() as cur:
+        params = {"f": facilitator_id, "before": before}
+        cur.execute(
+            f"UPDATE households_household SET created_at = %(before)s "
+            f"WHERE id IN ({hh}) AND created_at > %(before)s",
+            params,
+        )
+        moved = cur.rowcount
+        cur.execute(
+            f"UPDATE households_member SET created_at = %(before)s "
+            f"WHERE household_id IN ({hh}) AND created_at > %(before)s",
+            params,
+        )
+        for table, key in (
+            ("households_historicalhousehold", "id"),
+            ("households_historicalmember", "household_id"),
+        ):
+            cur.execute(
+                f"UPDATE {table} SET history_date = %(before)s, created_at = %(before)s "
+                f"WHERE {key} IN ({hh}) AND history_change_reason = 'bench seed' "
+                "AND history_date > %(before)s",
+                params,
+            )
+        cur.execute(
+            "INSERT INTO households_historicalmember_components "
+            "(id, member_id, component_id, history_id) "
+            "SELECT mc.id, mc.member_id, mc.component_id, hm.history_id "
+            "FROM households_member_components mc "
+            "JOIN households_historicalmember hm ON hm.id = mc.member_id "
+            f"AND hm.history_type = '+' AND hm.household_id IN ({hh}) "
+            "WHERE NOT EXISTS (SELECT 1 FROM households_historicalmember_components x "
+            "WHERE x.history_id = hm.history_id AND x.component_id = mc.component_id)",
+            params,
+        )
+    return moved
