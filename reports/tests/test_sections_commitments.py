@@ -25,13 +25,7 @@ from reports.tests.commitments_complaints import (
     proposal,
     quarter_months,
 )
-from reports.tests.factories import (
-    components_at,
-    household_at,
-    member_leave_at,
-    move_at,
-    status_at,
-)
+from reports.tests.factories import components_at, household_at, member_leave_at, move_at, status_at
 
 pytestmark = pytest.mark.django_db
 

@@ -10,14 +10,7 @@ import pytest
 from complaints.models import ComplaintCategory, ComplaintStatus
 from reports.quarters import Quarter
 from reports.snapshot import snapshot_build
-from reports.tests.commitments_complaints import (
-    BEFORE,
-    TZ,
-    P,
-    Q,
-    instant,
-    make_complaint,
-)
+from reports.tests.commitments_complaints import BEFORE, TZ, P, Q, instant, make_complaint
 from reports.tests.factories import household_at, move_at
 
 pytestmark = pytest.mark.django_db
