@@ -2,10 +2,18 @@ import datetime
 
 import pytest
 
+from accounts.tests.factories import FacilitatorFactory, SupervisorFactory
 from reports.quarters import Quarter
 from reports.tests.factories import household_at, visit_on
 
 Q = Quarter(2026, 2)
+
+
+@pytest.fixture
+def pair(regions):
+    """Two facilitators of the same supervisor."""
+    supervisor = SupervisorFactory()
+    return FacilitatorFactory(supervisor=supervisor), FacilitatorFactory(supervisor=supervisor)
 
 
 @pytest.fixture

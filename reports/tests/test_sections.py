@@ -10,7 +10,6 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts.tests.factories import FacilitatorFactory, SupervisorFactory
 from assistance.models import AidEnrolment, AidStatus, CaseKind, CaseStatus
 from assistance.tests.factories import CaseFactory
 from fds_sessions.models import AttendanceStatus, FdsSession, SessionStatus
@@ -36,12 +35,6 @@ pytestmark = pytest.mark.django_db
 Q = Quarter(2026, 2)
 P = Q.previous
 BEFORE = Q.start - datetime.timedelta(days=200)  # families exist long before both quarters
-
-
-@pytest.fixture
-def pair(regions):
-    supervisor = SupervisorFactory()
-    return FacilitatorFactory(supervisor=supervisor), FacilitatorFactory(supervisor=supervisor)
 
 
 def _section(snapshot, key):

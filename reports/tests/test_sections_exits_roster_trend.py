@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from accounts.tests.factories import AdminFactory, FacilitatorFactory, SupervisorFactory
+from accounts.tests.factories import AdminFactory
 from fds_sessions.models import AttendanceStatus
 from fds_sessions.tests.factories import GroupFactory, add_families, held_session
 from graduation.models import Graduation, GraduationSource
@@ -27,12 +27,6 @@ pytestmark = pytest.mark.django_db
 Q = Quarter(2026, 2)
 P = Q.previous
 BEFORE = Q.start - datetime.timedelta(days=200)
-
-
-@pytest.fixture
-def pair(regions):
-    supervisor = SupervisorFactory()
-    return FacilitatorFactory(supervisor=supervisor), FacilitatorFactory(supervisor=supervisor)
 
 
 def _table(snapshot, key):

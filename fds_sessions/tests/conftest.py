@@ -1,10 +1,10 @@
-"""Fixtures of the page tests in this folder."""
+"""Fixtures of the FDS / P2K2 tests (the service tests here and the page tests in views/)."""
 
 import pytest
 
 from fds_sessions import services
 from fds_sessions.tests.factories import GroupFactory, curriculum
-from fds_sessions.tests.views.helpers import today
+from fds_sessions.tests.helpers import today
 
 
 @pytest.fixture
