@@ -56,6 +56,8 @@ ELIGIBLE = "aid_eligible"
 CHANGES = "aid_changes"
 NEW = "aid_new"
 PAIRS = "aid_pairs"
+DELTA = "aid_coverage_delta"
+DELTA_SUM = "aid_coverage_delta_sum"
 WANTED = "aid_roster_wanted"
 # Above this many rows a temporary table gets an index and planner statistics (PostgreSQL
 # never analyses temporary tables by itself); below, the extra statements cost more.
@@ -212,7 +214,22 @@ def _changes_table() -> None:
 
 
 def _pairs_table() -> None:
-    temp_table(PAIRS, "facilitator_id BIGINT, village_id VARCHAR(32)")
+    """The differences the writes make to the coverage rollup (``_coverage_follow``)."""
+    temp_table(
+        DELTA,
+        "facilitator_id BIGINT, village_id VARCHAR(32), aid_id VARCHAR(12), "
+        "receiving INTEGER, not_receiving INTEGER, proposed INTEGER",
+    )
+
+
+COUNTED = (AidStatus.RECEIVING, AidStatus.ELIGIBLE, AidStatus.PROPOSED)
+
+
+def _counts_sql(status: str, sign: str = "") -> tuple[str, list]:
+    """The three ``CoverageCount`` columns (receiving, not receiving, proposed) of one
+    aid row whose status is ``status`` (an SQL expression), negated with ``sign="-"``."""
+    sql = ", ".join(f"{sign}SUM(CASE WHEN {status} = %s THEN 1 ELSE 0 END)" for _s in COUNTED)
+    return sql, list(COUNTED)
 
 
 def _in_programme_sql() -> str:
@@ -229,10 +246,23 @@ def _write_changes(
     Records the rows' (facilitator, village) pairs before and after in ``aid_pairs``."""
     if not n:
         return 0
+    # What the rows counted in the coverage rollup before (taken away) and will count
+    # after (added): the rollup follows by these differences (``_coverage_follow``).
+    old, old_params = _counts_sql("e.status", "-")
+    new, new_params = _counts_sql("c.status")
     run(
-        f"INSERT INTO {PAIRS} SELECT e.facilitator_id, e.village_id "
-        f"FROM {CHANGES} c JOIN {E} e ON e.id = c.id "
-        f"UNION SELECT facilitator_id, village_id FROM {CHANGES}"
+        f"""INSERT INTO {DELTA} (facilitator_id, village_id, aid_id, receiving, not_receiving,
+            proposed)
+        SELECT e.facilitator_id, e.village_id, e.aid_id, {old}
+        FROM {CHANGES} c JOIN {E} e ON e.id = c.id
+        WHERE e.in_programme AND e.village_id IS NOT NULL
+        GROUP BY e.facilitator_id, e.village_id, e.aid_id
+        UNION ALL
+        SELECT c.facilitator_id, c.village_id, e.aid_id, {new}
+        FROM {CHANGES} c JOIN {E} e ON e.id = c.id
+        WHERE c.in_programme AND c.village_id IS NOT NULL
+        GROUP BY c.facilitator_id, c.village_id, e.aid_id""",
+        [*old_params, *new_params],
     )
     source = ""
     params: list = [on]
@@ -295,9 +325,17 @@ def _write_new(
             reason=None,
             user_id=user_id,
         )
+        # The new rows' part of the coverage rollup (``_coverage_follow``).
+        counts, counts_params = _counts_sql(status_sql)
         run(
-            f"INSERT INTO {PAIRS} SELECT DISTINCT h.facilitator_id, h.village_id "
-            f"FROM (SELECT DISTINCT household_id FROM {NEW}) n JOIN {H} h ON h.id = n.household_id"
+            f"""INSERT INTO {DELTA} (facilitator_id, village_id, aid_id, receiving,
+                not_receiving, proposed)
+            SELECT h.facilitator_id, h.village_id, n.aid_id, {counts}
+            FROM {NEW} n JOIN {H} h ON h.id = n.household_id
+                LEFT JOIN {M} m ON m.id = n.member_id
+            WHERE {in_programme_sql} AND h.village_id IS NOT NULL
+            GROUP BY h.facilitator_id, h.village_id, n.aid_id""",
+            [param for status in counts_params for param in (*status_params, status)],
         )
     return n
 
@@ -333,6 +371,104 @@ def _rebuild_pairs() -> None:
             {select.format(facilitator="e.facilitator_id IS NULL AND p.facilitator_id IS NULL")}""",
             [*statuses, *statuses, *statuses, *statuses],
         )
+
+
+def _coverage_follow() -> None:
+    """Bring ``CoverageCount`` in step with the aid rows just written, by the differences
+    recorded in ``aid_coverage_delta`` (the rows' counts before, taken away, and after,
+    added): a fixed number of statements over the keys that changed, whatever the size
+    of the (facilitator, village) pairs. A recount of every touched pair read all their
+    aid rows, each batch of a roster import's follow-up stage again: the pairs of a
+    large import are most of the registry's.
+
+    The rollup is a function of the aid rows, and every writer of them keeps it so; if
+    a difference does not apply to it as it is (a count would fall below zero, or a key
+    has two rollup rows) the pairs concerned are recounted from the aid rows instead, as
+    before (``_rebuild_pairs``)."""
+    from assistance.models import CoverageCount
+
+    cc = CoverageCount._meta.db_table
+    with timed("coverage_rebuild"):
+        # Per key that changed: its difference, then its rollup row(s) as they are (an
+        # UPDATE of this table: no statement below reads the rollup table it writes).
+        temp_table(
+            DELTA_SUM,
+            "facilitator_id BIGINT, village_id VARCHAR(32), aid_id VARCHAR(12), "
+            "receiving INTEGER, not_receiving INTEGER, proposed INTEGER, copies INTEGER, "
+            "row_id BIGINT, now_receiving INTEGER, now_not_receiving INTEGER, "
+            "now_proposed INTEGER",
+        )
+        n = run(
+            f"""INSERT INTO {DELTA_SUM} (facilitator_id, village_id, aid_id, receiving,
+                not_receiving, proposed, copies, row_id, now_receiving, now_not_receiving,
+                now_proposed)
+            SELECT facilitator_id, village_id, aid_id, SUM(receiving), SUM(not_receiving),
+                SUM(proposed), 0, NULL, 0, 0, 0
+            FROM {DELTA} GROUP BY facilitator_id, village_id, aid_id
+            HAVING SUM(receiving) <> 0 OR SUM(not_receiving) <> 0 OR SUM(proposed) <> 0"""
+        )
+        if not n:
+            return
+        if n > LARGE:
+            # Both sides of the join below with their statistics: the rollup may have
+            # grown since it was last analysed (by the step before this one).
+            analyze(DELTA_SUM, cc)
+        key = (
+            "{a}.village_id = {b}.village_id AND {a}.aid_id = {b}.aid_id "
+            "AND COALESCE({a}.facilitator_id, 0) = COALESCE({b}.facilitator_id, 0)"
+        )
+        # One join of the two tables (hashed when large), not a lookup per key: the
+        # rollup's index leads with the village and the facilitator is compared through
+        # COALESCE (NULL: no facilitator), so a lookup read every row of the village.
+        run(
+            f"""UPDATE {DELTA_SUM} SET copies = x.copies, row_id = x.row_id,
+                now_receiving = x.now_receiving, now_not_receiving = x.now_not_receiving,
+                now_proposed = x.now_proposed
+            FROM (SELECT d.facilitator_id, d.village_id, d.aid_id, COUNT(*) AS copies,
+                    MAX(c.id) AS row_id, MAX(c.receiving) AS now_receiving,
+                    MAX(c.not_receiving) AS now_not_receiving, MAX(c.proposed) AS now_proposed
+                FROM {DELTA_SUM} d JOIN {cc} c ON {key.format(a="c", b="d")}
+                GROUP BY d.facilitator_id, d.village_id, d.aid_id) x
+            WHERE {key.format(a="x", b=DELTA_SUM)}"""
+        )
+        after = (
+            "now_receiving + receiving", "now_not_receiving + not_receiving",
+            "now_proposed + proposed",
+        )  # fmt: skip
+        zero = " AND ".join(f"{x} = 0" for x in after)
+        broken, updated, created, emptied = fetch(
+            f"""SELECT
+                SUM(CASE WHEN copies > 1 OR {" OR ".join(f"{x} < 0" for x in after)}
+                    THEN 1 ELSE 0 END),
+                SUM(CASE WHEN copies = 1 AND NOT ({zero}) THEN 1 ELSE 0 END),
+                SUM(CASE WHEN copies = 0 THEN 1 ELSE 0 END),
+                SUM(CASE WHEN copies = 1 AND {zero} THEN 1 ELSE 0 END)
+            FROM {DELTA_SUM}"""
+        )[0]
+        if broken:
+            temp_table(PAIRS, "facilitator_id BIGINT, village_id VARCHAR(32)")
+            run(f"INSERT INTO {PAIRS} SELECT DISTINCT facilitator_id, village_id FROM {DELTA}")
+            _rebuild_pairs()
+            return
+        if emptied:  # no aid row counted under the key any more: no rollup row (a recount)
+            run(
+                f"""DELETE FROM {cc} WHERE id IN (SELECT row_id FROM {DELTA_SUM}
+                    WHERE copies = 1 AND {zero})"""
+            )
+        if updated:
+            run(
+                f"""UPDATE {cc} SET receiving = d.now_receiving + d.receiving,
+                    not_receiving = d.now_not_receiving + d.not_receiving,
+                    proposed = d.now_proposed + d.proposed
+                FROM {DELTA_SUM} d WHERE {cc}.id = d.row_id AND d.copies = 1"""
+            )
+        if created:
+            run(
+                f"""INSERT INTO {cc} (facilitator_id, village_id, aid_id, receiving,
+                    not_receiving, proposed)
+                SELECT facilitator_id, village_id, aid_id, receiving, not_receiving, proposed
+                FROM {DELTA_SUM} WHERE copies = 0 ORDER BY village_id, facilitator_id, aid_id"""
+            )
 
 
 def refresh_scope(*, on: datetime.date) -> int:
@@ -389,7 +525,7 @@ def refresh_scope(*, on: datetime.date) -> int:
         in_programme_sql="TRUE",
     )
     if written:
-        _rebuild_pairs()
+        _coverage_follow()
     return written
 
 
@@ -463,7 +599,7 @@ def roster_apply(*, on: datetime.date, user_id: int | None, rows: int = -1) -> i
         in_programme_sql=f"(h.status = '{HouseholdStatus.ACTIVE}' AND m.left_on IS NULL)",
     )
     if written:
-        _rebuild_pairs()
+        _coverage_follow()
     return written
 
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, Max, OuterRef, Q, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -34,13 +35,18 @@ from pkh.permissions import (
     may_manage_fds_group,
 )
 from pkh.photos import photo_prepare
-from pkh.sql import chunks
+from pkh.sql import analyze, chunks, ids_fill, materialise, run, temp_table
 from regions.models import Region
 
 SYNC_BATCH = 900  # ids per statement: under SQLite's variable limit
 # PostgreSQL has no such limit (psycopg2 sends the ids inline): a roster import's
 # 100,000 families in 10 rounds of statements instead of 110.
 SYNC_BATCH_POSTGRES = 10_000
+# Above this many families, one pass over a temporary table of their ids (``SYNC_SCOPE``).
+SYNC_SCOPE_MIN = 1000
+SYNC_SCOPE = "fds_sync_scope"
+SYNC_SCOPE_SQL = "SELECT household_id FROM fds_sync_scope"
+SYNC_OPEN = "fds_sync_open"
 
 
 def _today() -> datetime.date:
@@ -339,65 +345,97 @@ def memberships_sync(
     day = on_date or _today()
     ids = sorted(set(household_ids))
     counts = {"closed": 0, "opened": 0}
+    if len(ids) > SYNC_SCOPE_MIN:
+        # Many families (a roster import): the ids go into a temporary table with its
+        # own statistics, and every statement reads it once: a fixed number of
+        # statements, each a join of known sizes, instead of rounds of long id lists.
+        temp_table(SYNC_SCOPE, "household_id BIGINT PRIMARY KEY")
+        ids_fill(SYNC_SCOPE, ids)
+        analyze(SYNC_SCOPE)
+        _sync_scope(RawSQL(SYNC_SCOPE_SQL, []), day, counts)  # noqa: S611
+        return counts
     size = SYNC_BATCH_POSTGRES if connection.vendor == "postgresql" else SYNC_BATCH
     for chunk in chunks(ids, size):
-        same_group = Household.objects.filter(
-            pk=OuterRef("household_id"), fds_group_id=OuterRef("group_id")
+        _sync_scope(chunk, day, counts)
+    return counts
+
+
+def _sync_scope(scope, day: datetime.date, counts: dict[str, int]) -> None:
+    """``memberships_sync`` for the families ``scope``: a list of ids, or a subquery of
+    them (``RawSQL``)."""
+    same_group = Household.objects.filter(
+        pk=OuterRef("household_id"), fds_group_id=OuterRef("group_id")
+    )
+    stale = GroupMembership.objects.filter(household_id__in=scope, left_on__isnull=True).exclude(
+        Exists(same_group)
+    )
+    # Never cut off recorded attendance: a period with attendance on or after ``day``
+    # closes the day after the last one (rare: a meeting held today, then a bulk move).
+    last_attended = (
+        Attendance.objects.filter(
+            household_id=OuterRef("household_id"),
+            session__group_id=OuterRef("group_id"),
+            session_date__gte=day,
         )
-        stale = GroupMembership.objects.filter(
-            household_id__in=chunk, left_on__isnull=True
-        ).exclude(Exists(same_group))
-        # Never cut off recorded attendance: a period with attendance on or after ``day``
-        # closes the day after the last one (rare: a meeting held today, then a bulk move).
-        last_attended = (
-            Attendance.objects.filter(
-                household_id=OuterRef("household_id"),
-                session__group_id=OuterRef("group_id"),
-                session_date__gte=day,
-            )
-            .order_by("-session_date")
-            .values("session_date")[:1]
+        .order_by("-session_date")
+        .values("session_date")[:1]
+    )
+    for pk, last in (
+        stale.annotate(last=Subquery(last_attended))
+        .filter(last__isnull=False)
+        .values_list("pk", "last")
+    ):
+        GroupMembership.objects.filter(pk=pk).update(left_on=last + datetime.timedelta(days=1))
+        counts["closed"] += 1
+    stale.filter(joined_on__gte=day).delete()
+    counts["closed"] += stale.update(left_on=day)
+    # INSERT ... SELECT: a roster import opens 100,000 periods without building them
+    # in Python.
+    gm, hh = GroupMembership._meta.db_table, Household._meta.db_table
+    if isinstance(scope, RawSQL):
+        # The families to open a period for, computed first into a table of their own:
+        # an INSERT whose NOT EXISTS reads the table it writes can be planned as a nested
+        # loop over a scan of that table (empty when planned, growing with every row
+        # inserted): 11 s instead of 0.1 s for 25,000 families.
+        materialise(
+            SYNC_OPEN,
+            f"""SELECT h.id AS household_id, h.fds_group_id AS group_id
+            FROM {SYNC_SCOPE} s JOIN {hh} h ON h.id = s.household_id
+            WHERE h.fds_group_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {gm} o
+                WHERE o.household_id = h.id AND o.left_on IS NULL)""",  # noqa: S608
         )
-        for pk, last in (
-            stale.annotate(last=Subquery(last_attended))
-            .filter(last__isnull=False)
-            .values_list("pk", "last")
-        ):
-            GroupMembership.objects.filter(pk=pk).update(left_on=last + datetime.timedelta(days=1))
-            counts["closed"] += 1
-        stale.filter(joined_on__gte=day).delete()
-        counts["closed"] += stale.update(left_on=day)
-        # INSERT ... SELECT: a roster import opens 100,000 periods without building them
-        # in Python.
-        gm, hh = GroupMembership._meta.db_table, Household._meta.db_table
+        counts["opened"] += run(
+            f"""INSERT INTO {gm} (household_id, group_id, joined_on, left_on)
+            SELECT household_id, group_id, %s, NULL FROM {SYNC_OPEN}
+            ORDER BY household_id""",  # noqa: S608
+            [day],
+        )
+    else:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""INSERT INTO {gm} (household_id, group_id, joined_on, left_on)
                 SELECT h.id, h.fds_group_id, %s, NULL FROM {hh} h
-                WHERE h.id IN ({", ".join(["%s"] * len(chunk))}) AND h.fds_group_id IS NOT NULL
+                WHERE h.id IN ({", ".join(["%s"] * len(scope))}) AND h.fds_group_id IS NOT NULL
                     AND NOT EXISTS (SELECT 1 FROM {gm} o
                         WHERE o.household_id = h.id AND o.left_on IS NULL)""",  # noqa: S608
-                [day, *chunk],
+                [day, *scope],
             )
             counts["opened"] += cursor.rowcount
-        leader_stays = Household.objects.filter(
-            pk=OuterRef("leader__household_id"), fds_group_id=OuterRef("pk")
-        )
-        FdsGroup.objects.filter(leader__household_id__in=chunk).exclude(
-            Exists(leader_stays)
-        ).update(leader=None)
-        # Groups created elsewhere (e.g. by the roster import) meet in their first
-        # family's village until the facilitator says otherwise: admins see them by it.
-        first_village = (
-            Household.objects.filter(fds_group=OuterRef("pk")).order_by("pk").values("village")[:1]
-        )
-        FdsGroup.objects.filter(
-            village__isnull=True,
-            pk__in=Household.objects.filter(pk__in=chunk, fds_group__isnull=False).values(
-                "fds_group"
-            ),
-        ).update(village=Subquery(first_village))
-    return counts
+    leader_stays = Household.objects.filter(
+        pk=OuterRef("leader__household_id"), fds_group_id=OuterRef("pk")
+    )
+    FdsGroup.objects.filter(leader__household_id__in=scope).exclude(Exists(leader_stays)).update(
+        leader=None
+    )
+    # Groups created elsewhere (e.g. by the roster import) meet in their first
+    # family's village until the facilitator says otherwise: admins see them by it.
+    first_village = (
+        Household.objects.filter(fds_group=OuterRef("pk")).order_by("pk").values("village")[:1]
+    )
+    FdsGroup.objects.filter(
+        village__isnull=True,
+        pk__in=Household.objects.filter(pk__in=scope, fds_group__isnull=False).values("fds_group"),
+    ).update(village=Subquery(first_village))
 
 
 # --- Sessions -------------------------------------------------------------------------

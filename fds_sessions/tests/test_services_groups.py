@@ -165,6 +165,15 @@ def test_group_families_remove(group, facilitator):
         )
 
 
+@pytest.fixture(params=["id lists", "temporary table"])
+def sync_path(request, monkeypatch):
+    """Both ways of ``memberships_sync``: rounds of id lists (a few families) and one
+    pass over a temporary table of the ids (many: a roster import)."""
+    if request.param == "temporary table":
+        monkeypatch.setattr(services, "SYNC_SCOPE_MIN", 0)
+    return request.param
+
+
 def test_transfer_to_another_facilitator_closes_the_membership(
     group, facilitator, other_facilitator, admin_user
 ):
@@ -174,7 +183,7 @@ def test_transfer_to_another_facilitator_closes_the_membership(
     assert period.left_on == today()
 
 
-def test_sync_opens_periods_for_bulk_assignment_and_is_idempotent(group, facilitator):
+def test_sync_opens_periods_for_bulk_assignment_and_is_idempotent(group, facilitator, sync_path):
     families = [household_with_members(facilitator=facilitator) for _ in range(3)]
     ids = {h.pk for h in families}
     Household.objects.filter(pk__in=ids).update(fds_group=group)
@@ -185,7 +194,7 @@ def test_sync_opens_periods_for_bulk_assignment_and_is_idempotent(group, facilit
     assert GroupMembership.objects.count() == 3
 
 
-def test_sync_moves_between_groups_and_drops_leader(group, facilitator):
+def test_sync_moves_between_groups_and_drops_leader(group, facilitator, sync_path):
     other = GroupFactory(facilitator=facilitator, name="Kenanga")
     family = add_families(group, 1, joined_on=today() - datetime.timedelta(days=30))[0]
     group.leader = family.members.get(is_pengurus=True)
@@ -206,7 +215,7 @@ def test_sync_unrelated_fields_do_nothing(group, facilitator):
     assert not GroupMembership.objects.exists()
 
 
-def test_sync_never_cuts_off_attendance_recorded_today(group, facilitator):
+def test_sync_never_cuts_off_attendance_recorded_today(group, facilitator, sync_path):
     """A family that joined today, attended today's meeting and is moved by an import the
     same day keeps that meeting in its period (the rates count it)."""
     other = GroupFactory(facilitator=facilitator, name="Kenanga")
@@ -221,7 +230,7 @@ def test_sync_never_cuts_off_attendance_recorded_today(group, facilitator):
     assert rates[family.pk] == AttendanceRate(present=1, held=1)
 
 
-def test_sync_gives_imported_groups_a_village_for_admin_scope(facilitator, admin_user):
+def test_sync_gives_imported_groups_a_village_for_admin_scope(facilitator, admin_user, sync_path):
     imported = FdsGroup.objects.create(name="Kelompok impor", facilitator=facilitator)
     family = household_with_members(facilitator=facilitator)
     Household.objects.filter(pk=family.pk).update(fds_group=imported)

@@ -137,7 +137,8 @@ def _derive_one(pk: int, *, retryable: bool) -> None:
         # whose registry data did not change. Before the rule rows are refreshed below,
         # so that a roster status is written once, as it is. Applying the same statuses
         # again changes nothing.
-        with transaction.atomic(), checks.timed("roster_aid_apply"):
+        # The step's time includes its commit (the deferred foreign-key checks).
+        with checks.timed("roster_aid_apply"), transaction.atomic():
             roster_aid_apply_staged(
                 by=roster_import.created_by,
                 on=timezone.localdate(),
@@ -154,7 +155,7 @@ def _derive_one(pk: int, *, retryable: bool) -> None:
                 )
                 # One transaction per reaction and batch: a failure leaves the batches
                 # before it complete and this one untouched; a rerun redoes them all.
-                with transaction.atomic(), checks.timed(f"families_changed:{name}"):
+                with checks.timed(f"families_changed:{name}"), transaction.atomic():
                     reaction(household_ids=batch_ids, fields=CHANGED_FIELDS)
                 done += 1
             _derived_test_hooks()
