@@ -4,7 +4,8 @@ A component is *held* when the registry says so (``Member.components``, the fami
 ``component_mask`` kept by triggers, the caseload's component filter and the family
 header). It *counts* only while the member still fits it on a given day; the benefit
 estimate (``households.selectors.household_benefit_estimate``) and natural graduation
-(``graduation.selectors.natural``) read these rules, in SQL through
+(``graduation.selectors.natural``) read these rules, and so does what a verification
+month asks (``commitments.selectors.due``, through ``component_fits_q``), in SQL through
 ``valid_component_q`` and in Python through ``component_end_reason``. Both say the same
 thing (``households/tests/test_components.py`` checks them against each other).
 
@@ -75,9 +76,16 @@ def valid_component_q(today: datetime.date, prefix: str = "member__") -> Q:
     """Member-component rows (``Member.components.through``, or any model reaching a
     member through ``prefix``) that still count on ``today``: the rules of the module
     docstring, as one condition the database answers."""
+    return Q(**{f"{prefix}left_on__isnull": True}) & component_fits_q(today, prefix)
+
+
+def component_fits_q(today: datetime.date, prefix: str = "member__") -> Q:
+    """The component rules of ``valid_component_q`` without the member's departure:
+    for a day in the past, when a member who has left since was still in the family
+    (commitment verification asks this of a month, ``commitments.selectors.due``)."""
     school_age = years_before(today, settings.PKH_EDUCATION_MAX_AGE)
     lansia = years_before(today, settings.PKH_LANSIA_MIN_AGE)
-    return Q(**{f"{prefix}left_on__isnull": True}) & (
+    return (
         Q(
             Q(**{f"{prefix}expected_delivery_date__isnull": True})
             | Q(**{f"{prefix}expected_delivery_date__gte": pregnancy_counts_from(today)}),
