@@ -116,3 +116,41 @@ def test_lansia_is_due_from_the_month_of_the_60th_birthday(client, facilitator, 
     c = login(client, facilitator)
     assert due_codes(c, D(2026, 7, 1)) == []
     assert due_codes(c, D(2026, 8, 1)) == ["LANSIA"]
+
+
+def test_the_family_panel_says_when_nothing_more_is_due(client, facilitator, posyandu):
+    """The pregnancy ended 60 days before the month being verified: nifas (42 days) is
+    over, so the panel asks nothing more of her and says why; the newborn's next month
+    asks the weighing."""
+    from django.utils import timezone
+
+    from commitments.selectors.due import current_month
+
+    current = current_month(timezone.localdate())
+    hpl = current - datetime.timedelta(days=60)
+    household = HouseholdFactory(facilitator=facilitator)
+    mother = MemberFactory(
+        household=household,
+        is_pengurus=True,
+        sex=Sex.FEMALE,
+        birth_date=D(1994, 6, 2),
+        expected_delivery_date=hpl,
+        components=["IBU_HAMIL"],
+    )
+    baby = MemberFactory(
+        household=household, relationship="ANAK", birth_date=hpl, components=["ANAK_USIA_DINI"]
+    )
+    enrol(mother, posyandu, by=facilitator, start_on=hpl - datetime.timedelta(days=200))
+    enrol(baby, posyandu, by=facilitator, start_on=hpl)
+    html = (
+        login(client, facilitator)
+        .get(reverse("households:detail", args=[household.pk]))
+        .content.decode()
+    )
+    mother_row = html.split(f'data-commitment="{mother.pk}-IBU_HAMIL"')[1].split("data-commitment")[
+        0
+    ]
+    assert 'data-next="none"' in mother_row and "masa nifas berakhir" in mother_row
+    baby_row = html.split(f'data-commitment="{baby.pk}-ANAK_USIA_DINI"')[1]
+    assert f'data-next="{current:%Y-%m-%d}"' in baby_row.split("</div>\n  </div>")[0]
+    assert "ditimbang" in baby_row
