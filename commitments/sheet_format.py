@@ -51,8 +51,7 @@ _WHOLE = re.compile(r"^(\d+)(?:[.,]0+)?$")
 
 @dataclass(frozen=True)
 class SheetRow:
-    """One row that reads: the member's NIK (or, when it is blank, their NISN), the
-    month and the days."""
+    """One row that reads: the member's NIK and/or their NISN, the month and the days."""
 
     line: int
     nik: str
@@ -143,6 +142,8 @@ class SheetRowParser:
             found: list = []
             nik = sixteen_digits(raw_nik, "NIK", found) or ""
             issues += [(column, reason) for _kind, column, _value, reason in found]
+            if nisn:  # checked against the NIK by the service
+                nisn = self._nisn(self._cell(cells, "NISN"), issues)
         elif nisn:
             nisn = self._nisn(self._cell(cells, "NISN"), issues)
         else:

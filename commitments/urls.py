@@ -15,5 +15,11 @@ urlpatterns = [
     path("impor/<int:pk>/konfirmasi/", views.sheet_import_confirm, name="sheet_import_confirm"),
     path("impor/<int:pk>/batal/", views.sheet_import_cancel, name="sheet_import_cancel"),
     path("impor/<int:pk>/laporan.csv", views.sheet_import_report, name="sheet_import_report"),
+    path(
+        "impor/<int:pk>/laporan.xlsx",
+        views.sheet_import_report,
+        {"fmt": "xlsx"},
+        name="sheet_import_report_xlsx",
+    ),
     path("<str:month>/<str:kind>/<int:pk>/", views.sheet, name="sheet"),
 ]

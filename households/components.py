@@ -4,7 +4,8 @@ A component is *held* when the registry says so (``Member.components``, the fami
 ``component_mask`` kept by triggers, the caseload's component filter and the family
 header). It *counts* only while the member still fits it on a given day; the benefit
 estimate (``households.selectors.household_benefit_estimate``) and natural graduation
-(``graduation.selectors.natural``) read these rules, in SQL through
+(``graduation.selectors.natural``) read these rules, and so does what a verification
+month asks (``commitments.selectors.due``, through ``component_fits_q``), in SQL through
 ``valid_component_q`` and in Python through ``component_end_reason``. Both say the same
 thing (``households/tests/test_components.py`` checks them against each other).
 
@@ -75,9 +76,16 @@ def valid_component_q(today: datetime.date, prefix: str = "member__") -> Q:
     """Member-component rows (``Member.components.through``, or any model reaching a
     member through ``prefix``) that still count on ``today``: the rules of the module
     docstring, as one condition the database answers."""
+    return Q(**{f"{prefix}left_on__isnull": True}) & component_fits_q(today, prefix)
+
+
+def component_fits_q(today: datetime.date, prefix: str = "member__") -> Q:
+    """The component rules of ``valid_component_q`` without the member's departure:
+    for a day in the past, when a member who has left since was still in the family
+    (commitment verification asks this of a month, ``commitments.selectors.due``)."""
     school_age = years_before(today, settings.PKH_EDUCATION_MAX_AGE)
     lansia = years_before(today, settings.PKH_LANSIA_MIN_AGE)
-    return Q(**{f"{prefix}left_on__isnull": True}) & (
+    return (
         Q(
             Q(**{f"{prefix}expected_delivery_date__isnull": True})
             | Q(**{f"{prefix}expected_delivery_date__gte": pregnancy_counts_from(today)}),
@@ -101,6 +109,27 @@ def valid_component_q(today: datetime.date, prefix: str = "member__") -> Q:
     )
 
 
+def component_fits(member, code: str, today: datetime.date) -> bool:
+    """Whether ``member`` (a ``Member`` or any object with its ``birth_date``,
+    ``expected_delivery_date``, ``school_level`` and ``disability``: a member as the
+    audit trail had them) fits component ``code`` on ``today``, departure aside. The
+    Python twin of ``component_fits_q``."""
+    if code == "IBU_HAMIL":
+        hpl = member.expected_delivery_date
+        return hpl is None or hpl >= pregnancy_counts_from(today)
+    if code == "ANAK_USIA_DINI":
+        return member.birth_date > early_childhood_born_after(today)
+    if code in EDUCATION_COMPONENTS:
+        if member.school_level in SCHOOL_UNKNOWN:
+            return member.birth_date > years_before(today, settings.PKH_EDUCATION_MAX_AGE)
+        return member.school_level in IN_SCHOOL
+    if code == "DISABILITAS":
+        return member.disability == Disability.SEVERE
+    if code == "LANSIA":
+        return member.birth_date <= years_before(today, settings.PKH_LANSIA_MIN_AGE)
+    return True
+
+
 def component_end_reason(member: Member, code: str, today: datetime.date) -> str | None:
     """Why ``member``'s component ``code`` no longer counts on ``today`` (an Indonesian
     sentence), or None while it counts. The Python twin of ``valid_component_q``."""
@@ -109,34 +138,28 @@ def component_end_reason(member: Member, code: str, today: datetime.date) -> str
             "date": date_format(member.left_on),
             "reason": member.get_left_reason_display() or "-",
         }
+    if component_fits(member, code, today):
+        return None
     if code == "IBU_HAMIL":
         hpl = member.expected_delivery_date
-        if hpl is not None and hpl < pregnancy_counts_from(today):
-            return _("masa nifas berakhir %(date)s (HPL %(hpl)s + %(days)d hari)") % {
-                "date": date_format(nifas_last_day(hpl)),
-                "hpl": date_format(hpl),
-                "days": settings.PKH_NIFAS_DAYS,
-            }
-    elif code == "ANAK_USIA_DINI":
-        if member.birth_date <= early_childhood_born_after(today):
-            return _("sudah berusia %(age)d tahun") % {
-                "age": settings.PKH_EARLY_CHILDHOOD_MAX_AGE + 1
-            }
-    elif code in EDUCATION_COMPONENTS:
+        return _("masa nifas berakhir %(date)s (HPL %(hpl)s + %(days)d hari)") % {
+            "date": date_format(nifas_last_day(hpl)),
+            "hpl": date_format(hpl),
+            "days": settings.PKH_NIFAS_DAYS,
+        }
+    if code == "ANAK_USIA_DINI":
+        return _("sudah berusia %(age)d tahun") % {"age": settings.PKH_EARLY_CHILDHOOD_MAX_AGE + 1}
+    if code in EDUCATION_COMPONENTS:
         if member.school_level in SCHOOL_UNKNOWN:
-            if member.birth_date <= years_before(today, settings.PKH_EDUCATION_MAX_AGE):
-                return _("sudah berusia %(age)d tahun, tidak tercatat bersekolah") % {
-                    "age": settings.PKH_EDUCATION_MAX_AGE
-                }
-        elif member.school_level not in IN_SCHOOL:
-            return _("tidak bersekolah di SD/SMP/SMA lagi (%(level)s)") % {
-                "level": member.get_school_level_display()
+            return _("sudah berusia %(age)d tahun, tidak tercatat bersekolah") % {
+                "age": settings.PKH_EDUCATION_MAX_AGE
             }
-    elif code == "DISABILITAS" and member.disability != Disability.SEVERE:
+        return _("tidak bersekolah di SD/SMP/SMA lagi (%(level)s)") % {
+            "level": member.get_school_level_display()
+        }
+    if code == "DISABILITAS":
         return _("bukan disabilitas berat lagi")
-    elif code == "LANSIA" and member.birth_date > years_before(today, settings.PKH_LANSIA_MIN_AGE):
-        return _("belum berusia %(age)d tahun") % {"age": settings.PKH_LANSIA_MIN_AGE}
-    return None
+    return _("belum berusia %(age)d tahun") % {"age": settings.PKH_LANSIA_MIN_AGE}
 
 
 def member_component_states_attach(members: list[Member], today: datetime.date) -> None:

@@ -112,6 +112,10 @@ class MemberAsOf:
     left_on: datetime.date | None
     birth_date: datetime.date
     components: tuple[str, ...]
+    # What the component rules read (households.components.component_fits).
+    expected_delivery_date: datetime.date | None = None
+    school_level: str = ""
+    disability: str = ""
 
 
 def members_as_of(
@@ -147,6 +151,9 @@ def members_as_of(
             "household_id",
             "left_on",
             "birth_date",
+            "expected_delivery_date",
+            "school_level",
+            "disability",
             "historicalmember_components__m2m_history_id",
             "historicalmember_components__component_id",
             *flags,
@@ -163,6 +170,9 @@ def members_as_of(
         household_id,
         left_on,
         birth_date,
+        hpl,
+        school_level,
+        disability,
         link,
         component,
         *before,
@@ -179,28 +189,45 @@ def members_as_of(
                     left_on,
                     birth_date,
                     [],
+                    (hpl, school_level, disability),
                 ]
             if link is not None:  # a component row (not the outer join's empty match)
                 record[5].append(component)
     for members, records, (ids, _at) in zip(out, latest_records, households, strict=True):
         wanted = set(ids)
-        for member_id, (_, history_type, household_id, left_on, birth, comps) in records.items():
+        for member_id, record in records.items():
+            _, history_type, household_id, left_on, birth, comps, rules_read = record
             if history_type == "-" or household_id not in wanted:
                 continue
-            members[member_id] = MemberAsOf(household_id, left_on, birth, tuple(comps))
+            members[member_id] = MemberAsOf(household_id, left_on, birth, tuple(comps), *rules_read)
     without_history: dict[int, list] = {}
-    for member_id, component, household_id, created, left_on, birth in (
+    for member_id, component, household_id, created, left_on, birth, *rules_read in (
         Member.objects.filter(household_id__in=every_household, created_at__lt=latest)
         .exclude(Exists(HistoricalMember.objects.filter(id=OuterRef("pk"))))
         .order_by()
-        .values_list("pk", "components", "household_id", "created_at", "left_on", "birth_date")
+        .values_list(
+            "pk",
+            "components",
+            "household_id",
+            "created_at",
+            "left_on",
+            "birth_date",
+            "expected_delivery_date",
+            "school_level",
+            "disability",
+        )
     ):
-        record = without_history.setdefault(member_id, [household_id, created, left_on, birth, []])
+        record = without_history.setdefault(
+            member_id, [household_id, created, left_on, birth, [], rules_read]
+        )
         if component is not None:
             record[4].append(component)
     for members, (household_ids, at) in zip(out, households, strict=True):
         ids = set(household_ids)
-        for member_id, (household_id, created, left_on, birth, comps) in without_history.items():
+        for member_id, record in without_history.items():
+            household_id, created, left_on, birth, comps, rules_read = record
             if household_id in ids and created < at:
-                members[member_id] = MemberAsOf(household_id, left_on, birth, tuple(comps))
+                members[member_id] = MemberAsOf(
+                    household_id, left_on, birth, tuple(comps), *rules_read
+                )
     return out

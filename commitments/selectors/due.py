@@ -2,10 +2,13 @@
 collects them in the field (by school for education, by health facility for health).
 
 A member owes a commitment in a month for each component they hold that has one
-(``Rules.components``), while they are in the family (not left before the month) and the
-family is active or suspended. The components are today's (the registry keeps no dated
-components); a month already entered also shows the components of its entries, so a
-member who changed component keeps their past months as they were entered.
+(``Rules.components``) and that counts on some day of the month under the component
+rules (``counts_in_month``: an ibu hamil until the month her nifas ends, anak usia dini
+until the month of the end age), while they are in the family (not left before the
+month) and the family is active or suspended. The components are today's (the registry
+keeps no dated components); a month already entered also shows the components of its
+entries, so a member who changed component keeps their past months as they were
+entered.
 
 Where: the enrolment period (``Enrolment``) overlapping the month, the latest one when
 several do (a move in the month: the new school); without one, the place of the month's
@@ -33,6 +36,7 @@ from commitments.models import (
     VerificationEntry,
 )
 from commitments.rules import Rules
+from households.components import component_fits_q
 from households.models import Component, Household, HouseholdStatus, Member
 from households.selectors import household_scope
 
@@ -126,6 +130,15 @@ def caseload(*, user, facilitator_id: int | None = None) -> QuerySet[Household]:
     return qs
 
 
+def counts_in_month(month: datetime.date) -> Q:
+    """Member-component rows that count on some day of ``month`` under the component
+    rules (``households.components``): each rule either ends (ibu hamil after nifas,
+    anak usia dini at the end age, school age) or begins (lansia), so on its first day
+    or on its last. An ibu hamil is due up to the month her nifas ends; the newborn,
+    registered with ANAK_USIA_DINI, is due from the month of birth."""
+    return component_fits_q(month) | component_fits_q(month_end(month))
+
+
 def _in_month(month: datetime.date) -> Q:
     """Enrolment periods overlapping the month."""
     return Q(start_on__lte=month_end(month)) & (Q(end_on__isnull=True) | Q(end_on__gte=month))
@@ -143,7 +156,9 @@ def month_due(
     member and component, ordered by member name. ``place`` narrows to one school or
     facility (``(SCHOOL, pk)`` ...). Five queries."""
     rules = rules or Rules.from_settings()
-    links = Member.components.through.objects.filter(component_id__in=rules.components)
+    links = Member.components.through.objects.filter(
+        counts_in_month(month), component_id__in=rules.components
+    )
     entries = VerificationEntry.objects.filter(month=month)
     if place is not None:
         kind, pk = place
@@ -291,7 +306,8 @@ def completeness_by_facilitator(
     *, households: QuerySet[Household], month: datetime.date, rules: Rules | None = None
 ) -> dict[int, Completeness]:
     """``{facilitator id: Completeness}`` of the month: component holdings due (today's
-    components, members in the family that month) and how many have an entry. One
+    components that count in the month, members in the family that month) and how
+    many have an entry. One
     grouped query, whatever the number of families."""
     rules = rules or Rules.from_settings()
     entry = VerificationEntry.objects.filter(
@@ -299,6 +315,7 @@ def completeness_by_facilitator(
     )
     rows = (
         Member.components.through.objects.filter(
+            counts_in_month(month),
             component_id__in=rules.components,
             member__household__in=households.filter(status__in=VERIFIED_STATUSES),
             member__birth_date__lte=month_end(month),

@@ -13,7 +13,8 @@ from commitments import rules as r
 from commitments.models import Enrolment, Sector, VerificationEntry
 from commitments.rules import Rules, Verdict
 from commitments.selectors.compliance import entries_with_verdict
-from commitments.selectors.due import sector_of
+from commitments.selectors.due import month_end, sector_of
+from households.components import component_end_reason
 from households.models import Household
 
 PANEL_MONTHS = 6
@@ -37,7 +38,7 @@ class MemberMonths:
     place: str  # where verified now ("" = not recorded)
     enrolled: bool | None  # None: no enrolment recorded
     months: list[tuple[datetime.date, str]] = field(default_factory=list)  # (month, verdict)
-    next_month: datetime.date | None = None
+    next_month: datetime.date | None = None  # None: due no more (``next_asks`` says why)
     next_asks: str = ""
 
 
@@ -46,7 +47,8 @@ def household_commitments(
 ) -> list[MemberMonths]:
     """One row per active member and component with a commitment: the verdicts of the
     ``PANEL_MONTHS`` months ending with ``current`` (the month being verified) and what
-    the next month not yet entered asks. ``members``: the family's members with their
+    the next month not yet entered asks (nothing, with the reason, once the component no
+    longer counts: an ibu hamil past nifas, a child past the end age). ``members``: the family's members with their
     components prefetched (``households.selectors.household_members``). Two queries."""
     rules = rules or Rules.from_settings()
     start = r.month_add(current, -(PANEL_MONTHS - 1))
@@ -93,7 +95,11 @@ def household_commitments(
         )
         entered_now = row.months[-1][1] != Verdict.NOT_ENTERED
         row.next_month = r.month_add(current, 1) if entered_now else current
-        if sector == Sector.EDUCATION:
+        ended = component_end_reason(member, component.code, row.next_month)
+        if ended and component_end_reason(member, component.code, month_end(row.next_month)):
+            # Due no more (the month asks only what counts in it: commitments.selectors.due).
+            row.next_month, row.next_asks = None, ended
+        elif sector == Sector.EDUCATION:
             row.next_asks = _("hadir minimal %(p)s%% hari sekolah") % {
                 "p": rules.attendance_min_percent
             }

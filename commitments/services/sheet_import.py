@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -151,27 +152,53 @@ def _read(path: str, *, today: datetime.date) -> tuple[Plan, list[SheetRow], lis
 
 
 def _nisn_to_nik(*, by, rows: list[SheetRow], issues: list[list]):
-    """Rows that name the pupil by NISN alone get the NIK of the member whose education
-    enrolment holds it, among ``by``'s families (one query); an unknown NISN and
-    another caseload's read the same."""
-    wanted = {row.nisn for row in rows if not row.nik}
+    """Match the rows' NISNs against the NISNs recorded on education enrolments among
+    ``by``'s families (one query). A row with a NISN alone gets the NIK of the member
+    whose enrolment holds it; an unknown NISN and another caseload's read the same. A
+    row with both is an error when they disagree: the NISN is recorded for another
+    member, or this member has a NISN recorded and it is another one."""
+    wanted = {row.nisn for row in rows if row.nisn}
     if not wanted:
         return rows, issues
-    niks = dict(
+    niks_given = {row.nik for row in rows if row.nisn and row.nik}
+    owner: dict[str, str] = {}  # NISN -> NIK of the member whose enrolment holds it
+    recorded: set[str] = set()  # NIKs (of niks_given) with some NISN recorded
+    for nisn, nik in (
         Enrolment.objects.filter(
+            Q(nisn__in=wanted) | Q(member__nik__in=niks_given),
             sector=Sector.EDUCATION,
-            nisn__in=wanted,
             member__household__in=household_scope(user=by),
-        ).values_list("nisn", "member__nik")
-    )
+        )
+        .exclude(nisn="")
+        .values_list("nisn", "member__nik")
+    ):
+        owner[nisn] = nik
+        recorded.add(nik)
     found = []
     for row in rows:
-        if row.nik:
+        if not row.nisn:
             found.append(row)
-        elif row.nisn in niks:
-            found.append(dataclasses.replace(row, nik=niks[row.nisn]))
+        elif not row.nik:
+            if row.nisn in owner:
+                found.append(dataclasses.replace(row, nik=owner[row.nisn]))
+            else:
+                issues.append([row.line, "NISN", _("NISN tidak ditemukan di dampingan Anda.")])
+        elif owner.get(row.nisn, row.nik) != row.nik or (
+            row.nisn not in owner and row.nik in recorded
+        ):
+            issues.append(
+                [
+                    row.line,
+                    "NISN",
+                    _(
+                        "NISN dan NIK pada baris ini tidak cocok: NISN itu tidak tercatat "
+                        "untuk anggota dengan NIK ini. Periksa kedua nomor (NISN anggota "
+                        "dicatat di Ubah pendaftaran)."
+                    ),
+                ]
+            )
         else:
-            issues.append([row.line, "NISN", _("NISN tidak ditemukan di dampingan Anda.")])
+            found.append(row)
     return found, issues
 
 

@@ -24,6 +24,7 @@ def urls(imp):
     return {
         "detail": ("get", detail_url(imp)),
         "report": ("get", reverse("commitments:sheet_import_report", args=[imp.pk])),
+        "report_xlsx": ("get", reverse("commitments:sheet_import_report_xlsx", args=[imp.pk])),
         "confirm": ("post", reverse("commitments:sheet_import_confirm", args=[imp.pk])),
         "cancel": ("post", reverse("commitments:sheet_import_cancel", args=[imp.pk])),
     }

@@ -119,3 +119,61 @@ def test_a_nisn_stored_as_an_excel_number_is_refused(client, facilitator, with_n
         login(client, facilitator), xlsx_upload([[161234567, None, month, 20, 0]], header=HEADER)
     )
     assert len(imp.issues) == 1 and "angka 0 di depan mungkin hilang" in imp.issues[0][2]
+
+
+def test_a_row_whose_nisn_and_nik_disagree_is_a_row_error(
+    client, facilitator, family, with_nisn, month, school
+):
+    """Both given: the NISN is another member's (a sibling in the caseload), or the
+    member has another NISN recorded; either way nothing of the row is written. The
+    same pair as recorded, and a NISN not recorded anywhere for a member without one,
+    pass."""
+    sibling_family = household_with_members(facilitator=facilitator)
+    enrol(pupil(sibling_family), school, by=facilitator)
+    sibling = pupil(sibling_family)
+    rows = [
+        ["0161234567", sibling.nik, f"{month:%Y-%m}", "20", "0"],  # with_nisn's NISN
+        ["0160000001", with_nisn.nik, f"{month:%Y-%m}", "20", "0"],  # not with_nisn's
+    ]
+    c = login(client, facilitator)
+    _r, imp = upload(c, csv_upload(rows, header=HEADER))
+    assert [(line, column) for line, column, _reason in imp.issues] == [
+        (2, "NISN"),
+        (3, "NISN"),
+    ]
+    assert all("tidak cocok" in reason for _l, _c, reason in imp.issues)
+    assert imp.rows_valid == 0
+    response = confirm(c, imp)
+    assert response.status_code == 302 and not VerificationEntry.objects.exists()
+
+    rows = [
+        ["0161234567", with_nisn.nik, f"{month:%Y-%m}", "20", "1"],
+        ["0160000002", sibling.nik, f"{month:%Y-%m}", "20", "2"],
+    ]
+    _r, imp = upload(c, csv_upload(rows, header=HEADER))
+    assert (imp.rows_valid, imp.issues) == (2, [])
+    confirm(c, imp)
+    assert dict(VerificationEntry.objects.values_list("member_id", "days_unexcused")) == {
+        with_nisn.pk: 1,
+        sibling.pk: 2,
+    }
+
+
+def test_a_malformed_nisn_beside_a_nik_is_a_row_error(client, facilitator, with_nisn, month):
+    rows = [["16123456", with_nisn.nik, f"{month:%Y-%m}", "20", "0"]]
+    _r, imp = upload(login(client, facilitator), csv_upload(rows, header=HEADER))
+    assert imp.issues == [[2, "NISN", "NISN harus tepat 10 angka."]]
+
+
+def test_a_nisn_of_another_caseload_beside_a_nik_is_checked_only_in_scope(
+    client, facilitator, other_team_facilitator, with_nisn, month, school
+):
+    """Another team's pupil holds the NISN: it is not seen, so it reads like any NISN
+    that is not this member's recorded one (a mismatch), with the same words."""
+    theirs = household_with_members(facilitator=other_team_facilitator)
+    enrol(pupil(theirs), school, by=other_team_facilitator)
+    Enrolment.objects.filter(member=pupil(theirs)).update(nisn="0169999999")
+    rows = [["0169999999", with_nisn.nik, f"{month:%Y-%m}", "20", "0"]]
+    _r, imp = upload(login(client, facilitator), csv_upload(rows, header=HEADER))
+    assert [issue[1] for issue in imp.issues] == ["NISN"]
+    assert "tidak cocok" in imp.issues[0][2]

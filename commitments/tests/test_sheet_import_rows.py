@@ -103,6 +103,27 @@ def test_the_preview_lists_the_errors_and_offers_the_report(client, facilitator,
     assert unknown[1:3] == ["NIK", UNKNOWN_NIK] and unknown[4] == "3402094507160009"
 
 
+def test_the_report_is_offered_as_xlsx_with_the_same_rows(client, facilitator, bad_sheet):
+    """The same report as the CSV, as a workbook (the roster import's writer)."""
+    import openpyxl
+
+    c = login(client, facilitator)
+    response, imp = upload(c, csv_upload(bad_sheet["rows"]))
+    url = reverse("commitments:sheet_import_report_xlsx", args=[imp.pk])
+    assert url in c.get(response["Location"]).content.decode()
+    report = c.get(url)
+    assert report.status_code == 200
+    assert report["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert f"baris-salah-{imp.pk}.xlsx" in report["Content-Disposition"]
+    assert report["Cache-Control"] == "no-store"
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(report.streaming_content))).active
+    lines = [[cell if cell is not None else "" for cell in r] for r in sheet.values]
+    assert lines[0][:3] == ["BARIS", "KOLOM", "ALASAN"] and lines[0][3:] == HEADER
+    assert [int(r[0]) for r in lines[1:]] == list(range(4, 16))
+    unknown = next(r for r in lines[1:] if r[0] == "5")
+    assert unknown[1:3] == ["NIK", UNKNOWN_NIK] and unknown[4] == "3402094507160009"
+
+
 def test_all_or_nothing_writes_nothing_while_a_row_is_wrong(client, facilitator, bad_sheet):
     c = login(client, facilitator)
     _response, imp = upload(c, csv_upload(bad_sheet["rows"]))
@@ -233,6 +254,11 @@ def test_the_report_neutralises_formulas(client, facilitator, family, month):
     text = b"".join(report.streaming_content).decode("utf-8-sig")
     lines = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert lines[1][5] == '\'=HYPERLINK("http://x")'
+    report = c.get(reverse("commitments:sheet_import_report_xlsx", args=[imp.pk]))
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(report.streaming_content))).active
+    assert list(sheet.values)[1][5] == '\'=HYPERLINK("http://x")'
 
 
 def test_a_preview_whose_file_is_gone_is_refused_with_a_message(

@@ -99,6 +99,7 @@ OBJECTS = {
     "commitments:sheet_import_confirm": lambda w: {"pk": w.sheet_import.pk},
     "commitments:sheet_import_cancel": lambda w: {"pk": w.sheet_import.pk},
     "commitments:sheet_import_report": lambda w: {"pk": w.sheet_import.pk},
+    "commitments:sheet_import_report_xlsx": lambda w: {"pk": w.sheet_import.pk},
     "complaints:create": lambda w: {"pk": w.household.pk},
     "complaints:detail": lambda w: {"pk": w.complaint.pk},
     "complaints:open_case": lambda w: {"pk": w.complaint.pk},
@@ -200,6 +201,7 @@ def test_the_map_builds_objects_the_owner_can_open(client, elsewhere, other_team
         "commitments:sanction_detail",
         "commitments:sheet_import_detail",
         "commitments:sheet_import_report",
+        "commitments:sheet_import_report_xlsx",
         "complaints:detail",
         "complaints:photo",
     ):

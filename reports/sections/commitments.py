@@ -7,8 +7,11 @@ at its end, the start of this one), like the other sections' "as it was".
 
 What was due in a month: one commitment per member and component with a commitment
 (``commitments.rules.Rules.components``) that the member held at the end of that month in
-the audit trail, for members born by then who had not left the family before the month
-began (the rule of ``commitments.selectors.due``, read as it was instead of today), plus
+the audit trail and that counted on some day of the month under the component rules as
+the trail had the member (``households.components.component_fits``: an ibu hamil up to
+the month her nifas ended), for members born by then who had not left the family before
+the month began (the rule of ``commitments.selectors.due``, read as it was instead of
+today), plus
 the components of the month's own entries (a member who changed component keeps the
 month as it was entered). Entries count by their month, also when they were typed after
 the quarter (the last month's are due in the next one); whether one complies is
@@ -39,6 +42,7 @@ from commitments.selectors.consequences import (
     quarter_consequences,
     quarter_start,
 )
+from households.components import component_fits
 from households.models import BenefitRate, Component
 from reports.history import IN_PROGRAMME
 from reports.quarters import Quarter
@@ -178,12 +182,18 @@ def compute(ctx: ReportContext) -> SectionResult:
     data = {"cur": _Quarter(), "prev": _Quarter()}
     for (period, month), members in zip(slots, states, strict=True):
         due = data[period].due[month]
+        last = _last_day(month)
         for member_id, member in members.items():
             if member.left_on is not None and member.left_on < month:
                 continue
-            if member.birth_date > _last_day(month):
+            if member.birth_date > last:
                 continue
-            due.update((member_id, code) for code in member.components if code in rules.components)
+            due.update(
+                (member_id, code)
+                for code in member.components
+                if code in rules.components
+                and (component_fits(member, code, month) or component_fits(member, code, last))
+            )
     wanted = {period: set(ids) for period, ids in families.items()}
     period_of = {m: period for period, m in slots}
     rows = (
