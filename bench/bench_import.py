@@ -43,6 +43,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -196,8 +197,10 @@ def run_import(path: str) -> dict:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    out = proc.stdout.read()
-    err = proc.stderr.read()
+    # Both pipes at once: the SQL timing log on stderr outgrows a pipe's buffer on a
+    # large roster, and reading stdout first would then wait for ever on a child that
+    # waits for its stderr to be read.
+    out, err = _drain(proc)
     _pid, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - started
     try:
@@ -211,6 +214,17 @@ def run_import(path: str) -> dict:
     result["peak_rss_mb"] = usage.ru_maxrss / 1024
     result["exit_status"] = os.waitstatus_to_exitcode(status)
     return result
+
+
+def _drain(proc: subprocess.Popen) -> tuple[bytes, bytes]:
+    """Read a child's stdout and stderr to the end together (a thread for stderr), without
+    reaping it: the caller takes its resource usage with ``os.wait4``."""
+    chunks: list[bytes] = []
+    reader = threading.Thread(target=lambda: chunks.append(proc.stderr.read()))
+    reader.start()
+    out = proc.stdout.read()
+    reader.join()
+    return out, b"".join(chunks)
 
 
 def report(label: str, result: dict, copy_seconds: float | None = None) -> None:
@@ -463,7 +477,7 @@ def run_peer(path: Path) -> dict:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    out, err = proc.stdout.read(), proc.stderr.read()
+    out, err = _drain(proc)
     _pid, status, usage = os.wait4(proc.pid, 0)
     try:
         result = json.loads(out.decode().strip().splitlines()[-1])
