@@ -343,16 +343,9 @@ class SheetImportForm(forms.Form):
     )
 
     def clean_file(self):
-        from imports.forms import max_upload_mb
+        from imports.forms import check_upload
 
-        file = self.cleaned_data["file"]
-        if file.size == 0:
-            raise forms.ValidationError(_("File kosong."))
-        if file.size > max_upload_mb() * 1024 * 1024:
-            raise forms.ValidationError(
-                _("File terlalu besar (maksimal %(n)d MB).") % {"n": max_upload_mb()}
-            )
-        return file
+        return check_upload(self.cleaned_data["file"])
 
 
 class SheetImportConfirmForm(forms.Form):

@@ -11,12 +11,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -66,7 +66,7 @@ from households.selectors import (
     village_choices,
 )
 from imports.forms import max_upload_mb
-from imports.issue_report import csv_stream, xlsx_file
+from imports.issue_report import report_response
 from pkh.forms import add_service_errors
 from pkh.permissions import (
     FACILITATORS,
@@ -543,21 +543,4 @@ def sheet_import_report(request, pk: int, fmt: str = "csv"):
     base = os.path.splitext(sheet_import.file_name)[0][:60] or "lembar"
     filename = f"{base}-baris-salah-{sheet_import.pk}.{fmt}"
     rows = sheet_imports.sheet_import_report_rows(sheet_import)
-    if fmt == "xlsx":
-        path = xlsx_file(rows)
-        handle = open(path, "rb")  # noqa: SIM115 - FileResponse closes it
-        os.unlink(path)  # the open handle keeps the data until the response is sent
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=filename,
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        response = StreamingHttpResponse(
-            (chunk.encode("utf-8") for chunk in csv_stream(rows)),
-            content_type="text/csv; charset=utf-8",
-        )
-        response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["Cache-Control"] = "no-store"
-    return response
+    return report_response(rows, filename=filename, fmt=fmt)

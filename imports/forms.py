@@ -19,6 +19,18 @@ def max_upload_mb() -> int:
     return getattr(settings, "IMPORTS_MAX_UPLOAD_MB", 200)
 
 
+def check_upload(file):
+    """An uploaded import file that is neither empty nor over ``IMPORTS_MAX_UPLOAD_MB``
+    (the roster and the verification sheet)."""
+    if file.size == 0:
+        raise forms.ValidationError(_("File kosong."))
+    if file.size > max_upload_mb() * 1024 * 1024:
+        raise forms.ValidationError(
+            _("File terlalu besar (maksimal %(n)d MB).") % {"n": max_upload_mb()}
+        )
+    return file
+
+
 class RosterUploadForm(forms.Form):
     file = forms.FileField(
         label=_("File roster (CSV atau XLSX)"),
@@ -42,14 +54,7 @@ class RosterUploadForm(forms.Form):
         return [(label, MODE_DESCRIPTIONS[value]) for value, label in self.fields["mode"].choices]
 
     def clean_file(self):
-        file = self.cleaned_data["file"]
-        if file.size == 0:
-            raise forms.ValidationError(_("File kosong."))
-        if file.size > max_upload_mb() * 1024 * 1024:
-            raise forms.ValidationError(
-                _("File terlalu besar (maksimal %(n)d MB).") % {"n": max_upload_mb()}
-            )
-        return file
+        return check_upload(self.cleaned_data["file"])
 
 
 class ConfirmForm(forms.Form):

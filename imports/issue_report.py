@@ -16,6 +16,8 @@ import os
 import tempfile
 from collections.abc import Iterator
 
+from django.http import FileResponse, HttpResponseBase, StreamingHttpResponse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from imports.models import ImportIssue, IssueKind, RosterImport
@@ -128,3 +130,26 @@ def csv_text(roster_import: RosterImport, *, kind: str | None = None) -> str:
     for chunk in csv_stream(report_rows(roster_import, kind=kind)):
         buffer.write(chunk)
     return buffer.getvalue()
+
+
+def report_response(rows: Iterator[list[str]], *, filename: str, fmt: str) -> HttpResponseBase:
+    """The download of a report: CSV streamed as it is written, or XLSX from a temporary
+    file; never cached (the rows hold personal data)."""
+    if fmt == "xlsx":
+        path = xlsx_file(rows)
+        handle = open(path, "rb")  # noqa: SIM115 - FileResponse closes it
+        os.unlink(path)  # the open handle keeps the data until the response is sent
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=filename,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = StreamingHttpResponse(
+            (chunk.encode("utf-8") for chunk in csv_stream(rows)),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "no-store"
+    return response

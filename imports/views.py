@@ -12,15 +12,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from imports import selectors, services
 from imports.forms import ConfirmForm, RosterUploadForm
-from imports.issue_report import csv_stream, report_rows, xlsx_file
+from imports.issue_report import report_response, report_rows
 from imports.models import ImportMode, ImportStatus, IssueKind
 from pkh.forms import add_service_errors
 from pkh.permissions import ADMINS, role_required
@@ -192,21 +192,4 @@ def import_report(request, pk: int, kind: str, fmt: str):
     base = os.path.splitext(roster_import.file_name)[0][:60] or "roster"
     filename = f"{base}-{kind}-{roster_import.pk}.{fmt}"
     rows = report_rows(roster_import, kind=REPORT_KINDS[kind])
-    if fmt == "csv":
-        response = StreamingHttpResponse(
-            (chunk.encode("utf-8") for chunk in csv_stream(rows)),
-            content_type="text/csv; charset=utf-8",
-        )
-        response["Content-Disposition"] = content_disposition_header(True, filename)
-    else:
-        path = xlsx_file(rows)
-        handle = open(path, "rb")  # noqa: SIM115 - FileResponse closes it
-        os.unlink(path)  # the open handle keeps the data until the response is sent
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=filename,
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Cache-Control"] = "no-store"
-    return response
+    return report_response(rows, filename=filename, fmt=fmt)
