@@ -73,18 +73,6 @@ class Plan:
     def rows_valid(self) -> int:
         return sum(len(rows) for rows in self.groups.values())
 
-    def entries(self) -> tuple[int, int]:
-        """(entries to create, entries to replace)."""
-        create = replace = 0
-        for rows in self.groups.values():
-            for _row, items in rows:
-                for item in items:
-                    if item.entry is None:
-                        create += 1
-                    else:
-                        replace += 1
-        return create, replace
-
     def group_summary(self) -> list[dict]:
         """Per month and school: rows, entries to create and to replace (for the page)."""
         summary = []
@@ -295,16 +283,16 @@ def sheet_plan(*, by, path: str, today: datetime.date | None = None) -> Plan:
 
 
 def _store(sheet_import: SheetImport, plan: Plan) -> None:
-    create, replace = plan.entries()
+    groups = plan.group_summary()
     sheet_import.file_format = plan.file_format
     sheet_import.headers = plan.headers
     sheet_import.unknown_columns = plan.unknown_columns
     sheet_import.rows_read = plan.rows_read
     sheet_import.rows_valid = plan.rows_valid
     sheet_import.rows_invalid = plan.rows_invalid
-    sheet_import.entries_create = create
-    sheet_import.entries_replace = replace
-    sheet_import.groups = plan.group_summary()
+    sheet_import.entries_create = sum(g["create"] for g in groups)
+    sheet_import.entries_replace = sum(g["replace"] for g in groups)
+    sheet_import.groups = groups
     sheet_import.issues = plan.issues
     sheet_import.validated_at = timezone.now()
 
