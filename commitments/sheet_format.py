@@ -142,12 +142,10 @@ class SheetRowParser:
             found: list = []
             nik = sixteen_digits(raw_nik, "NIK", found) or ""
             issues += [(column, reason) for _kind, column, _value, reason in found]
-            if nisn:  # checked against the NIK by the service
-                nisn = self._nisn(self._cell(cells, "NISN"), issues)
-        elif nisn:
-            nisn = self._nisn(self._cell(cells, "NISN"), issues)
-        else:
+        elif not nisn:
             issues.append(("NIK", _("NIK wajib diisi (atau NISN).")))
+        if nisn:  # with a NIK too: checked against it by the service
+            nisn = self._nisn(self._cell(cells, "NISN"), issues)
 
         month = parse_month(self._cell(cells, "BULAN"))
         if month is None:
