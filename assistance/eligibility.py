@@ -213,7 +213,7 @@ def _changes_table() -> None:
     )
 
 
-def _pairs_table() -> None:
+def _delta_table() -> None:
     """The differences the writes make to the coverage rollup (``_coverage_follow``)."""
     temp_table(
         DELTA,
@@ -243,7 +243,8 @@ def _write_changes(
 ) -> int:
     """Apply the ``n`` rows of ``aid_changes`` to the rows: statuses (with ``since`` =
     ``on`` and an audit row) where ``status_changed``, the family's copies everywhere.
-    Records the rows' (facilitator, village) pairs before and after in ``aid_pairs``."""
+    Records what the rows counted in the coverage rollup before and will count after in
+    ``aid_coverage_delta``."""
     if not n:
         return 0
     # What the rows counted in the coverage rollup before (taken away) and will count
@@ -477,7 +478,7 @@ def refresh_scope(*, on: datetime.date) -> int:
     aids = list(Aid.objects.filter(is_active=True).prefetch_related("components"))
     eligible_fill(aids, on)
     _changes_table()
-    _pairs_table()
+    _delta_table()
     d = Dialect()
     rule_codes = [a.code for a in aids] or [""]
     rule_row = (
@@ -569,7 +570,7 @@ def roster_apply(*, on: datetime.date, user_id: int | None, rows: int = -1) -> i
         rule = f"""(SELECT el.aid_id FROM {ELIGIBLE} el WHERE el.household_id = e.household_id
             AND el.aid_id = e.aid_id AND el.member_key = w.member_key)"""
     _changes_table()
-    _pairs_table()
+    _delta_table()
     n = run(
         f"""INSERT INTO {CHANGES} (id, status, status_changed, in_programme, facilitator_id,
             village_id)

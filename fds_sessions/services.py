@@ -45,7 +45,7 @@ SYNC_BATCH_POSTGRES = 10_000
 # Above this many families, one pass over a temporary table of their ids (``SYNC_SCOPE``).
 SYNC_SCOPE_MIN = 1000
 SYNC_SCOPE = "fds_sync_scope"
-SYNC_SCOPE_SQL = "SELECT household_id FROM fds_sync_scope"
+SYNC_SCOPE_SQL = f"SELECT household_id FROM {SYNC_SCOPE}"  # noqa: S608
 SYNC_OPEN = "fds_sync_open"
 
 
